@@ -1,0 +1,849 @@
+//! The data file: parsing (with line and column for every problem), importing into a draft as
+//! one all-or-nothing write, and exporting the stored data back into the same format. The
+//! bundled datasets, transcribed by hand from the source documents, live in `data/`.
+
+mod file;
+
+use std::collections::{HashMap, HashSet};
+
+pub use file::*;
+
+use crate::domain::*;
+use crate::error::{Error, Problem, Result};
+use crate::service::{Draft, check_funding_link, check_relation};
+
+/// The datasets compiled into the binary, by area slug.
+pub const BUNDLED: &[(&str, &str)] = &[
+    (
+        "lelystad-oost",
+        include_str!("../../data/lelystad-oost.yaml"),
+    ),
+    ("dronten", include_str!("../../data/dronten.yaml")),
+    (
+        "samen-aan-de-slag",
+        include_str!("../../data/samen-aan-de-slag.yaml"),
+    ),
+    ("zutphen", include_str!("../../data/zutphen.yaml")),
+];
+
+/// The dataset a new database starts with.
+pub const DEFAULT_DATASET: &str = "lelystad-oost";
+
+/// The format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Most problems reported for one file; the rest are counted.
+const MAX_PROBLEMS: usize = 50;
+
+/// The text of a bundled dataset.
+pub fn bundled(slug: &str) -> Option<&'static str> {
+    BUNDLED
+        .iter()
+        .find(|(s, _)| *s == slug)
+        .map(|(_, text)| *text)
+}
+
+/// Parses a data file. Syntax and type errors carry their line and column.
+pub fn parse(text: &str) -> Result<DataFile> {
+    serde_saphyr::from_str::<DataFile>(text).map_err(|err| {
+        let position = err
+            .location()
+            .filter(|l| l.line() > 0)
+            .map(|l| (l.line(), l.column()));
+        Error::Invalid(vec![Problem {
+            field: String::new(),
+            position,
+            message: message_of(&err.to_string()),
+        }])
+    })
+}
+
+/// The parser's message without its own "error: line L column C:" prefix (the position is
+/// reported separately).
+fn message_of(text: &str) -> String {
+    let line = text.lines().next().unwrap_or(text).trim();
+    let line = line.strip_prefix("error:").unwrap_or(line).trim_start();
+    match line
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split_once(": "))
+    {
+        Some((position, message)) if position.contains("column") => message.to_owned(),
+        _ => line.to_owned(),
+    }
+}
+
+/// What an import added.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Per imported area: its slug and the number of rows per table.
+    pub areas: Vec<(String, Vec<(Table, usize)>)>,
+}
+
+/// Collects problems with their place in the file.
+#[derive(Default)]
+struct Problems(Vec<Problem>, usize);
+
+impl Problems {
+    fn add(&mut self, path: &str, at: Option<&At>, message: impl Into<String>) {
+        if self.0.len() >= MAX_PROBLEMS {
+            self.1 += 1;
+            return;
+        }
+        self.0.push(Problem {
+            field: path.to_owned(),
+            position: at.and_then(position),
+            message: message.into(),
+        });
+    }
+
+    /// Records a draft's refusal of a record as problems at the record's place.
+    fn refused(&mut self, path: &str, at: &At, err: Error) -> Result<()> {
+        match err {
+            Error::Invalid(list) => {
+                for p in list {
+                    self.add(&format!("{path}.{}", p.field), Some(at), p.message);
+                }
+            }
+            Error::Conflict { message, field } => {
+                let field = field.map_or(path.to_owned(), |f| format!("{path}.{f}"));
+                self.add(&field, Some(at), message);
+            }
+            Error::NotFound { what, key, field } => {
+                let field = field.map_or(path.to_owned(), |f| format!("{path}.{f}"));
+                self.add(&field, Some(at), format!("{what} not found: {key}"));
+            }
+            other => return Err(other),
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<()> {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        if self.1 > 0 {
+            self.0
+                .push(Problem::new("", format!("and {} more problems", self.1)));
+        }
+        Err(Error::Invalid(self.0))
+    }
+}
+
+fn position(at: &At) -> Option<(u64, u64)> {
+    let l = at.referenced;
+    (l.line() > 0).then(|| (l.line(), l.column()))
+}
+
+/// Imports a parsed file into a draft: every area with everything in it. Existing areas with
+/// the same slug are refused, or replaced when `replace` is set. Every problem found is
+/// reported; on any problem the draft must be dropped.
+pub fn import(draft: &mut Draft, file: &DataFile, replace: bool) -> Result<ImportSummary> {
+    let mut problems = Problems::default();
+    if file.version.value != FORMAT_VERSION {
+        return Err(Error::Invalid(vec![Problem {
+            field: "version".into(),
+            position: (file.version.referenced.line() > 0).then(|| {
+                (
+                    file.version.referenced.line(),
+                    file.version.referenced.column(),
+                )
+            }),
+            message: format!("this samenhang reads format version {FORMAT_VERSION}"),
+        }]));
+    }
+    let mut summary = ImportSummary::default();
+    let mut seen = HashSet::new();
+    for (a, area) in file.areas.iter().enumerate() {
+        let path = format!("areas[{a}]");
+        if !seen.insert(area.slug.value.as_str()) {
+            problems.add(
+                &format!("{path}.slug"),
+                Some(&area.slug),
+                "the file holds this area twice",
+            );
+            continue;
+        }
+        if let Some(existing) = draft.find_slug(Table::Area, 0, &area.slug.value) {
+            if replace {
+                draft.delete(Table::Area, existing, true)?;
+            } else {
+                problems.add(
+                    &format!("{path}.slug"),
+                    Some(&area.slug),
+                    format!(
+                        "the area {:?} exists already; import with --replace to replace it",
+                        area.slug.value
+                    ),
+                );
+                continue;
+            }
+        }
+        let before = draft.data().counts();
+        let mut import = AreaImport {
+            draft: &mut *draft,
+            problems: &mut problems,
+            area: 0,
+            ids: HashMap::new(),
+        };
+        import.area(&path, area)?;
+        let after = draft.data().counts();
+        let added = after
+            .iter()
+            .zip(before)
+            .map(|((table, n), (_, m))| (*table, n - m))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        summary.areas.push((area.slug.value.clone(), added));
+    }
+    problems.finish()?;
+    Ok(summary)
+}
+
+/// The import of one area: slugs resolve within it.
+struct AreaImport<'a> {
+    draft: &'a mut Draft,
+    problems: &'a mut Problems,
+    area: Id,
+    ids: HashMap<(Table, String), Id>,
+}
+
+impl AreaImport<'_> {
+    fn node(&mut self, path: &str, slug: &At, row: Row) -> Result<Option<Id>> {
+        let table = row.table();
+        match self.draft.create(row) {
+            Ok(id) => {
+                self.ids.insert((table, slug.value.clone()), id);
+                Ok(Some(id))
+            }
+            Err(err) => {
+                self.problems.refused(path, slug, err)?;
+                Ok(None)
+            }
+        }
+    }
+
+    fn resolve(&mut self, path: &str, table: Table, slug: &At) -> Option<Id> {
+        let id = self.ids.get(&(table, slug.value.clone())).copied();
+        if id.is_none() {
+            let what = match table {
+                Table::Goal => "goal",
+                Table::Partner => "partner",
+                Table::FundingStream => "funding stream",
+                Table::Wijk => "wijk",
+                _ => "intervention",
+            };
+            self.problems.add(
+                path,
+                Some(slug),
+                format!("no {what} with slug {:?} in this area", slug.value),
+            );
+        }
+        id
+    }
+
+    fn link(&mut self, row: Row) {
+        let mut row = row;
+        row.set_id(self.draft.allocate_id());
+        self.draft.insert_validated(row);
+    }
+
+    fn area(&mut self, path: &str, a: &AreaFile) -> Result<()> {
+        let row = Row::Area(Area {
+            id: 0,
+            slug: a.slug.value.clone(),
+            name: a.name.clone(),
+            municipality: a.municipality.clone(),
+            description: a.description.clone(),
+            source: a.source.clone(),
+        });
+        let Some(area) = self.node(path, &a.slug, row)? else {
+            return Ok(());
+        };
+        self.area = area;
+        for (i, w) in a.wijken.iter().enumerate() {
+            let row = Row::Wijk(Wijk {
+                id: 0,
+                area_id: area,
+                slug: w.slug.value.clone(),
+                name: w.name.clone(),
+                description: w.description.clone(),
+                municipality: w.municipality.clone(),
+                cbs_code: w.cbs_code.clone(),
+                aliases: w.aliases.clone(),
+            });
+            self.node(&format!("{path}.wijken[{i}]"), &w.slug, row)?;
+        }
+        for (i, p) in a.partners.iter().enumerate() {
+            let row = Row::Partner(Partner {
+                id: 0,
+                area_id: area,
+                slug: p.slug.value.clone(),
+                name: p.name.clone(),
+                description: p.description.clone(),
+                kind: p.kind,
+                aliases: p.aliases.clone(),
+            });
+            self.node(&format!("{path}.partners[{i}]"), &p.slug, row)?;
+        }
+        for (i, f) in a.funding_streams.iter().enumerate() {
+            let row = Row::FundingStream(FundingStream {
+                id: 0,
+                area_id: area,
+                slug: f.slug.value.clone(),
+                name: f.name.clone(),
+                description: f.description.clone(),
+                kind: f.kind,
+                start_year: f.start_year,
+                end_year: f.end_year,
+                amount_eur: f.amount_eur,
+                aliases: f.aliases.clone(),
+            });
+            self.node(&format!("{path}.funding_streams[{i}]"), &f.slug, row)?;
+        }
+        for (i, g) in a.goals.iter().enumerate() {
+            self.goal(&format!("{path}.goals[{i}]"), g, None, None)?;
+        }
+        for (i, p) in a.programmes.iter().enumerate() {
+            self.programme(&format!("{path}.programmes[{i}]"), p)?;
+        }
+        for (i, intervention) in a.interventions.iter().enumerate() {
+            let row = Row::Intervention(Intervention {
+                id: 0,
+                area_id: area,
+                slug: intervention.slug.value.clone(),
+                name: intervention.name.clone(),
+                description: intervention.description.clone(),
+                period: intervention.period.clone(),
+                start_year: intervention.start_year,
+                end_year: intervention.end_year,
+                targets: intervention.targets.clone(),
+                indicators: intervention.indicators.clone(),
+                target_groups: intervention.target_groups.clone(),
+                notes: intervention.notes.clone(),
+            });
+            self.node(
+                &format!("{path}.interventions[{i}]"),
+                &intervention.slug,
+                row,
+            )?;
+        }
+        for (i, intervention) in a.interventions.iter().enumerate() {
+            self.intervention_links(&format!("{path}.interventions[{i}]"), intervention);
+        }
+        Ok(())
+    }
+
+    fn programme(&mut self, path: &str, p: &ProgrammeFile) -> Result<()> {
+        let row = Row::Programme(Programme {
+            id: 0,
+            area_id: self.area,
+            slug: p.slug.value.clone(),
+            name: p.name.clone(),
+            description: p.description.clone(),
+            chair: p.chair.clone(),
+            ambition: p.ambition.clone(),
+        });
+        let Some(programme) = self.node(path, &p.slug, row)? else {
+            return Ok(());
+        };
+        for (i, l) in p.lines.iter().enumerate() {
+            let path = format!("{path}.lines[{i}]");
+            let row = Row::Line(Line {
+                id: 0,
+                area_id: self.area,
+                slug: l.slug.value.clone(),
+                name: l.name.clone(),
+                description: l.description.clone(),
+                programme_id: programme,
+                number: l.number,
+                nplv_action_line: l.nplv_action_line.clone(),
+                target_groups: l.target_groups.clone(),
+                principles: l.principles.clone(),
+                focus: l.focus.clone(),
+            });
+            let Some(line) = self.node(&path, &l.slug, row)? else {
+                continue;
+            };
+            let mut streams = HashSet::new();
+            for (j, s) in l.funding_streams.iter().enumerate() {
+                let path = format!("{path}.funding_streams[{j}]");
+                if let Some(stream) = self.resolve(&path, Table::FundingStream, s) {
+                    if streams.insert(stream) {
+                        self.link(Row::LineFunding(LineFunding {
+                            id: 0,
+                            line_id: line,
+                            funding_stream_id: stream,
+                        }));
+                    } else {
+                        self.problems.add(&path, Some(s), "listed twice");
+                    }
+                }
+            }
+            for (j, g) in l.goals.iter().enumerate() {
+                self.goal(&format!("{path}.goals[{j}]"), g, Some(line), None)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn goal(
+        &mut self,
+        path: &str,
+        g: &GoalFile,
+        line: Option<Id>,
+        parent: Option<Id>,
+    ) -> Result<()> {
+        let row = Row::Goal(Goal {
+            id: 0,
+            area_id: self.area,
+            slug: g.slug.value.clone(),
+            name: g.name.clone(),
+            description: g.description.clone(),
+            line_id: line,
+            parent_id: parent,
+            level: g.level,
+            number: g.number.clone(),
+        });
+        let Some(goal) = self.node(path, &g.slug, row)? else {
+            return Ok(());
+        };
+        for (i, sub) in g.sub_goals.iter().enumerate() {
+            self.goal(&format!("{path}.sub_goals[{i}]"), sub, None, Some(goal))?;
+        }
+        Ok(())
+    }
+
+    fn intervention_links(&mut self, path: &str, f: &InterventionFile) {
+        let Some(&intervention) = self.ids.get(&(Table::Intervention, f.slug.value.clone())) else {
+            return;
+        };
+        let mut goals = HashSet::new();
+        for (i, slug) in f.goals.iter().enumerate() {
+            let path = format!("{path}.goals[{i}]");
+            if let Some(goal) = self.resolve(&path, Table::Goal, slug) {
+                if goals.insert(goal) {
+                    self.link(Row::InterventionGoal(InterventionGoal {
+                        id: 0,
+                        intervention_id: intervention,
+                        goal_id: goal,
+                    }));
+                } else {
+                    self.problems.add(&path, Some(slug), "listed twice");
+                }
+            }
+        }
+        let mut partners = HashSet::new();
+        let roles = [
+            (PartnerRole::Lead, "lead", &f.partners.lead),
+            (
+                PartnerRole::Penvoerder,
+                "penvoerder",
+                &f.partners.penvoerder,
+            ),
+            (PartnerRole::Core, "core", &f.partners.core),
+            (PartnerRole::Executing, "executing", &f.partners.executing),
+        ];
+        for (role, key, slugs) in roles {
+            for (i, slug) in slugs.iter().enumerate() {
+                let path = format!("{path}.partners.{key}[{i}]");
+                if let Some(partner) = self.resolve(&path, Table::Partner, slug) {
+                    if partners.insert(partner) {
+                        self.link(Row::InterventionPartner(InterventionPartner {
+                            id: 0,
+                            intervention_id: intervention,
+                            partner_id: partner,
+                            role,
+                        }));
+                    } else {
+                        self.problems.add(
+                            &path,
+                            Some(slug),
+                            "the partner is listed twice; give it one role per intervention",
+                        );
+                    }
+                }
+            }
+        }
+        let mut streams = HashSet::new();
+        for (i, funding) in f.funding.iter().enumerate() {
+            let path = format!("{path}.funding[{i}]");
+            if let Some(stream) = self.resolve(
+                &format!("{path}.stream"),
+                Table::FundingStream,
+                &funding.stream,
+            ) {
+                if let Err(Error::Invalid(list)) =
+                    check_funding_link(funding.amount_eur, &funding.note)
+                {
+                    for p in list {
+                        self.problems.add(
+                            &format!("{path}.{}", p.field),
+                            Some(&funding.stream),
+                            p.message,
+                        );
+                    }
+                } else if streams.insert(stream) {
+                    self.link(Row::InterventionFunding(InterventionFunding {
+                        id: 0,
+                        intervention_id: intervention,
+                        funding_stream_id: stream,
+                        amount_eur: funding.amount_eur,
+                        note: funding.note.clone(),
+                    }));
+                } else {
+                    self.problems
+                        .add(&path, Some(&funding.stream), "listed twice");
+                }
+            }
+        }
+        let mut wijken = HashSet::new();
+        for (i, slug) in f.wijken.iter().enumerate() {
+            let path = format!("{path}.wijken[{i}]");
+            if let Some(wijk) = self.resolve(&path, Table::Wijk, slug) {
+                if wijken.insert(wijk) {
+                    self.link(Row::InterventionWijk(InterventionWijk {
+                        id: 0,
+                        intervention_id: intervention,
+                        wijk_id: wijk,
+                    }));
+                } else {
+                    self.problems.add(&path, Some(slug), "listed twice");
+                }
+            }
+        }
+        let mut related = HashSet::new();
+        for (i, r) in f.related.iter().enumerate() {
+            let path = format!("{path}.related[{i}]");
+            if let Some(to) = self.resolve(
+                &format!("{path}.intervention"),
+                Table::Intervention,
+                &r.intervention,
+            ) {
+                if let Err(Error::Invalid(list)) = check_relation(intervention, to, &r.note) {
+                    for p in list {
+                        self.problems.add(&path, Some(&r.intervention), p.message);
+                    }
+                } else if related.insert(to) {
+                    self.link(Row::InterventionRelation(InterventionRelation {
+                        id: 0,
+                        from_id: intervention,
+                        to_id: to,
+                        kind: r.kind,
+                        note: r.note.clone(),
+                    }));
+                } else {
+                    self.problems
+                        .add(&path, Some(&r.intervention), "listed twice");
+                }
+            }
+        }
+    }
+}
+
+/// Writes the given areas (all when `None`) of a dataset in the file format.
+pub fn export(data: &Dataset, areas: Option<&[Id]>) -> DataFile {
+    let index = ExportIndex::new(data);
+    let areas = data
+        .areas
+        .values()
+        .filter(|a| areas.is_none_or(|wanted| wanted.contains(&a.id)))
+        .map(|a| index.area(a))
+        .collect();
+    DataFile {
+        version: serde_saphyr::Spanned::new(
+            FORMAT_VERSION,
+            serde_saphyr::Location::UNKNOWN,
+            serde_saphyr::Location::UNKNOWN,
+        ),
+        areas,
+    }
+}
+
+/// Serialises a data file as YAML.
+pub fn to_yaml(file: &DataFile) -> Result<String> {
+    let body = serde_saphyr::to_string(file)
+        .map_err(|e| Error::Internal(format!("could not write YAML: {e}")))?;
+    Ok(format!(
+        "# samenhang data file, format version {FORMAT_VERSION} (see docs/data-format.md)\n{body}"
+    ))
+}
+
+/// Children and links of every node, grouped once for the export.
+struct ExportIndex<'a> {
+    data: &'a Dataset,
+    sub_goals: HashMap<Id, Vec<&'a Goal>>,
+    line_goals: HashMap<Id, Vec<&'a Goal>>,
+    goals: HashMap<Id, Vec<Id>>,
+    partners: HashMap<Id, Vec<&'a InterventionPartner>>,
+    funding: HashMap<Id, Vec<&'a InterventionFunding>>,
+    wijken: HashMap<Id, Vec<Id>>,
+    related: HashMap<Id, Vec<&'a InterventionRelation>>,
+    line_funding: HashMap<Id, Vec<Id>>,
+}
+
+fn group<'a, T: 'a, V>(
+    items: impl Iterator<Item = &'a T>,
+    key: impl Fn(&T) -> Id,
+    value: impl Fn(&'a T) -> V,
+) -> HashMap<Id, Vec<V>> {
+    let mut out: HashMap<Id, Vec<V>> = HashMap::new();
+    for item in items {
+        out.entry(key(item)).or_default().push(value(item));
+    }
+    out
+}
+
+impl<'a> ExportIndex<'a> {
+    fn new(d: &'a Dataset) -> Self {
+        let goals = d.goals.values().map(|g| g.as_ref());
+        ExportIndex {
+            data: d,
+            sub_goals: group(
+                goals.clone().filter(|g| g.parent_id.is_some()),
+                |g| g.parent_id.unwrap_or_default(),
+                |g| g,
+            ),
+            line_goals: group(
+                goals.filter(|g| g.parent_id.is_none() && g.line_id.is_some()),
+                |g| g.line_id.unwrap_or_default(),
+                |g| g,
+            ),
+            goals: group(
+                d.intervention_goals.values().map(|l| l.as_ref()),
+                |l| l.intervention_id,
+                |l| l.goal_id,
+            ),
+            partners: group(
+                d.intervention_partners.values().map(|l| l.as_ref()),
+                |l| l.intervention_id,
+                |l| l,
+            ),
+            funding: group(
+                d.intervention_funding.values().map(|l| l.as_ref()),
+                |l| l.intervention_id,
+                |l| l,
+            ),
+            wijken: group(
+                d.intervention_wijken.values().map(|l| l.as_ref()),
+                |l| l.intervention_id,
+                |l| l.wijk_id,
+            ),
+            related: group(
+                d.intervention_relations.values().map(|l| l.as_ref()),
+                |l| l.from_id,
+                |l| l,
+            ),
+            line_funding: group(
+                d.line_funding.values().map(|l| l.as_ref()),
+                |l| l.line_id,
+                |l| l.funding_stream_id,
+            ),
+        }
+    }
+
+    fn slug<T: NodeRecord>(map: &std::collections::BTreeMap<Id, std::sync::Arc<T>>, id: Id) -> At {
+        at(map.get(&id).map_or("", |r| r.slug()))
+    }
+
+    fn area(&self, a: &Area) -> AreaFile {
+        let d = self.data;
+        let of_area = |area_id: Id| area_id == a.id;
+        AreaFile {
+            slug: at(&a.slug),
+            name: a.name.clone(),
+            municipality: a.municipality.clone(),
+            description: a.description.clone(),
+            source: a.source.clone(),
+            wijken: d
+                .wijken
+                .values()
+                .filter(|w| of_area(w.area_id))
+                .map(|w| WijkFile {
+                    slug: at(&w.slug),
+                    name: w.name.clone(),
+                    municipality: w.municipality.clone(),
+                    cbs_code: w.cbs_code.clone(),
+                    description: w.description.clone(),
+                    aliases: w.aliases.clone(),
+                })
+                .collect(),
+            partners: d
+                .partners
+                .values()
+                .filter(|p| of_area(p.area_id))
+                .map(|p| PartnerFile {
+                    slug: at(&p.slug),
+                    name: p.name.clone(),
+                    kind: p.kind,
+                    description: p.description.clone(),
+                    aliases: p.aliases.clone(),
+                })
+                .collect(),
+            funding_streams: d
+                .funding_streams
+                .values()
+                .filter(|f| of_area(f.area_id))
+                .map(|f| FundingStreamFile {
+                    slug: at(&f.slug),
+                    name: f.name.clone(),
+                    kind: f.kind,
+                    start_year: f.start_year,
+                    end_year: f.end_year,
+                    amount_eur: f.amount_eur,
+                    description: f.description.clone(),
+                    aliases: f.aliases.clone(),
+                })
+                .collect(),
+            goals: d
+                .goals
+                .values()
+                .filter(|g| of_area(g.area_id) && g.parent_id.is_none() && g.line_id.is_none())
+                .map(|g| self.goal(g))
+                .collect(),
+            programmes: d
+                .programmes
+                .values()
+                .filter(|p| of_area(p.area_id))
+                .map(|p| self.programme(p))
+                .collect(),
+            interventions: d
+                .interventions
+                .values()
+                .filter(|i| of_area(i.area_id))
+                .map(|i| self.intervention(i))
+                .collect(),
+        }
+    }
+
+    fn goal(&self, g: &Goal) -> GoalFile {
+        GoalFile {
+            slug: at(&g.slug),
+            level: g.level,
+            number: g.number.clone(),
+            name: g.name.clone(),
+            description: g.description.clone(),
+            sub_goals: self
+                .sub_goals
+                .get(&g.id)
+                .map_or_else(Vec::new, |subs| subs.iter().map(|s| self.goal(s)).collect()),
+        }
+    }
+
+    fn programme(&self, p: &Programme) -> ProgrammeFile {
+        let d = self.data;
+        ProgrammeFile {
+            slug: at(&p.slug),
+            name: p.name.clone(),
+            chair: p.chair.clone(),
+            ambition: p.ambition.clone(),
+            description: p.description.clone(),
+            lines: d
+                .lines
+                .values()
+                .filter(|l| l.programme_id == p.id)
+                .map(|l| LineFile {
+                    slug: at(&l.slug),
+                    number: l.number,
+                    name: l.name.clone(),
+                    nplv_action_line: l.nplv_action_line.clone(),
+                    description: l.description.clone(),
+                    target_groups: l.target_groups.clone(),
+                    principles: l.principles.clone(),
+                    focus: l.focus.clone(),
+                    funding_streams: self.line_funding.get(&l.id).map_or_else(Vec::new, |ids| {
+                        ids.iter()
+                            .map(|&s| Self::slug(&d.funding_streams, s))
+                            .collect()
+                    }),
+                    goals: self.line_goals.get(&l.id).map_or_else(Vec::new, |goals| {
+                        goals.iter().map(|g| self.goal(g)).collect()
+                    }),
+                })
+                .collect(),
+        }
+    }
+
+    fn intervention(&self, i: &Intervention) -> InterventionFile {
+        let d = self.data;
+        let mut partners = PartnersByRole::default();
+        for link in self.partners.get(&i.id).into_iter().flatten() {
+            let slug = Self::slug(&d.partners, link.partner_id);
+            match link.role {
+                PartnerRole::Lead => partners.lead.push(slug),
+                PartnerRole::Penvoerder => partners.penvoerder.push(slug),
+                PartnerRole::Core => partners.core.push(slug),
+                PartnerRole::Executing => partners.executing.push(slug),
+            }
+        }
+        InterventionFile {
+            slug: at(&i.slug),
+            name: i.name.clone(),
+            description: i.description.clone(),
+            goals: self.goals.get(&i.id).map_or_else(Vec::new, |ids| {
+                ids.iter().map(|&g| Self::slug(&d.goals, g)).collect()
+            }),
+            partners,
+            funding: self
+                .funding
+                .get(&i.id)
+                .into_iter()
+                .flatten()
+                .map(|l| FundingRef {
+                    stream: Self::slug(&d.funding_streams, l.funding_stream_id),
+                    amount_eur: l.amount_eur,
+                    note: l.note.clone(),
+                })
+                .collect(),
+            wijken: self.wijken.get(&i.id).map_or_else(Vec::new, |ids| {
+                ids.iter().map(|&w| Self::slug(&d.wijken, w)).collect()
+            }),
+            period: i.period.clone(),
+            start_year: i.start_year,
+            end_year: i.end_year,
+            targets: i.targets.clone(),
+            indicators: i.indicators.clone(),
+            target_groups: i.target_groups.clone(),
+            notes: i.notes.clone(),
+            related: self
+                .related
+                .get(&i.id)
+                .into_iter()
+                .flatten()
+                .map(|l| RelatedRef {
+                    intervention: Self::slug(&d.interventions, l.to_id),
+                    kind: l.kind,
+                    note: l.note.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::graph::Snapshot;
+
+    fn import_text(text: &str) -> Result<Dataset> {
+        let mut draft = Draft::new(Arc::new(Snapshot::empty()));
+        import(&mut draft, &parse(text)?, false)?;
+        Ok(draft.into_parts().0)
+    }
+
+    #[test]
+    fn every_bundled_dataset_imports_and_exports_stably() {
+        for (slug, text) in BUNDLED {
+            let data = import_text(text).unwrap_or_else(|e| panic!("{slug}: {e}"));
+            let first = to_yaml(&export(&data, None)).unwrap();
+            let again =
+                import_text(&first).unwrap_or_else(|e| panic!("{slug} re-import: {e}\n{first}"));
+            assert_eq!(
+                to_yaml(&export(&again, None)).unwrap(),
+                first,
+                "{slug}: export is not stable"
+            );
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! The closed vocabularies of the model. Each enum is spelled `snake_case` in the data file and
+//! the database, and `SCREAMING_CASE` in GraphQL.
+
+use async_graphql::Enum;
+use serde::{Deserialize, Serialize};
+
+/// Declares the `as_str`/`parse` pair that the database and data file use for an enum.
+macro_rules! snake_names {
+    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $ty {
+            /// All values, in declaration order.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
+
+            /// The `snake_case` spelling used in the data file and the database.
+            pub fn as_str(self) -> &'static str {
+                match self { $($ty::$variant => $name),+ }
+            }
+
+            /// Parses the `snake_case` spelling.
+            pub fn parse(name: &str) -> Option<Self> {
+                match name { $($name => Some($ty::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+/// What kind of organisation a partner is.
+#[derive(
+    Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerKind {
+    /// Municipality, province, ministry or programme office.
+    Government,
+    /// Police, public prosecutor (Openbaar Ministerie), Halt, youth probation.
+    PoliceJustice,
+    /// Housing corporation (woningcorporatie).
+    Housing,
+    /// Welfare, social work, debt counselling, volunteer organisations.
+    Welfare,
+    /// Schools, school boards and other education.
+    Education,
+    /// Childcare (kinderopvang) and pre-school playgroups.
+    Childcare,
+    /// Care and public health (GGD, JGZ, care providers).
+    CareHealth,
+    /// Knowledge institutes: universities of applied sciences, research groups (lectoraten).
+    Knowledge,
+    /// Companies, contractors and entrepreneurs (ondernemers).
+    Business,
+    /// Residents and their representatives (bewoners).
+    Residents,
+    /// Anything else.
+    Other,
+}
+
+snake_names!(PartnerKind {
+    Government => "government",
+    PoliceJustice => "police_justice",
+    Housing => "housing",
+    Welfare => "welfare",
+    Education => "education",
+    Childcare => "childcare",
+    CareHealth => "care_health",
+    Knowledge => "knowledge",
+    Business => "business",
+    Residents => "residents",
+    Other => "other",
+});
+
+/// Where the money of a funding stream comes from.
+#[derive(
+    Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum FundingKind {
+    /// A national specific-purpose grant (SPUK), such as the Volkshuisvestingsfonds (VHF), NIP or
+    /// Kansrijke Wijken.
+    Spuk,
+    /// Other national money, such as the programme Preventie met gezag.
+    NationalProgramme,
+    /// A municipal budget or subsidy.
+    Municipal,
+    /// A partner's own or regular budget, or its co-financing.
+    Partner,
+    /// Anything else, or the source does not say.
+    Other,
+}
+
+snake_names!(FundingKind {
+    Spuk => "spuk",
+    NationalProgramme => "national_programme",
+    Municipal => "municipal",
+    Partner => "partner",
+    Other => "other",
+});
+
+/// The level of a goal in the goal tree.
+#[derive(
+    Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalLevel {
+    /// An ambition: the long-term aim above the goals.
+    Ambition,
+    /// A main goal (hoofddoel).
+    Main,
+    /// A sub-goal (subdoel).
+    Sub,
+}
+
+snake_names!(GoalLevel {
+    Ambition => "ambition",
+    Main => "main",
+    Sub => "sub",
+});
+
+/// The role a partner plays in an intervention.
+#[derive(
+    Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerRole {
+    /// Lead partner that directs the intervention (regievoerder).
+    Lead,
+    /// Lead applicant that holds the pen and the money (penvoerder, "penvoering").
+    Penvoerder,
+    /// Core partner ("(professionele) kernpartner").
+    Core,
+    /// Executing partner ("uitvoerende partner").
+    Executing,
+}
+
+snake_names!(PartnerRole {
+    Lead => "lead",
+    Penvoerder => "penvoerder",
+    Core => "core",
+    Executing => "executing",
+});
+
+/// How one intervention relates to another.
+#[derive(
+    Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationKind {
+    /// The intervention points to the other one ("zie pijler 5 ...").
+    RefersTo,
+    /// Both are the same activity, listed in two places of the plan.
+    SameAs,
+}
+
+snake_names!(RelationKind {
+    RefersTo => "refers_to",
+    SameAs => "same_as",
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_round_trip_and_match_serde() {
+        for kind in PartnerKind::ALL {
+            assert_eq!(PartnerKind::parse(kind.as_str()), Some(*kind));
+            let json = serde_json::to_string(kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        }
+        for role in PartnerRole::ALL {
+            assert_eq!(PartnerRole::parse(role.as_str()), Some(*role));
+        }
+        assert_eq!(
+            FundingKind::parse("national_programme"),
+            Some(FundingKind::NationalProgramme)
+        );
+        assert_eq!(GoalLevel::parse("Main"), None);
+        assert_eq!(RelationKind::parse("same_as"), Some(RelationKind::SameAs));
+    }
+}

@@ -1,0 +1,326 @@
+//! The record of every node and link type, and [`Dataset`], which holds one of each table.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::{FundingKind, GoalLevel, Id, PartnerKind, PartnerRole, RelationKind};
+
+/// An area-based programme as a whole (e.g. *Samen Lelystad Oost*). Every other node belongs
+/// to exactly one area.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Area {
+    pub id: Id,
+    pub slug: String,
+    pub name: String,
+    pub municipality: Option<String>,
+    pub description: Option<String>,
+    /// The source document the area's data was transcribed from.
+    pub source: Option<String>,
+}
+
+/// A programme cluster (e.g. Veilige Wijken).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Programme {
+    pub id: Id,
+    pub area_id: Id,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub chair: Option<String>,
+    pub ambition: Option<String>,
+}
+
+/// A line or pillar (lijn / pijler) of a programme cluster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub id: Id,
+    pub area_id: Id,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub programme_id: Id,
+    pub number: Option<i32>,
+    pub nplv_action_line: Option<String>,
+    pub target_groups: Vec<String>,
+    pub principles: Vec<String>,
+    pub focus: Vec<String>,
+}
+
+/// A goal. Root goals hang on a line (or on nothing, for area-wide goals); the others hang on
+/// a parent goal and take its line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Goal {
+    pub id: Id,
+    pub area_id: Id,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub line_id: Option<Id>,
+    pub parent_id: Option<Id>,
+    pub level: GoalLevel,
+    pub number: Option<String>,
+}
+
+/// An intervention: a concrete activity, project or measure of the plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Intervention {
+    pub id: Id,
+    pub area_id: Id,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// The running period (looptijd) as the source words it.
+    pub period: Option<String>,
+    pub start_year: Option<i32>,
+    pub end_year: Option<i32>,
+    /// Targets (aantal / streven).
+    pub targets: Vec<String>,
+    /// Monitoring indicators.
+    pub indicators: Vec<String>,
+    pub target_groups: Vec<String>,
+    pub notes: Option<String>,
+}
+
+/// An organisation (or a named group of parties) that works on interventions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Partner {
+    pub id: Id,
+    pub area_id: Id,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub kind: PartnerKind,
+    pub aliases: Vec<String>,
+}
+
+/// A source of money: a grant, a budget or a partner's own means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FundingStream {
+    pub id: Id,
+    pub area_id: Id,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub kind: FundingKind,
+    pub start_year: Option<i32>,
+    pub end_year: Option<i32>,
+    pub amount_eur: Option<i64>,
+    pub aliases: Vec<String>,
+}
+
+/// A neighbourhood (wijk).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Wijk {
+    pub id: Id,
+    pub area_id: Id,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub municipality: Option<String>,
+    pub cbs_code: Option<String>,
+    pub aliases: Vec<String>,
+}
+
+/// A funding stream the source names for a whole line ("SPUKS").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineFunding {
+    pub id: Id,
+    pub line_id: Id,
+    pub funding_stream_id: Id,
+}
+
+/// An intervention contributes to a goal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InterventionGoal {
+    pub id: Id,
+    pub intervention_id: Id,
+    pub goal_id: Id,
+}
+
+/// A partner works on an intervention in a role.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InterventionPartner {
+    pub id: Id,
+    pub intervention_id: Id,
+    pub partner_id: Id,
+    pub role: PartnerRole,
+}
+
+/// A funding stream pays (part of) an intervention.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InterventionFunding {
+    pub id: Id,
+    pub intervention_id: Id,
+    pub funding_stream_id: Id,
+    pub amount_eur: Option<i64>,
+    pub note: Option<String>,
+}
+
+/// An intervention takes place in a wijk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InterventionWijk {
+    pub id: Id,
+    pub intervention_id: Id,
+    pub wijk_id: Id,
+}
+
+/// One intervention refers to, or is the same as, another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InterventionRelation {
+    pub id: Id,
+    pub from_id: Id,
+    pub to_id: Id,
+    pub kind: RelationKind,
+    pub note: Option<String>,
+}
+
+/// The fields every node record has.
+pub trait NodeRecord {
+    fn id(&self) -> Id;
+    fn area_id(&self) -> Id;
+    fn slug(&self) -> &str;
+    fn name(&self) -> &str;
+    /// Other names the node goes by.
+    fn aliases(&self) -> &[String] {
+        &[]
+    }
+}
+
+macro_rules! node_record {
+    ($($rec:ident $(with $aliases:ident)?),+) => {$(
+        impl NodeRecord for $rec {
+            fn id(&self) -> Id { self.id }
+            fn area_id(&self) -> Id { self.area_id }
+            fn slug(&self) -> &str { &self.slug }
+            fn name(&self) -> &str { &self.name }
+            $(fn aliases(&self) -> &[String] { &self.$aliases })?
+        }
+    )+};
+}
+
+node_record!(
+    Programme,
+    Line,
+    Goal,
+    Intervention,
+    Partner with aliases,
+    FundingStream with aliases,
+    Wijk with aliases
+);
+
+impl NodeRecord for Area {
+    fn id(&self) -> Id {
+        self.id
+    }
+    /// An area is its own area.
+    fn area_id(&self) -> Id {
+        self.id
+    }
+    fn slug(&self) -> &str {
+        &self.slug
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// Declares [`Table`], [`Row`] and [`Dataset`] from one list of tables, so the three can never
+/// disagree.
+macro_rules! tables {
+    ($($field:ident: $rec:ident = $name:literal),+ $(,)?) => {
+        /// A table of the model.
+        #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Table { $($rec),+ }
+
+        impl Table {
+            /// Every table, parents before children (the order in which rows can be inserted).
+            pub const ALL: &'static [Table] = &[$(Table::$rec),+];
+
+            /// The table's name in the database.
+            pub fn name(self) -> &'static str {
+                match self { $(Table::$rec => $name),+ }
+            }
+        }
+
+        /// One record of any table.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum Row { $($rec($rec)),+ }
+
+        impl Row {
+            pub fn table(&self) -> Table {
+                match self { $(Row::$rec(_) => Table::$rec),+ }
+            }
+
+            pub fn id(&self) -> Id {
+                match self { $(Row::$rec(r) => r.id),+ }
+            }
+
+            pub fn set_id(&mut self, id: Id) {
+                match self { $(Row::$rec(r) => r.id = id),+ }
+            }
+        }
+
+        $(impl From<$rec> for Row {
+            fn from(record: $rec) -> Row { Row::$rec(record) }
+        })+
+
+        /// One complete copy of every record, keyed by id (ids ascend in creation order).
+        /// Records are shared, so copying a dataset for a write copies no record.
+        #[derive(Clone, Debug, Default, PartialEq, Eq)]
+        pub struct Dataset {
+            $(pub $field: BTreeMap<Id, Arc<$rec>>,)+
+            /// The next free id.
+            pub next_id: Id,
+        }
+
+        impl Dataset {
+            /// Inserts or replaces a row.
+            pub fn put(&mut self, row: Row) {
+                self.next_id = self.next_id.max(row.id() + 1);
+                match row { $(Row::$rec(r) => { self.$field.insert(r.id, Arc::new(r)); })+ }
+            }
+
+            /// Removes a row, returning it.
+            pub fn remove(&mut self, table: Table, id: Id) -> Option<Row> {
+                match table { $(Table::$rec => self.$field.remove(&id).map(|r| Row::$rec(Arc::unwrap_or_clone(r)))),+ }
+            }
+
+            /// Number of rows per table, in [`Table::ALL`] order.
+            pub fn counts(&self) -> Vec<(Table, usize)> {
+                vec![$((Table::$rec, self.$field.len())),+]
+            }
+
+            /// Every row, parents before children.
+            pub fn rows(&self) -> impl Iterator<Item = Row> + '_ {
+                std::iter::empty()
+                    $(.chain(self.$field.values().map(|r| Row::$rec(r.as_ref().clone()))))+
+            }
+        }
+    };
+}
+
+tables!(
+    areas: Area = "area",
+    programmes: Programme = "programme",
+    lines: Line = "line",
+    goals: Goal = "goal",
+    interventions: Intervention = "intervention",
+    partners: Partner = "partner",
+    funding_streams: FundingStream = "funding_stream",
+    wijken: Wijk = "wijk",
+    line_funding: LineFunding = "line_funding",
+    intervention_goals: InterventionGoal = "intervention_goal",
+    intervention_partners: InterventionPartner = "intervention_partner",
+    intervention_funding: InterventionFunding = "intervention_funding",
+    intervention_wijken: InterventionWijk = "intervention_wijk",
+    intervention_relations: InterventionRelation = "intervention_relation",
+);
+
+impl Dataset {
+    /// Hands out a fresh id.
+    pub fn allocate_id(&mut self) -> Id {
+        let id = self.next_id.max(1);
+        self.next_id = id + 1;
+        id
+    }
+}

@@ -1,0 +1,342 @@
+//! Filtering and ordering of node lists on a snapshot. One [`Filter`] serves every node type:
+//! a condition a node has itself (its area, kind, level, period) is checked on the node; any
+//! other condition holds when at least one of the node's interventions meets it ("partners in
+//! programme X" are the partners of an intervention of programme X).
+
+use petgraph::Direction;
+
+use super::{EdgeKind, Snapshot};
+use crate::domain::*;
+
+/// Conditions on a node list; unset fields do not filter.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub area: Option<Id>,
+    pub programme: Option<Id>,
+    pub line: Option<Id>,
+    /// The goal or any goal below it.
+    pub goal: Option<Id>,
+    pub partner: Option<Id>,
+    /// With `partner`: only in this role. Alone: any partner in this role.
+    pub role: Option<PartnerRole>,
+    pub funding_stream: Option<Id>,
+    pub wijk: Option<Id>,
+    /// Active in this year (a missing start or end year leaves that side open).
+    pub year: Option<i32>,
+    /// Folded text to find in name, slug or aliases.
+    pub search: Option<String>,
+    pub partner_kind: Option<PartnerKind>,
+    pub funding_kind: Option<FundingKind>,
+    pub goal_level: Option<GoalLevel>,
+}
+
+/// How to sort a node list.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Order {
+    pub field: OrderField,
+    pub descending: bool,
+}
+
+/// The key a node list is sorted by; ties fall back to creation order.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum OrderField {
+    /// Creation order; for bundled data the order of the source document.
+    #[default]
+    Created,
+    Name,
+    Slug,
+}
+
+/// The sort key of one node.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SortKey {
+    Created(Id),
+    Text(String, Id),
+}
+
+fn covers(start: Option<i32>, end: Option<i32>, year: i32) -> bool {
+    start.is_none_or(|s| s <= year) && end.is_none_or(|e| year <= e)
+}
+
+impl Filter {
+    /// Whether the filter asks about interventions (anything beyond the node's own fields).
+    fn has_intervention_conditions(&self) -> bool {
+        self.programme.is_some()
+            || self.line.is_some()
+            || self.goal.is_some()
+            || self.partner.is_some()
+            || self.role.is_some()
+            || self.funding_stream.is_some()
+            || self.wijk.is_some()
+            || self.year.is_some()
+    }
+}
+
+impl Snapshot {
+    /// The ids of `table`'s nodes that pass the filter, sorted by the order.
+    pub fn select(&self, table: Table, filter: &Filter, order: Order) -> Vec<(SortKey, Id)> {
+        let ids: Vec<Id> = match table {
+            Table::Area => self.data.areas.keys().copied().collect(),
+            Table::Programme => self.data.programmes.keys().copied().collect(),
+            Table::Line => self.data.lines.keys().copied().collect(),
+            Table::Goal => self.data.goals.keys().copied().collect(),
+            Table::Intervention => self.data.interventions.keys().copied().collect(),
+            Table::Partner => self.data.partners.keys().copied().collect(),
+            Table::FundingStream => self.data.funding_streams.keys().copied().collect(),
+            Table::Wijk => self.data.wijken.keys().copied().collect(),
+            _ => Vec::new(),
+        };
+        self.sort_filtered(ids, filter, order)
+    }
+
+    /// Filters and sorts a given list of node ids (e.g. the neighbours of a node).
+    pub fn sort_filtered(&self, ids: Vec<Id>, filter: &Filter, order: Order) -> Vec<(SortKey, Id)> {
+        let mut keyed: Vec<(SortKey, Id)> = ids
+            .into_iter()
+            .filter(|&id| self.passes(id, filter))
+            .map(|id| (self.sort_key(id, order.field), id))
+            .collect();
+        keyed.sort_unstable_by(|a, b| {
+            let ord = a.0.cmp(&b.0);
+            if order.descending { ord.reverse() } else { ord }
+        });
+        keyed
+    }
+
+    /// The sort key of a node under an order field.
+    pub fn sort_key(&self, id: Id, field: OrderField) -> SortKey {
+        match field {
+            OrderField::Created => SortKey::Created(id),
+            OrderField::Name => SortKey::Text(self.folded_name(id).to_owned(), id),
+            OrderField::Slug => SortKey::Text(self.slug_of(id).to_owned(), id),
+        }
+    }
+
+    /// The slug of any node.
+    pub fn slug_of(&self, id: Id) -> &str {
+        let d = &self.data;
+        let slug = match self.table_of(id) {
+            Some(Table::Area) => d.areas.get(&id).map(|r| r.slug.as_str()),
+            Some(Table::Programme) => d.programmes.get(&id).map(|r| r.slug.as_str()),
+            Some(Table::Line) => d.lines.get(&id).map(|r| r.slug.as_str()),
+            Some(Table::Goal) => d.goals.get(&id).map(|r| r.slug.as_str()),
+            Some(Table::Intervention) => d.interventions.get(&id).map(|r| r.slug.as_str()),
+            Some(Table::Partner) => d.partners.get(&id).map(|r| r.slug.as_str()),
+            Some(Table::FundingStream) => d.funding_streams.get(&id).map(|r| r.slug.as_str()),
+            Some(Table::Wijk) => d.wijken.get(&id).map(|r| r.slug.as_str()),
+            _ => None,
+        };
+        slug.unwrap_or("")
+    }
+
+    /// Whether one node passes the filter.
+    pub fn passes(&self, id: Id, filter: &Filter) -> bool {
+        let Some(table) = self.table_of(id) else {
+            return false;
+        };
+        if let Some(area) = filter.area
+            && self.area_of(id) != Some(area)
+        {
+            return false;
+        }
+        if let Some(needle) = &filter.search
+            && !self.matches_search(id, self.slug_of(id), needle)
+        {
+            return false;
+        }
+        let d = &self.data;
+        let mut residual = filter.clone();
+        match table {
+            Table::Intervention => return self.intervention_passes(id, filter),
+            Table::Partner => {
+                if filter
+                    .partner_kind
+                    .is_some_and(|k| d.partners.get(&id).is_none_or(|p| p.kind != k))
+                {
+                    return false;
+                }
+                // The partner's own interventions, in the asked role; `partner` then means a
+                // fellow partner on the same intervention.
+                let own = self.partner_interventions(id, filter.role);
+                residual.role = None;
+                if filter.partner == Some(id) {
+                    return false;
+                }
+                return !residual.has_intervention_conditions() && filter.role.is_none()
+                    || own
+                        .into_iter()
+                        .any(|i| self.intervention_passes(i, &residual));
+            }
+            Table::FundingStream => {
+                let Some(stream) = d.funding_streams.get(&id) else {
+                    return false;
+                };
+                if filter.funding_kind.is_some_and(|k| stream.kind != k) {
+                    return false;
+                }
+                if let Some(year) = filter.year
+                    && !covers(stream.start_year, stream.end_year, year)
+                {
+                    return false;
+                }
+                residual.year = None;
+                if residual.funding_stream.is_some_and(|s| s != id) {
+                    return false;
+                }
+                residual.funding_stream = None;
+                // A stream named for a whole line counts for that line and its programme.
+                let lines = self.sources(id, EdgeKind::LineFunding);
+                if let Some(line) = residual.line
+                    && lines.contains(&line)
+                {
+                    residual.line = None;
+                }
+                if let Some(programme) = residual.programme
+                    && lines
+                        .iter()
+                        .any(|l| d.lines.get(l).is_some_and(|l| l.programme_id == programme))
+                {
+                    residual.programme = None;
+                }
+            }
+            Table::Goal => {
+                let Some(goal) = d.goals.get(&id) else {
+                    return false;
+                };
+                if filter.goal_level.is_some_and(|level| goal.level != level) {
+                    return false;
+                }
+                let line = self.goal_line(id);
+                if let Some(wanted) = filter.line {
+                    if line != Some(wanted) {
+                        return false;
+                    }
+                    residual.line = None;
+                }
+                if let Some(wanted) = filter.programme {
+                    let programme = line.and_then(|l| d.lines.get(&l)).map(|l| l.programme_id);
+                    if programme != Some(wanted) {
+                        return false;
+                    }
+                    residual.programme = None;
+                }
+                if let Some(wanted) = filter.goal {
+                    if !self.goal_subtree(wanted).contains(&id) {
+                        return false;
+                    }
+                    residual.goal = None;
+                }
+            }
+            Table::Line => {
+                let Some(line) = d.lines.get(&id) else {
+                    return false;
+                };
+                if filter.programme.is_some_and(|p| line.programme_id != p) {
+                    return false;
+                }
+                residual.programme = None;
+                if filter.line.is_some_and(|l| l != id) {
+                    return false;
+                }
+                residual.line = None;
+            }
+            Table::Programme => {
+                if filter.programme.is_some_and(|p| p != id) {
+                    return false;
+                }
+                residual.programme = None;
+            }
+            Table::Wijk => {
+                if filter.wijk.is_some_and(|w| w != id) {
+                    return false;
+                }
+                residual.wijk = None;
+            }
+            _ => {}
+        }
+        !residual.has_intervention_conditions()
+            || self
+                .interventions_of(id)
+                .into_iter()
+                .any(|i| self.intervention_passes(i, &residual))
+    }
+
+    /// The interventions a partner works on, optionally only in one role.
+    pub fn partner_interventions(&self, partner: Id, role: Option<PartnerRole>) -> Vec<Id> {
+        self.edges(partner, EdgeKind::Partner, Direction::Incoming)
+            .into_iter()
+            .filter(|(link, _)| {
+                role.is_none_or(|role| {
+                    self.data
+                        .intervention_partners
+                        .get(link)
+                        .is_some_and(|l| l.role == role)
+                })
+            })
+            .map(|(_, intervention)| intervention)
+            .collect()
+    }
+
+    /// Whether an intervention meets the filter's intervention conditions.
+    fn intervention_passes(&self, id: Id, f: &Filter) -> bool {
+        let Some(intervention) = self.data.interventions.get(&id) else {
+            return false;
+        };
+        if f.area.is_some_and(|a| intervention.area_id != a) {
+            return false;
+        }
+        if let Some(year) = f.year
+            && !covers(intervention.start_year, intervention.end_year, year)
+        {
+            return false;
+        }
+        if f.programme
+            .is_some_and(|p| !self.intervention_programmes(id).contains(&p))
+        {
+            return false;
+        }
+        if f.line
+            .is_some_and(|l| !self.intervention_lines(id).contains(&l))
+        {
+            return false;
+        }
+        if let Some(goal) = f.goal {
+            let wanted = self.goal_subtree(goal);
+            if !self
+                .targets(id, EdgeKind::Contributes)
+                .iter()
+                .any(|g| wanted.contains(g))
+            {
+                return false;
+            }
+        }
+        if f.partner.is_some() || f.role.is_some() {
+            let found = self
+                .edges(id, EdgeKind::Partner, Direction::Outgoing)
+                .into_iter()
+                .any(|(link, partner)| {
+                    f.partner.is_none_or(|p| p == partner)
+                        && f.role.is_none_or(|role| {
+                            self.data
+                                .intervention_partners
+                                .get(&link)
+                                .is_some_and(|l| l.role == role)
+                        })
+                });
+            if !found {
+                return false;
+            }
+        }
+        if f.funding_stream
+            .is_some_and(|s| !self.targets(id, EdgeKind::Funding).contains(&s))
+        {
+            return false;
+        }
+        if f.wijk
+            .is_some_and(|w| !self.targets(id, EdgeKind::InWijk).contains(&w))
+        {
+            return false;
+        }
+        true
+    }
+}

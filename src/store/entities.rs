@@ -1,0 +1,153 @@
+//! sea-orm entities, one per table of the migration. They are the storage shape only; the
+//! domain records in [`crate::domain`] are what the rest of the service sees.
+
+use sea_orm::FromJsonQueryResult;
+use serde::{Deserialize, Serialize};
+
+/// A list of strings kept in a JSON column.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]
+pub struct StringList(pub Vec<String>);
+
+macro_rules! entity {
+    ($module:ident, $table:tt, { $($field:ident: $ty:ty),* $(,)? }) => {
+        pub mod $module {
+            #[allow(unused_imports)]
+            use super::StringList;
+            use sea_orm::entity::prelude::*;
+
+            #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+            #[sea_orm(table_name = $table)]
+            pub struct Model {
+                #[sea_orm(primary_key, auto_increment = false)]
+                pub id: i64,
+                $(pub $field: $ty,)*
+            }
+
+            #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+            pub enum Relation {}
+
+            impl ActiveModelBehavior for ActiveModel {}
+        }
+    };
+}
+
+entity!(area, "area", {
+    slug: String,
+    name: String,
+    municipality: Option<String>,
+    description: Option<String>,
+    source: Option<String>,
+});
+
+entity!(programme, "programme", {
+    area_id: i64,
+    slug: String,
+    name: String,
+    description: Option<String>,
+    chair: Option<String>,
+    ambition: Option<String>,
+});
+
+entity!(line, "line", {
+    area_id: i64,
+    slug: String,
+    name: String,
+    description: Option<String>,
+    programme_id: i64,
+    number: Option<i32>,
+    nplv_action_line: Option<String>,
+    target_groups: StringList,
+    principles: StringList,
+    focus: StringList,
+});
+
+entity!(goal, "goal", {
+    area_id: i64,
+    slug: String,
+    name: String,
+    description: Option<String>,
+    line_id: Option<i64>,
+    parent_id: Option<i64>,
+    level: String,
+    number: Option<String>,
+});
+
+entity!(intervention, "intervention", {
+    area_id: i64,
+    slug: String,
+    name: String,
+    description: Option<String>,
+    period: Option<String>,
+    start_year: Option<i32>,
+    end_year: Option<i32>,
+    targets: StringList,
+    indicators: StringList,
+    target_groups: StringList,
+    notes: Option<String>,
+});
+
+entity!(partner, "partner", {
+    area_id: i64,
+    slug: String,
+    name: String,
+    description: Option<String>,
+    kind: String,
+    aliases: StringList,
+});
+
+entity!(funding_stream, "funding_stream", {
+    area_id: i64,
+    slug: String,
+    name: String,
+    description: Option<String>,
+    kind: String,
+    start_year: Option<i32>,
+    end_year: Option<i32>,
+    amount_eur: Option<i64>,
+    aliases: StringList,
+});
+
+entity!(wijk, "wijk", {
+    area_id: i64,
+    slug: String,
+    name: String,
+    description: Option<String>,
+    municipality: Option<String>,
+    cbs_code: Option<String>,
+    aliases: StringList,
+});
+
+entity!(line_funding, "line_funding", {
+    line_id: i64,
+    funding_stream_id: i64,
+});
+
+entity!(intervention_goal, "intervention_goal", {
+    intervention_id: i64,
+    goal_id: i64,
+});
+
+entity!(intervention_partner, "intervention_partner", {
+    intervention_id: i64,
+    partner_id: i64,
+    role: String,
+});
+
+entity!(intervention_funding, "intervention_funding", {
+    intervention_id: i64,
+    funding_stream_id: i64,
+    amount_eur: Option<i64>,
+    note: Option<String>,
+});
+
+entity!(intervention_wijk, "intervention_wijk", {
+    intervention_id: i64,
+    wijk_id: i64,
+});
+
+entity!(intervention_relation, "intervention_relation", {
+    from_id: i64,
+    to_id: i64,
+    kind: String,
+    note: Option<String>,
+});

@@ -1,0 +1,238 @@
+//! Persistence: the database is the source of truth. This module connects (SQLite file by
+//! default, PostgreSQL by URL), applies the migrations, loads every table into a [`Dataset`],
+//! and applies a list of row operations in one transaction.
+
+mod convert;
+mod entities;
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ActiveModelTrait, ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
+};
+
+use crate::domain::{Dataset, Id, Row, Table};
+use crate::error::{Error, Result};
+use convert::Stored;
+use entities as e;
+
+/// One change to one row, in the order it must be applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    Insert(Row),
+    Update(Row),
+    Delete(Table, Id),
+}
+
+/// The database behind the service.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+/// Rows per `INSERT` statement; keeps the bound parameters far below every backend's limit.
+const INSERT_CHUNK: usize = 500;
+
+/// Completes a database URL: a SQLite file is created when missing.
+pub fn normalise_url(url: &str) -> String {
+    if url.starts_with("sqlite:") && !url.contains("mode=") && !url.contains(":memory:") {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{sep}mode=rwc")
+    } else {
+        url.to_owned()
+    }
+}
+
+impl Store {
+    /// Connects to a `sqlite:` or `postgres://` URL.
+    pub async fn connect(url: &str) -> Result<Store> {
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            return Err(Error::invalid(
+                "database-url",
+                "use a sqlite: or postgres:// URL (e.g. sqlite://samenhang.sqlite)",
+            ));
+        }
+        let mut options = ConnectOptions::new(normalise_url(url));
+        options
+            .max_connections(if url.starts_with("sqlite:") { 4 } else { 10 })
+            .acquire_timeout(Duration::from_secs(10))
+            .sqlx_logging(false)
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.foreign_keys(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .busy_timeout(Duration::from_secs(10))
+            });
+        let db = sea_orm::Database::connect(options)
+            .await
+            .map_err(Error::Database)?;
+        Ok(Store { db })
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> Result<()> {
+        Migrator::up(&self.db, None).await.map_err(Error::Database)
+    }
+
+    /// Loads every table.
+    pub async fn load(&self) -> Result<Dataset> {
+        let mut data = Dataset::default();
+        macro_rules! load {
+            ($($module:ident: $rec:ident),+) => {$(
+                for model in e::$module::Entity::find()
+                    .order_by_asc(e::$module::Column::Id)
+                    .all(&self.db)
+                    .await?
+                {
+                    data.put(Row::$rec(crate::domain::$rec::from_model(model)?));
+                }
+            )+};
+        }
+        for_each_table!(load);
+        Ok(data)
+    }
+
+    /// Applies the operations in one transaction: all of them, or none.
+    pub async fn apply(&self, ops: &[Op]) -> Result<()> {
+        if ops.is_empty() {
+            return Ok(());
+        }
+        let txn = self.db.begin().await?;
+        let mut rest = ops;
+        while let Some(first) = rest.first() {
+            let taken = match first {
+                Op::Insert(row) => {
+                    let table = row.table();
+                    let run = rest
+                        .iter()
+                        .take(INSERT_CHUNK)
+                        .take_while(|op| matches!(op, Op::Insert(r) if r.table() == table))
+                        .count();
+                    insert_rows(&txn, table, &rest[..run]).await?;
+                    run
+                }
+                Op::Update(row) => {
+                    update_row(&txn, row).await?;
+                    1
+                }
+                Op::Delete(table, id) => {
+                    delete_row(&txn, *table, *id).await?;
+                    1
+                }
+            };
+            rest = &rest[taken..];
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The connection, for checks that look at the database directly (tests, diagnostics).
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Closes the connection pool.
+    pub async fn close(self) -> Result<()> {
+        self.db.close().await.map_err(Error::Database)
+    }
+}
+
+/// Expands `$m!(module: Record, ...)` for every table, parents before children.
+macro_rules! for_each_table {
+    ($m:ident) => {
+        $m!(
+            area: Area,
+            programme: Programme,
+            line: Line,
+            goal: Goal,
+            intervention: Intervention,
+            partner: Partner,
+            funding_stream: FundingStream,
+            wijk: Wijk,
+            line_funding: LineFunding,
+            intervention_goal: InterventionGoal,
+            intervention_partner: InterventionPartner,
+            intervention_funding: InterventionFunding,
+            intervention_wijk: InterventionWijk,
+            intervention_relation: InterventionRelation
+        )
+    };
+}
+use for_each_table;
+
+fn mismatch(table: Table) -> Error {
+    Error::Internal(format!(
+        "a batch for table {} holds a row of another table",
+        table.name()
+    ))
+}
+
+async fn insert_rows(db: &impl ConnectionTrait, table: Table, ops: &[Op]) -> Result<()> {
+    macro_rules! insert {
+        ($($module:ident: $rec:ident),+) => {
+            match table {
+                $(Table::$rec => {
+                    let models = ops
+                        .iter()
+                        .map(|op| match op {
+                            Op::Insert(Row::$rec(r)) => Ok(r.to_model().into_active_model()),
+                            _ => Err(mismatch(table)),
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                    e::$module::Entity::insert_many(models).exec_without_returning(db).await?;
+                })+
+            }
+        };
+    }
+    for_each_table!(insert);
+    Ok(())
+}
+
+async fn update_row(db: &impl ConnectionTrait, row: &Row) -> Result<()> {
+    macro_rules! update {
+        ($($module:ident: $rec:ident),+) => {
+            match row {
+                $(Row::$rec(r) => {
+                    let model = r.to_model().into_active_model().reset_all();
+                    e::$module::Entity::update(model).exec(db).await?;
+                })+
+            }
+        };
+    }
+    for_each_table!(update);
+    Ok(())
+}
+
+async fn delete_row(db: &impl ConnectionTrait, table: Table, id: Id) -> Result<()> {
+    macro_rules! delete {
+        ($($module:ident: $rec:ident),+) => {
+            match table {
+                $(Table::$rec => e::$module::Entity::delete_many()
+                    .filter(Expr::col("id").eq(id))
+                    .exec(db)
+                    .await?
+                    .rows_affected,)+
+            }
+        };
+    }
+    let affected = for_each_table!(delete);
+    if affected != 1 {
+        return Err(Error::Internal(format!(
+            "deleting {} {id} affected {affected} rows",
+            table.name()
+        )));
+    }
+    Ok(())
+}
