@@ -1,9 +1,18 @@
 //! samenhang: the plans of Dutch area-based programmes as a typed graph, persisted with
 //! sea-orm and served over GraphQL.
+//!
+//! Layers, from the outside in: [`server`] (HTTP) and [`cli`] (commands) → [`api`] (GraphQL)
+//! → [`service`] (the write path) and [`graph`] (in-memory snapshots for reads) → [`store`]
+//! (sea-orm). [`domain`] holds the records all layers share; [`dataset`] reads and writes the
+//! data file.
 
+pub mod api;
+pub mod cli;
+pub mod config;
 pub mod dataset;
 pub mod domain;
 pub mod error;
 pub mod graph;
+pub mod server;
 pub mod service;
 pub mod store;

@@ -324,3 +324,38 @@ impl Dataset {
         id
     }
 }
+
+impl Table {
+    /// The node tables (the rest are link tables).
+    pub const NODES: &'static [Table] = &[
+        Table::Area,
+        Table::Programme,
+        Table::Line,
+        Table::Goal,
+        Table::Intervention,
+        Table::Partner,
+        Table::FundingStream,
+        Table::Wijk,
+    ];
+
+    pub fn is_node(self) -> bool {
+        Table::NODES.contains(&self)
+    }
+}
+
+impl Table {
+    /// The word for one row of the table, for messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Table::Area => "area",
+            Table::Programme => "programme",
+            Table::Line => "line",
+            Table::Goal => "goal",
+            Table::Intervention => "intervention",
+            Table::Partner => "partner",
+            Table::FundingStream => "funding stream",
+            Table::Wijk => "wijk",
+            _ => "link",
+        }
+    }
+}

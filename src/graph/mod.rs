@@ -12,7 +12,7 @@ use petgraph::visit::EdgeRef;
 
 use crate::domain::*;
 
-pub use filter::{Filter, Order, OrderField};
+pub use filter::{Filter, Order, OrderField, SortKey};
 
 /// What an edge of the graph means. Edges point from the dependent node to the one it
 /// depends on: intervention → goal/partner/stream/wijk, goal → parent goal or line,
@@ -364,6 +364,32 @@ impl Snapshot {
         }
         out.remove(&id);
         out.into_iter().collect()
+    }
+
+    /// A partner's role per intervention.
+    pub fn role_map(&self, partner: Id) -> HashMap<Id, PartnerRole> {
+        self.edges(partner, EdgeKind::Partner, Direction::Incoming)
+            .into_iter()
+            .filter_map(|(link, intervention)| {
+                Some((
+                    intervention,
+                    self.data.intervention_partners.get(&link)?.role,
+                ))
+            })
+            .collect()
+    }
+
+    /// A funding stream's link per intervention it pays.
+    pub fn funding_map(&self, stream: Id) -> HashMap<Id, std::sync::Arc<InterventionFunding>> {
+        self.edges(stream, EdgeKind::Funding, Direction::Incoming)
+            .into_iter()
+            .filter_map(|(link, intervention)| {
+                Some((
+                    intervention,
+                    self.data.intervention_funding.get(&link)?.clone(),
+                ))
+            })
+            .collect()
     }
 
     /// The folded name of a node (for sorting).

@@ -137,20 +137,6 @@ fn slug_key(row: &Row) -> Option<SlugKey> {
     Some((row.table(), area, slug.clone()))
 }
 
-fn what(table: Table) -> &'static str {
-    match table {
-        Table::Area => "area",
-        Table::Programme => "programme",
-        Table::Line => "line",
-        Table::Goal => "goal",
-        Table::Intervention => "intervention",
-        Table::Partner => "partner",
-        Table::FundingStream => "funding stream",
-        Table::Wijk => "wijk",
-        _ => "link",
-    }
-}
-
 impl Draft {
     /// Starts a write on top of a snapshot.
     pub fn new(base: Arc<Snapshot>) -> Draft {
@@ -197,7 +183,8 @@ impl Draft {
         .find_map(|(table, found)| found.then_some(table))
     }
 
-    fn area_of(&self, id: Id) -> Option<Id> {
+    /// The area a node belongs to.
+    pub fn area_of(&self, id: Id) -> Option<Id> {
         let d = &self.data;
         match self.table_of(id)? {
             Table::Area => Some(id),
@@ -217,7 +204,7 @@ impl Draft {
         if self.table_of(id) == Some(table) {
             Ok(())
         } else {
-            Err(Error::not_found(what(table), id, Some(field)))
+            Err(Error::not_found(table.noun(), id, Some(field)))
         }
     }
 
@@ -234,7 +221,7 @@ impl Draft {
         if self.area_of(id) != Some(area) {
             checks.fail(
                 field,
-                format!("{} {id} belongs to another area", what(table)),
+                format!("{} {id} belongs to another area", table.noun()),
             );
         }
         Ok(())
@@ -359,7 +346,7 @@ impl Draft {
                 format!(
                     "the slug {:?} is already used by another {} of this area",
                     key.2,
-                    what(key.0)
+                    key.0.noun()
                 ),
                 Some("slug"),
             ));
@@ -461,7 +448,7 @@ impl Draft {
             Table::Wijk => d.wijken.get(&id).map(|r| Row::Wijk(r.as_ref().clone())),
             _ => None,
         };
-        row.ok_or_else(|| Error::not_found(what(table), id, Some("id")))
+        row.ok_or_else(|| Error::not_found(table.noun(), id, Some("id")))
     }
 
     fn remove(&mut self, table: Table, id: Id) {
@@ -699,7 +686,7 @@ impl Draft {
         if self.area_of(from) != self.area_of(to) {
             return Err(Error::invalid(
                 to_field,
-                format!("{} {to} belongs to another area", what(to_table)),
+                format!("{} {to} belongs to another area", to_table.noun()),
             ));
         }
         Ok(())

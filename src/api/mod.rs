@@ -1,0 +1,199 @@
+//! The GraphQL API: one query and one mutation object per node type, merged into the schema.
+//! Resolvers are thin: they turn arguments into domain values and read the request's snapshot
+//! or call the service. Every request reads one snapshot from start to end.
+
+mod connection;
+mod filters;
+mod ids;
+mod node;
+mod types;
+
+use std::sync::Arc;
+
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema, SchemaBuilder};
+
+use crate::error::{Error, Problem};
+use crate::graph::Snapshot;
+use crate::service::Service;
+
+pub use connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+
+/// The root of all reads.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(
+    node::NodeQuery,
+    types::area::AreaQuery,
+    types::programme::ProgrammeQuery,
+    types::line::LineQuery,
+    types::goal::GoalQuery,
+    types::intervention::InterventionQuery,
+    types::partner::PartnerQuery,
+    types::funding::FundingStreamQuery,
+    types::wijk::WijkQuery,
+);
+
+/// The root of all writes. Each mutation is one transaction: it lands completely or not at all.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(
+    types::area::AreaMutation,
+    types::programme::ProgrammeMutation,
+    types::line::LineMutation,
+    types::goal::GoalMutation,
+    types::intervention::InterventionMutation,
+    types::partner::PartnerMutation,
+    types::funding::FundingStreamMutation,
+    types::wijk::WijkMutation,
+);
+
+/// The schema of samenhang.
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// The schema without any data attached (for the SDL and for building the real one).
+pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+}
+
+/// The schema serving a service. Requests must carry a snapshot (see [`with_snapshot`]).
+pub fn build_schema(service: Arc<Service>) -> AppSchema {
+    schema_builder().data(service).finish()
+}
+
+/// The schema in SDL, as committed in `schema/schema.graphql`.
+pub fn sdl() -> String {
+    let options = async_graphql::SDLExportOptions::new()
+        .sorted_fields()
+        .sorted_enum_items();
+    schema_builder().finish().sdl_with_options(options)
+}
+
+/// Attaches the current snapshot to a request: everything the request reads comes from it.
+pub fn with_snapshot(request: async_graphql::Request, service: &Service) -> async_graphql::Request {
+    request.data(service.snapshot())
+}
+
+/// The snapshot the request reads.
+fn snapshot(ctx: &Context<'_>) -> async_graphql::Result<Arc<Snapshot>> {
+    ctx.data::<Arc<Snapshot>>()
+        .cloned()
+        .map_err(|_| gql_error(Error::Internal("request has no snapshot attached".into())))
+}
+
+/// The service, for writes.
+fn service<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Arc<Service>> {
+    ctx.data::<Arc<Service>>()
+        .map_err(|_| gql_error(Error::Internal("schema has no service attached".into())))
+}
+
+/// `start_year` → `startYear`, keeping path punctuation.
+fn camel(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut upper = false;
+    for c in field.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Turns a service error into a GraphQL error with `extensions.code` (and `field` or
+/// `problems` for input errors). Internal errors are logged and reach the client without
+/// detail.
+pub fn gql_error(err: Error) -> async_graphql::Error {
+    let code = err.code();
+    let err = match err {
+        Error::Invalid(problems) => Error::Invalid(
+            problems
+                .into_iter()
+                .map(|p| Problem {
+                    field: camel(&p.field),
+                    ..p
+                })
+                .collect(),
+        ),
+        Error::NotFound { what, key, field } => Error::NotFound {
+            what,
+            key,
+            field: field.map(|f| camel(&f)),
+        },
+        Error::Conflict { message, field } => Error::Conflict {
+            message,
+            field: field.map(|f| camel(&f)),
+        },
+        other => other,
+    };
+    let message = match &err {
+        Error::Database(_) | Error::Internal(_) => {
+            tracing::error!(error = %err, "request failed");
+            "internal server error".to_owned()
+        }
+        other => other.to_string(),
+    };
+    let mut gql = async_graphql::Error::new(message);
+    let extensions = gql.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", code);
+    match &err {
+        Error::NotFound {
+            field: Some(field), ..
+        }
+        | Error::Conflict {
+            field: Some(field), ..
+        } => {
+            extensions.set("field", field.as_str());
+        }
+        Error::Invalid(problems) => {
+            if let [one] = problems.as_slice() {
+                extensions.set("field", one.field.as_str());
+            }
+            let list = problems
+                .iter()
+                .map(|p| {
+                    let mut map = async_graphql::indexmap::IndexMap::new();
+                    map.insert(async_graphql::Name::new("field"), p.field.clone().into());
+                    map.insert(
+                        async_graphql::Name::new("message"),
+                        p.message.clone().into(),
+                    );
+                    async_graphql::Value::Object(map)
+                })
+                .collect();
+            extensions.set("problems", async_graphql::Value::List(list));
+        }
+        _ => {}
+    }
+    gql
+}
+
+/// `.gql()` on service results inside resolvers.
+trait OrGql<T> {
+    fn gql(self) -> async_graphql::Result<T>;
+}
+
+impl<T> OrGql<T> for crate::error::Result<T> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(gql_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camel_case_fields() {
+        assert_eq!(camel("start_year"), "startYear");
+        assert_eq!(camel("slug"), "slug");
+        assert_eq!(camel("funding_stream_id"), "fundingStreamId");
+    }
+}

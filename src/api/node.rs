@@ -1,0 +1,71 @@
+//! The `Node` interface of Global Object Identification, and the `node`/`nodes` lookups.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, Interface, Object, Result};
+
+use super::types::{Area, FundingStream, Goal, Intervention, Line, Partner, Programme, Wijk};
+use super::{ids, snapshot};
+use crate::domain::Table;
+use crate::graph::Snapshot;
+
+/// Anything with a global ID: every node type implements it.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "The opaque global ID."))]
+pub enum Node {
+    Area(Area),
+    Programme(Programme),
+    Line(Line),
+    Goal(Goal),
+    Intervention(Intervention),
+    Partner(Partner),
+    FundingStream(FundingStream),
+    Wijk(Wijk),
+}
+
+fn load(s: &Arc<Snapshot>, id: &str) -> Option<Node> {
+    let (table, id) = ids::decode(id)?;
+    match table {
+        Table::Area => Area::load(s, id).map(Node::Area),
+        Table::Programme => Programme::load(s, id).map(Node::Programme),
+        Table::Line => Line::load(s, id).map(Node::Line),
+        Table::Goal => Goal::load(s, id).map(Node::Goal),
+        Table::Intervention => Intervention::load(s, id).map(Node::Intervention),
+        Table::Partner => Partner::load(s, id).map(Node::Partner),
+        Table::FundingStream => FundingStream::load(s, id).map(Node::FundingStream),
+        Table::Wijk => Wijk::load(s, id).map(Node::Wijk),
+        _ => None,
+    }
+}
+
+/// Lookups by global ID.
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// The node with this ID, or null when there is none.
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID.")] id: ID,
+    ) -> Result<Option<Node>> {
+        Ok(load(&snapshot(ctx)?, &id))
+    }
+
+    /// The nodes with these IDs, in the same order; null where there is none.
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global IDs (at most 500).")] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Node>>> {
+        if ids.len() > super::MAX_PAGE_SIZE {
+            return Err(super::gql_error(crate::error::Error::invalid(
+                "ids",
+                "at most 500 IDs at once",
+            )));
+        }
+        let s = snapshot(ctx)?;
+        Ok(ids.iter().map(|id| load(&s, id)).collect())
+    }
+}

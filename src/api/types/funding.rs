@@ -1,0 +1,350 @@
+//! Funding streams: grants, budgets and partners' own means.
+
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+
+use super::{Area, Intervention, Line, Partner, Programme};
+use super::{
+    DeletedNode, by_slug, create, delete, list, loaded, node_object, patch, patch_opt, reference,
+    scoped, update, wrong_row,
+};
+use crate::api::connection::{Connection, OrderBy, PageArgs, PageInfo, paginate};
+use crate::api::filters::*;
+use crate::api::{OrGql, ids, snapshot};
+use crate::domain::{self, FundingKind, Row, Table};
+use crate::graph::{EdgeKind, Order};
+use crate::service::Draft;
+
+node_object!(FundingStream, funding_streams);
+
+/// An intervention paid by a funding stream, with what the source says about the share.
+#[derive(SimpleObject)]
+pub struct FundingInterventionEdge {
+    /// Pass this as `after` or `before` to page from this item.
+    pub cursor: String,
+    /// The amount in whole euros for this intervention, where the source gives one.
+    pub amount_eur: Option<i64>,
+    /// A note on this funding.
+    pub note: Option<String>,
+    /// The intervention.
+    pub node: Intervention,
+}
+
+/// One page of the interventions a funding stream pays.
+#[derive(SimpleObject)]
+pub struct FundingInterventionConnection {
+    /// The interventions of this page, each with the funding details and its cursor.
+    pub edges: Vec<FundingInterventionEdge>,
+    /// Where this page lies in the whole list.
+    pub page_info: PageInfo,
+    /// How many interventions the whole list holds (after filters).
+    pub total_count: usize,
+}
+
+/// A source of money: a national grant (SPUK), a municipal budget or a partner's own means,
+/// with its running years where known.
+#[Object]
+impl FundingStream {
+    /// The opaque global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(Table::FundingStream, self.r.id)
+    }
+    /// Short name, unique among the area's streams (e.g. `vhf-1`).
+    async fn slug(&self) -> &str {
+        &self.r.slug
+    }
+    /// The stream's name.
+    async fn name(&self) -> &str {
+        &self.r.name
+    }
+    /// Where the money comes from.
+    async fn kind(&self) -> FundingKind {
+        self.r.kind
+    }
+    /// The first year the stream runs.
+    async fn start_year(&self) -> Option<i32> {
+        self.r.start_year
+    }
+    /// The last year the stream runs.
+    async fn end_year(&self) -> Option<i32> {
+        self.r.end_year
+    }
+    /// The total amount in whole euros, where known.
+    async fn amount_eur(&self) -> Option<i64> {
+        self.r.amount_eur
+    }
+    /// Description.
+    async fn description(&self) -> Option<&str> {
+        self.r.description.as_deref()
+    }
+    /// Other names the sources use for the stream.
+    async fn aliases(&self) -> &[String] {
+        &self.r.aliases
+    }
+    /// Whether the stream runs in the year (an unknown start or end leaves that side open).
+    async fn active_in(&self, #[graphql(desc = "The year.")] year: i32) -> bool {
+        self.r.start_year.is_none_or(|s| s <= year) && self.r.end_year.is_none_or(|e| year <= e)
+    }
+    /// The area the stream belongs to.
+    async fn area(&self) -> Option<Area> {
+        Area::load(&self.s, self.r.area_id)
+    }
+    /// The lines the source names this stream for as a whole.
+    async fn lines(&self) -> Vec<Line> {
+        loaded(
+            &self.s,
+            self.s.sources(self.r.id, EdgeKind::LineFunding),
+            Line::load,
+        )
+    }
+    /// The programme clusters whose interventions the stream pays.
+    async fn programmes(&self) -> Vec<Programme> {
+        loaded(
+            &self.s,
+            self.s
+                .reached_through_interventions(self.r.id, Table::Programme),
+            Programme::load,
+        )
+    }
+
+    /// The interventions the stream pays, with the amount and note per intervention.
+    #[allow(clippy::too_many_arguments)]
+    async fn interventions(
+        &self,
+        #[graphql(desc = "Conditions on the interventions.")] filter: Option<InterventionFilter>,
+        #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<FundingInterventionConnection> {
+        let f = filter.to_filter(&self.s).gql()?;
+        let order = Order::from(order_by);
+        let links = self.s.funding_map(self.r.id);
+        let sorted = self
+            .s
+            .sort_filtered(links.keys().copied().collect(), &f, order);
+        let page = paginate(
+            sorted,
+            order,
+            &PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+        )
+        .gql()?;
+        Ok(FundingInterventionConnection {
+            edges: page
+                .items
+                .into_iter()
+                .filter_map(|(cursor, id)| {
+                    let link = links.get(&id)?;
+                    Some(FundingInterventionEdge {
+                        cursor,
+                        amount_eur: link.amount_eur,
+                        note: link.note.clone(),
+                        node: Intervention::load(&self.s, id)?,
+                    })
+                })
+                .collect(),
+            page_info: page.info,
+            total_count: page.total,
+        })
+    }
+
+    /// The partners working on interventions the stream pays.
+    #[allow(clippy::too_many_arguments)]
+    async fn partners(
+        &self,
+        #[graphql(desc = "Conditions on the partners; `fundingStream` is this stream.")]
+        filter: Option<PartnerFilter>,
+        #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<Connection<Partner>> {
+        let id = self.r.id;
+        scoped(
+            &self.s,
+            &filter,
+            |f| f.funding_stream = Some(id),
+            Table::Partner,
+            order_by,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            Partner::load,
+        )
+    }
+}
+
+/// Lookups and lists of funding streams.
+#[derive(Default)]
+pub struct FundingStreamQuery;
+
+#[Object]
+impl FundingStreamQuery {
+    /// The funding stream with this slug, or null.
+    async fn funding_stream(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The stream's slug, e.g. `vhf-1`.")] slug: String,
+        #[graphql(desc = "The area's slug; needed only when several areas use the slug.")]
+        area: Option<String>,
+    ) -> Result<Option<FundingStream>> {
+        let s = snapshot(ctx)?;
+        Ok(by_slug(&s, Table::FundingStream, area.as_deref(), &slug)
+            .gql()?
+            .and_then(|id| FundingStream::load(&s, id)))
+    }
+
+    /// Funding streams of all areas.
+    #[allow(clippy::too_many_arguments)]
+    async fn funding_streams(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Conditions on the streams.")] filter: Option<FundingStreamFilter>,
+        #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<Connection<FundingStream>> {
+        let s = snapshot(ctx)?;
+        let f = filter.to_filter(&s).gql()?;
+        list(
+            &s,
+            Table::FundingStream,
+            f,
+            order_by,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            FundingStream::load,
+        )
+        .gql()
+    }
+}
+
+/// A new funding stream.
+#[derive(InputObject)]
+pub struct CreateFundingStreamInput {
+    /// The area it belongs to.
+    pub area_id: ID,
+    /// Short name, unique among the area's streams.
+    pub slug: String,
+    /// The stream's name.
+    pub name: String,
+    /// Where the money comes from.
+    pub kind: FundingKind,
+    /// First year (1900–2100).
+    pub start_year: Option<i32>,
+    /// Last year (1900–2100, not before the first).
+    pub end_year: Option<i32>,
+    /// Total amount in whole euros (not negative).
+    pub amount_eur: Option<i64>,
+    /// Description.
+    pub description: Option<String>,
+    /// Other names for the stream.
+    #[graphql(default)]
+    pub aliases: Vec<String>,
+}
+
+/// Changes to a funding stream: absent fields stay, `null` clears an optional field.
+#[derive(InputObject)]
+pub struct UpdateFundingStreamInput {
+    /// New slug.
+    pub slug: Option<String>,
+    /// New name.
+    pub name: Option<String>,
+    /// New kind.
+    pub kind: Option<FundingKind>,
+    /// New first year.
+    pub start_year: MaybeUndefined<i32>,
+    /// New last year.
+    pub end_year: MaybeUndefined<i32>,
+    /// New amount.
+    pub amount_eur: MaybeUndefined<i64>,
+    /// New description.
+    pub description: MaybeUndefined<String>,
+    /// New aliases (replaces the list).
+    pub aliases: Option<Vec<String>>,
+}
+
+/// Creating, changing and deleting funding streams.
+#[derive(Default)]
+pub struct FundingStreamMutation;
+
+#[Object]
+impl FundingStreamMutation {
+    /// Creates a funding stream.
+    async fn create_funding_stream(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new stream.")] input: CreateFundingStreamInput,
+    ) -> Result<FundingStream> {
+        let area_id = reference(&input.area_id, Table::Area, "areaId")?;
+        let row = move |_: &Draft| {
+            Row::FundingStream(domain::FundingStream {
+                id: 0,
+                area_id,
+                slug: input.slug,
+                name: input.name,
+                description: input.description,
+                kind: input.kind,
+                start_year: input.start_year,
+                end_year: input.end_year,
+                amount_eur: input.amount_eur,
+                aliases: input.aliases,
+            })
+        };
+        create(ctx, row, FundingStream::load).await
+    }
+
+    /// Changes a funding stream.
+    async fn update_funding_stream(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The stream to change.")] id: ID,
+        #[graphql(desc = "The changes.")] input: UpdateFundingStreamInput,
+    ) -> Result<FundingStream> {
+        update(
+            ctx,
+            &id,
+            Table::FundingStream,
+            move |row| {
+                let Row::FundingStream(r) = row else {
+                    return Err(wrong_row());
+                };
+                patch(&mut r.slug, input.slug);
+                patch(&mut r.name, input.name);
+                patch(&mut r.kind, input.kind);
+                patch_opt(&mut r.start_year, input.start_year);
+                patch_opt(&mut r.end_year, input.end_year);
+                patch_opt(&mut r.amount_eur, input.amount_eur);
+                patch_opt(&mut r.description, input.description);
+                patch(&mut r.aliases, input.aliases);
+                Ok(())
+            },
+            FundingStream::load,
+        )
+        .await
+    }
+
+    /// Deletes a funding stream; it is removed from every intervention and line.
+    async fn delete_funding_stream(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The stream to delete.")] id: ID,
+    ) -> Result<DeletedNode> {
+        delete(ctx, id, Table::FundingStream, false).await
+    }
+}

@@ -1,0 +1,356 @@
+//! Goals: ambitions, main goals and sub-goals, as a tree below lines or the area.
+
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
+
+use super::{Area, Intervention, Line, Partner, Programme};
+use super::{
+    DeletedNode, by_slug, create, delete, list, list_of, loaded, node_object, patch, patch_opt,
+    reference, scoped, update, wrong_row,
+};
+use crate::api::connection::{Connection, OrderBy, PageArgs};
+use crate::api::filters::*;
+use crate::api::{OrGql, ids, snapshot};
+use crate::domain::{self, GoalLevel, Row, Table};
+use crate::graph::EdgeKind;
+use crate::service::Draft;
+
+node_object!(Goal, goals);
+
+/// A goal: an ambition, a main goal (hoofddoel) or a sub-goal (subdoel). Top goals hang on a
+/// line, or on the area as a whole; the others hang on a parent goal and share its line.
+#[Object]
+impl Goal {
+    /// The opaque global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(Table::Goal, self.r.id)
+    }
+    /// Short name, unique among the area's goals.
+    async fn slug(&self) -> &str {
+        &self.r.slug
+    }
+    /// The goal as the source states it (or its heading, with the statement in `description`).
+    async fn name(&self) -> &str {
+        &self.r.name
+    }
+    /// The longer statement of the goal.
+    async fn description(&self) -> Option<&str> {
+        self.r.description.as_deref()
+    }
+    /// Ambition, main goal or sub-goal.
+    async fn level(&self) -> GoalLevel {
+        self.r.level
+    }
+    /// The numbering the source gives the goal.
+    async fn number(&self) -> Option<&str> {
+        self.r.number.as_deref()
+    }
+    /// The area the goal belongs to.
+    async fn area(&self) -> Option<Area> {
+        Area::load(&self.s, self.r.area_id)
+    }
+    /// The line the goal belongs to (its own, or its top goal's); null for area-wide goals.
+    async fn line(&self) -> Option<Line> {
+        self.s
+            .goal_line(self.r.id)
+            .and_then(|l| Line::load(&self.s, l))
+    }
+    /// The programme cluster of the goal's line.
+    async fn programme(&self) -> Option<Programme> {
+        let line = self.s.goal_line(self.r.id)?;
+        let programme = self.s.data.lines.get(&line)?.programme_id;
+        Programme::load(&self.s, programme)
+    }
+    /// The goal this one is a sub-goal of.
+    async fn parent(&self) -> Option<Goal> {
+        self.r.parent_id.and_then(|p| Goal::load(&self.s, p))
+    }
+    /// The goals directly below this one.
+    async fn sub_goals(&self) -> Vec<Goal> {
+        loaded(
+            &self.s,
+            self.s.sources(self.r.id, EdgeKind::SubGoalOf),
+            Goal::load,
+        )
+    }
+    /// The goals above this one, the top goal first.
+    async fn ancestors(&self) -> Vec<Goal> {
+        let mut chain = Vec::new();
+        let mut current = self.r.parent_id;
+        while let Some(id) = current {
+            if chain.contains(&id) {
+                break;
+            }
+            chain.push(id);
+            current = self.s.data.goals.get(&id).and_then(|g| g.parent_id);
+        }
+        chain.reverse();
+        loaded(&self.s, chain, Goal::load)
+    }
+
+    /// The interventions contributing to this goal.
+    #[allow(clippy::too_many_arguments)]
+    async fn interventions(
+        &self,
+        #[graphql(
+            desc = "Also the interventions of the goals below this one.",
+            default = false
+        )]
+        deep: bool,
+        #[graphql(desc = "Conditions on the interventions.")] filter: Option<InterventionFilter>,
+        #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<Connection<Intervention>> {
+        let ids = if deep {
+            self.s.interventions_of(self.r.id)
+        } else {
+            self.s.sources(self.r.id, EdgeKind::Contributes)
+        };
+        let f = filter.to_filter(&self.s).gql()?;
+        list_of(
+            &self.s,
+            ids,
+            f,
+            order_by,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            Intervention::load,
+        )
+        .gql()
+    }
+
+    /// The partners working for this goal or a goal below it.
+    #[allow(clippy::too_many_arguments)]
+    async fn partners(
+        &self,
+        #[graphql(desc = "Conditions on the partners; `goal` is this goal.")] filter: Option<
+            PartnerFilter,
+        >,
+        #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<Connection<Partner>> {
+        let id = self.r.id;
+        scoped(
+            &self.s,
+            &filter,
+            |f| f.goal = Some(id),
+            Table::Partner,
+            order_by,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            Partner::load,
+        )
+    }
+}
+
+/// Lookups and lists of goals.
+#[derive(Default)]
+pub struct GoalQuery;
+
+#[Object]
+impl GoalQuery {
+    /// The goal with this slug, or null.
+    async fn goal(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The goal's slug.")] slug: String,
+        #[graphql(desc = "The area's slug; needed only when several areas use the slug.")]
+        area: Option<String>,
+    ) -> Result<Option<Goal>> {
+        let s = snapshot(ctx)?;
+        Ok(by_slug(&s, Table::Goal, area.as_deref(), &slug)
+            .gql()?
+            .and_then(|id| Goal::load(&s, id)))
+    }
+
+    /// Goals of all areas, at every level.
+    #[allow(clippy::too_many_arguments)]
+    async fn goals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Conditions on the goals.")] filter: Option<GoalFilter>,
+        #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<Connection<Goal>> {
+        let s = snapshot(ctx)?;
+        let f = filter.to_filter(&s).gql()?;
+        list(
+            &s,
+            Table::Goal,
+            f,
+            order_by,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            Goal::load,
+        )
+        .gql()
+    }
+}
+
+/// A new goal. Give a `parentId` for a sub-goal, a `lineId` for a line's top goal, or only an
+/// `areaId` for an area-wide goal.
+#[derive(InputObject)]
+pub struct CreateGoalInput {
+    /// The area; may be left out when a line or parent is given.
+    pub area_id: Option<ID>,
+    /// The line of a top goal.
+    pub line_id: Option<ID>,
+    /// The goal this one is a sub-goal of.
+    pub parent_id: Option<ID>,
+    /// Short name, unique among the area's goals.
+    pub slug: String,
+    /// Ambition, main goal or sub-goal.
+    pub level: GoalLevel,
+    /// The numbering the source gives.
+    pub number: Option<String>,
+    /// The goal as stated (or its heading).
+    pub name: String,
+    /// The longer statement.
+    pub description: Option<String>,
+}
+
+/// Changes to a goal: absent fields stay, `null` clears an optional field (a `null` parent
+/// makes a top goal).
+#[derive(InputObject)]
+pub struct UpdateGoalInput {
+    /// New line (only for top goals).
+    pub line_id: MaybeUndefined<ID>,
+    /// New parent goal.
+    pub parent_id: MaybeUndefined<ID>,
+    /// New slug.
+    pub slug: Option<String>,
+    /// New level.
+    pub level: Option<GoalLevel>,
+    /// New numbering.
+    pub number: MaybeUndefined<String>,
+    /// New name.
+    pub name: Option<String>,
+    /// New description.
+    pub description: MaybeUndefined<String>,
+}
+
+fn optional_ref(
+    value: MaybeUndefined<ID>,
+    table: Table,
+    field: &str,
+) -> Result<MaybeUndefined<domain::Id>> {
+    Ok(match value {
+        MaybeUndefined::Undefined => MaybeUndefined::Undefined,
+        MaybeUndefined::Null => MaybeUndefined::Null,
+        MaybeUndefined::Value(id) => MaybeUndefined::Value(reference(&id, table, field)?),
+    })
+}
+
+/// Creating, changing and deleting goals.
+#[derive(Default)]
+pub struct GoalMutation;
+
+#[Object]
+impl GoalMutation {
+    /// Creates a goal.
+    async fn create_goal(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new goal.")] input: CreateGoalInput,
+    ) -> Result<Goal> {
+        let line_id = input
+            .line_id
+            .as_ref()
+            .map(|l| reference(l, Table::Line, "lineId"))
+            .transpose()?;
+        let parent_id = input
+            .parent_id
+            .as_ref()
+            .map(|p| reference(p, Table::Goal, "parentId"))
+            .transpose()?;
+        let area = input
+            .area_id
+            .as_ref()
+            .map(|a| reference(a, Table::Area, "areaId"))
+            .transpose()?;
+        if area.is_none() && line_id.is_none() && parent_id.is_none() {
+            return Err(crate::api::gql_error(crate::error::Error::invalid(
+                "areaId",
+                "give an areaId, a lineId or a parentId",
+            )));
+        }
+        let row = move |d: &Draft| {
+            Row::Goal(domain::Goal {
+                id: 0,
+                area_id: area
+                    .or_else(|| line_id.and_then(|l| d.area_of(l)))
+                    .or_else(|| parent_id.and_then(|p| d.area_of(p)))
+                    .unwrap_or_default(),
+                slug: input.slug,
+                name: input.name,
+                description: input.description,
+                line_id,
+                parent_id,
+                level: input.level,
+                number: input.number,
+            })
+        };
+        create(ctx, row, Goal::load).await
+    }
+
+    /// Changes a goal.
+    async fn update_goal(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The goal to change.")] id: ID,
+        #[graphql(desc = "The changes.")] input: UpdateGoalInput,
+    ) -> Result<Goal> {
+        let line = optional_ref(input.line_id, Table::Line, "lineId")?;
+        let parent = optional_ref(input.parent_id, Table::Goal, "parentId")?;
+        update(
+            ctx,
+            &id,
+            Table::Goal,
+            move |row| {
+                let Row::Goal(r) = row else {
+                    return Err(wrong_row());
+                };
+                patch_opt(&mut r.line_id, line);
+                patch_opt(&mut r.parent_id, parent);
+                patch(&mut r.slug, input.slug);
+                patch(&mut r.level, input.level);
+                patch_opt(&mut r.number, input.number);
+                patch(&mut r.name, input.name);
+                patch_opt(&mut r.description, input.description);
+                Ok(())
+            },
+            Goal::load,
+        )
+        .await
+    }
+
+    /// Deletes a goal; interventions no longer contribute to it. A goal with sub-goals is
+    /// refused.
+    async fn delete_goal(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The goal to delete.")] id: ID,
+    ) -> Result<DeletedNode> {
+        delete(ctx, id, Table::Goal, false).await
+    }
+}

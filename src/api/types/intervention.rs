@@ -1,0 +1,535 @@
+//! Interventions: the activities of the plan, and their links to goals, partners, funding,
+//! wijken and each other.
+
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use petgraph::Direction;
+
+use super::{Area, FundingStream, Goal, Line, Partner, Programme, Wijk};
+use super::{
+    DeletedNode, by_slug, create, delete, list, loaded, loaded_one, node_object, patch, patch_opt,
+    reference, update, wrong_row,
+};
+use crate::api::connection::{Connection, OrderBy, PageArgs};
+use crate::api::filters::*;
+use crate::api::{OrGql, ids, service, snapshot};
+use crate::domain::{self, Id, PartnerRole, RelationKind, Row, Table};
+use crate::graph::EdgeKind;
+use crate::service::Draft;
+
+node_object!(Intervention, interventions);
+
+/// A partner on an intervention, with its role.
+#[derive(SimpleObject)]
+pub struct InterventionPartner {
+    /// The role the partner plays.
+    pub role: PartnerRole,
+    /// The partner.
+    pub partner: Partner,
+}
+
+/// A funding stream of an intervention, with what the source says about its share.
+#[derive(SimpleObject)]
+pub struct InterventionFunding {
+    /// The amount in whole euros, where the source gives one.
+    pub amount_eur: Option<i64>,
+    /// A note on this funding (e.g. "particulier bezit").
+    pub note: Option<String>,
+    /// The funding stream.
+    pub funding_stream: FundingStream,
+}
+
+/// Which way a relation between two interventions points.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum RelationDirection {
+    /// This intervention refers to (or is the same as) the other one.
+    Outgoing,
+    /// The other intervention refers to (or is the same as) this one.
+    Incoming,
+}
+
+/// A relation between this intervention and another one.
+#[derive(SimpleObject)]
+pub struct InterventionRelation {
+    /// What the relation means.
+    pub kind: RelationKind,
+    /// Which way it points.
+    pub direction: RelationDirection,
+    /// A note, e.g. the source's "zie pijler 5 ..." reference.
+    pub note: Option<String>,
+    /// The other intervention.
+    pub intervention: Intervention,
+}
+
+/// An intervention: a concrete activity, project or measure of the plan, with its goals,
+/// partners, funding, wijken and running period.
+#[Object]
+impl Intervention {
+    /// The opaque global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(Table::Intervention, self.r.id)
+    }
+    /// Short name, unique among the area's interventions.
+    async fn slug(&self) -> &str {
+        &self.r.slug
+    }
+    /// The name of the intervention.
+    async fn name(&self) -> &str {
+        &self.r.name
+    }
+    /// What the intervention does, in the source's words.
+    async fn description(&self) -> Option<&str> {
+        self.r.description.as_deref()
+    }
+    /// The running period (looptijd) as the source words it.
+    async fn period(&self) -> Option<&str> {
+        self.r.period.as_deref()
+    }
+    /// The first year of the running period.
+    async fn start_year(&self) -> Option<i32> {
+        self.r.start_year
+    }
+    /// The last year of the running period.
+    async fn end_year(&self) -> Option<i32> {
+        self.r.end_year
+    }
+    /// Targets (aantal / streven), one per item.
+    async fn targets(&self) -> &[String] {
+        &self.r.targets
+    }
+    /// Monitoring indicators, one per item.
+    async fn indicators(&self) -> &[String] {
+        &self.r.indicators
+    }
+    /// Target groups (doelgroep).
+    async fn target_groups(&self) -> &[String] {
+        &self.r.target_groups
+    }
+    /// Remarks from the source that have no field of their own.
+    async fn notes(&self) -> Option<&str> {
+        self.r.notes.as_deref()
+    }
+    /// Whether the running period covers the year (an unknown start or end leaves that side open).
+    async fn active_in(&self, #[graphql(desc = "The year.")] year: i32) -> bool {
+        self.r.start_year.is_none_or(|s| s <= year) && self.r.end_year.is_none_or(|e| year <= e)
+    }
+    /// The area the intervention belongs to.
+    async fn area(&self) -> Option<Area> {
+        Area::load(&self.s, self.r.area_id)
+    }
+    /// The goals the intervention contributes to.
+    async fn goals(&self) -> Vec<Goal> {
+        loaded(
+            &self.s,
+            self.s.targets(self.r.id, EdgeKind::Contributes),
+            Goal::load,
+        )
+    }
+    /// The lines the intervention works for, through its goals.
+    async fn lines(&self) -> Vec<Line> {
+        loaded(
+            &self.s,
+            self.s.intervention_lines(self.r.id).to_vec(),
+            Line::load,
+        )
+    }
+    /// The programme clusters the intervention works for, through its goals.
+    async fn programmes(&self) -> Vec<Programme> {
+        loaded(
+            &self.s,
+            self.s.intervention_programmes(self.r.id).to_vec(),
+            Programme::load,
+        )
+    }
+    /// The partners working on the intervention, with their roles.
+    async fn partners(
+        &self,
+        #[graphql(desc = "Only partners in this role.")] role: Option<PartnerRole>,
+    ) -> Vec<InterventionPartner> {
+        self.s
+            .edges(self.r.id, EdgeKind::Partner, Direction::Outgoing)
+            .into_iter()
+            .filter_map(|(link, partner)| {
+                let role_here = self.s.data.intervention_partners.get(&link)?.role;
+                (role.is_none_or(|r| r == role_here)).then_some(())?;
+                Some(InterventionPartner {
+                    role: role_here,
+                    partner: Partner::load(&self.s, partner)?,
+                })
+            })
+            .collect()
+    }
+    /// The funding of the intervention, stream by stream.
+    async fn funding(&self) -> Vec<InterventionFunding> {
+        self.s
+            .edges(self.r.id, EdgeKind::Funding, Direction::Outgoing)
+            .into_iter()
+            .filter_map(|(link, stream)| {
+                let l = self.s.data.intervention_funding.get(&link)?;
+                Some(InterventionFunding {
+                    amount_eur: l.amount_eur,
+                    note: l.note.clone(),
+                    funding_stream: FundingStream::load(&self.s, stream)?,
+                })
+            })
+            .collect()
+    }
+    /// The wijken the intervention takes place in, where the source says so.
+    async fn wijken(&self) -> Vec<Wijk> {
+        loaded(
+            &self.s,
+            self.s.targets(self.r.id, EdgeKind::InWijk),
+            Wijk::load,
+        )
+    }
+    /// Interventions this one refers to or is the same as, and those that refer to it.
+    async fn related(&self) -> Vec<InterventionRelation> {
+        let directions = [
+            (Direction::Outgoing, RelationDirection::Outgoing),
+            (Direction::Incoming, RelationDirection::Incoming),
+        ];
+        directions
+            .into_iter()
+            .flat_map(|(d, direction)| {
+                self.s
+                    .edges(self.r.id, EdgeKind::Relation, d)
+                    .into_iter()
+                    .map(move |(link, other)| (link, other, direction))
+            })
+            .filter_map(|(link, other, direction)| {
+                let l = self.s.data.intervention_relations.get(&link)?;
+                Some(InterventionRelation {
+                    kind: l.kind,
+                    direction,
+                    note: l.note.clone(),
+                    intervention: Intervention::load(&self.s, other)?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Lookups and lists of interventions.
+#[derive(Default)]
+pub struct InterventionQuery;
+
+#[Object]
+impl InterventionQuery {
+    /// The intervention with this slug, or null.
+    async fn intervention(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The intervention's slug.")] slug: String,
+        #[graphql(desc = "The area's slug; needed only when several areas use the slug.")]
+        area: Option<String>,
+    ) -> Result<Option<Intervention>> {
+        let s = snapshot(ctx)?;
+        Ok(by_slug(&s, Table::Intervention, area.as_deref(), &slug)
+            .gql()?
+            .and_then(|id| Intervention::load(&s, id)))
+    }
+
+    /// Interventions of all areas.
+    #[allow(clippy::too_many_arguments)]
+    async fn interventions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Conditions on the interventions.")] filter: Option<InterventionFilter>,
+        #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<Connection<Intervention>> {
+        let s = snapshot(ctx)?;
+        let f = filter.to_filter(&s).gql()?;
+        list(
+            &s,
+            Table::Intervention,
+            f,
+            order_by,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            Intervention::load,
+        )
+        .gql()
+    }
+}
+
+/// A new intervention. Link goals, partners, funding and wijken with the link mutations.
+#[derive(InputObject)]
+pub struct CreateInterventionInput {
+    /// The area it belongs to.
+    pub area_id: ID,
+    /// Short name, unique among the area's interventions.
+    pub slug: String,
+    /// The name.
+    pub name: String,
+    /// What it does.
+    pub description: Option<String>,
+    /// The running period as words.
+    pub period: Option<String>,
+    /// First year (1900–2100).
+    pub start_year: Option<i32>,
+    /// Last year (1900–2100, not before the first).
+    pub end_year: Option<i32>,
+    /// Targets.
+    #[graphql(default)]
+    pub targets: Vec<String>,
+    /// Monitoring indicators.
+    #[graphql(default)]
+    pub indicators: Vec<String>,
+    /// Target groups.
+    #[graphql(default)]
+    pub target_groups: Vec<String>,
+    /// Remarks.
+    pub notes: Option<String>,
+}
+
+/// Changes to an intervention: absent fields stay, `null` clears an optional field, a list
+/// replaces the list.
+#[derive(InputObject)]
+pub struct UpdateInterventionInput {
+    /// New slug.
+    pub slug: Option<String>,
+    /// New name.
+    pub name: Option<String>,
+    /// New description.
+    pub description: MaybeUndefined<String>,
+    /// New period.
+    pub period: MaybeUndefined<String>,
+    /// New first year.
+    pub start_year: MaybeUndefined<i32>,
+    /// New last year.
+    pub end_year: MaybeUndefined<i32>,
+    /// New targets.
+    pub targets: Option<Vec<String>>,
+    /// New indicators.
+    pub indicators: Option<Vec<String>>,
+    /// New target groups.
+    pub target_groups: Option<Vec<String>>,
+    /// New remarks.
+    pub notes: MaybeUndefined<String>,
+}
+
+/// Runs a link change and returns the intervention as read afterwards.
+async fn relink(
+    ctx: &Context<'_>,
+    intervention: Id,
+    change: impl FnOnce(&mut Draft) -> crate::error::Result<()> + Send,
+) -> Result<Intervention> {
+    let (s, ()) = service(ctx)?.write(change).await.gql()?;
+    loaded_one(&s, intervention, Intervention::load)
+}
+
+/// Creating, changing and deleting interventions, and linking them to goals, partners,
+/// funding streams, wijken and each other.
+#[derive(Default)]
+pub struct InterventionMutation;
+
+#[Object]
+impl InterventionMutation {
+    /// Creates an intervention.
+    async fn create_intervention(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new intervention.")] input: CreateInterventionInput,
+    ) -> Result<Intervention> {
+        let area_id = reference(&input.area_id, Table::Area, "areaId")?;
+        let row = move |_: &Draft| {
+            Row::Intervention(domain::Intervention {
+                id: 0,
+                area_id,
+                slug: input.slug,
+                name: input.name,
+                description: input.description,
+                period: input.period,
+                start_year: input.start_year,
+                end_year: input.end_year,
+                targets: input.targets,
+                indicators: input.indicators,
+                target_groups: input.target_groups,
+                notes: input.notes,
+            })
+        };
+        create(ctx, row, Intervention::load).await
+    }
+
+    /// Changes an intervention.
+    async fn update_intervention(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The intervention to change.")] id: ID,
+        #[graphql(desc = "The changes.")] input: UpdateInterventionInput,
+    ) -> Result<Intervention> {
+        update(
+            ctx,
+            &id,
+            Table::Intervention,
+            move |row| {
+                let Row::Intervention(r) = row else {
+                    return Err(wrong_row());
+                };
+                patch(&mut r.slug, input.slug);
+                patch(&mut r.name, input.name);
+                patch_opt(&mut r.description, input.description);
+                patch_opt(&mut r.period, input.period);
+                patch_opt(&mut r.start_year, input.start_year);
+                patch_opt(&mut r.end_year, input.end_year);
+                patch(&mut r.targets, input.targets);
+                patch(&mut r.indicators, input.indicators);
+                patch(&mut r.target_groups, input.target_groups);
+                patch_opt(&mut r.notes, input.notes);
+                Ok(())
+            },
+            Intervention::load,
+        )
+        .await
+    }
+
+    /// Deletes an intervention with all its links.
+    async fn delete_intervention(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The intervention to delete.")] id: ID,
+    ) -> Result<DeletedNode> {
+        delete(ctx, id, Table::Intervention, false).await
+    }
+
+    /// Records that an intervention contributes to a goal (nothing changes if it does already).
+    async fn link_intervention_goal(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The intervention.")] intervention_id: ID,
+        #[graphql(desc = "The goal.")] goal_id: ID,
+    ) -> Result<Intervention> {
+        let i = reference(&intervention_id, Table::Intervention, "interventionId")?;
+        let g = reference(&goal_id, Table::Goal, "goalId")?;
+        relink(ctx, i, move |d| d.link_goal(i, g)).await
+    }
+
+    /// Removes a goal from an intervention.
+    async fn unlink_intervention_goal(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The intervention.")] intervention_id: ID,
+        #[graphql(desc = "The goal.")] goal_id: ID,
+    ) -> Result<Intervention> {
+        let i = reference(&intervention_id, Table::Intervention, "interventionId")?;
+        let g = reference(&goal_id, Table::Goal, "goalId")?;
+        relink(ctx, i, move |d| d.unlink_goal(i, g)).await
+    }
+
+    /// Puts a partner on an intervention in a role; a partner already on it takes the new role.
+    async fn link_intervention_partner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The intervention.")] intervention_id: ID,
+        #[graphql(desc = "The partner.")] partner_id: ID,
+        #[graphql(desc = "The partner's role.", default_with = "PartnerRole::Executing")]
+        role: PartnerRole,
+    ) -> Result<Intervention> {
+        let i = reference(&intervention_id, Table::Intervention, "interventionId")?;
+        let p = reference(&partner_id, Table::Partner, "partnerId")?;
+        relink(ctx, i, move |d| d.link_partner(i, p, role)).await
+    }
+
+    /// Takes a partner off an intervention.
+    async fn unlink_intervention_partner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The intervention.")] intervention_id: ID,
+        #[graphql(desc = "The partner.")] partner_id: ID,
+    ) -> Result<Intervention> {
+        let i = reference(&intervention_id, Table::Intervention, "interventionId")?;
+        let p = reference(&partner_id, Table::Partner, "partnerId")?;
+        relink(ctx, i, move |d| d.unlink_partner(i, p)).await
+    }
+
+    /// Records that a funding stream pays an intervention; an existing link takes the new
+    /// amount and note.
+    async fn link_intervention_funding(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The intervention.")] intervention_id: ID,
+        #[graphql(desc = "The funding stream.")] funding_stream_id: ID,
+        #[graphql(desc = "The amount in whole euros, if known.")] amount_eur: Option<i64>,
+        #[graphql(desc = "A note on this funding.")] note: Option<String>,
+    ) -> Result<Intervention> {
+        let i = reference(&intervention_id, Table::Intervention, "interventionId")?;
+        let f = reference(&funding_stream_id, Table::FundingStream, "fundingStreamId")?;
+        relink(ctx, i, move |d| d.link_funding(i, f, amount_eur, note)).await
+    }
+
+    /// Removes a funding stream from an intervention.
+    async fn unlink_intervention_funding(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The intervention.")] intervention_id: ID,
+        #[graphql(desc = "The funding stream.")] funding_stream_id: ID,
+    ) -> Result<Intervention> {
+        let i = reference(&intervention_id, Table::Intervention, "interventionId")?;
+        let f = reference(&funding_stream_id, Table::FundingStream, "fundingStreamId")?;
+        relink(ctx, i, move |d| d.unlink_funding(i, f)).await
+    }
+
+    /// Places an intervention in a wijk (nothing changes if it is there already).
+    async fn link_intervention_wijk(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The intervention.")] intervention_id: ID,
+        #[graphql(desc = "The wijk.")] wijk_id: ID,
+    ) -> Result<Intervention> {
+        let i = reference(&intervention_id, Table::Intervention, "interventionId")?;
+        let w = reference(&wijk_id, Table::Wijk, "wijkId")?;
+        relink(ctx, i, move |d| d.link_wijk(i, w)).await
+    }
+
+    /// Removes a wijk from an intervention.
+    async fn unlink_intervention_wijk(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The intervention.")] intervention_id: ID,
+        #[graphql(desc = "The wijk.")] wijk_id: ID,
+    ) -> Result<Intervention> {
+        let i = reference(&intervention_id, Table::Intervention, "interventionId")?;
+        let w = reference(&wijk_id, Table::Wijk, "wijkId")?;
+        relink(ctx, i, move |d| d.unlink_wijk(i, w)).await
+    }
+
+    /// Relates one intervention to another; an existing relation takes the new kind and note.
+    async fn link_interventions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The intervention that refers.")] from_id: ID,
+        #[graphql(desc = "The intervention referred to.")] to_id: ID,
+        #[graphql(
+            desc = "What the relation means.",
+            default_with = "RelationKind::RefersTo"
+        )]
+        kind: RelationKind,
+        #[graphql(desc = "A note, e.g. the source's reference text.")] note: Option<String>,
+    ) -> Result<Intervention> {
+        let from = reference(&from_id, Table::Intervention, "fromId")?;
+        let to = reference(&to_id, Table::Intervention, "toId")?;
+        relink(ctx, from, move |d| {
+            d.link_interventions(from, to, kind, note)
+        })
+        .await
+    }
+
+    /// Removes a relation between two interventions.
+    async fn unlink_interventions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The intervention that refers.")] from_id: ID,
+        #[graphql(desc = "The intervention referred to.")] to_id: ID,
+    ) -> Result<Intervention> {
+        let from = reference(&from_id, Table::Intervention, "fromId")?;
+        let to = reference(&to_id, Table::Intervention, "toId")?;
+        relink(ctx, from, move |d| d.unlink_interventions(from, to)).await
+    }
+}

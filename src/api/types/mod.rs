@@ -1,0 +1,232 @@
+//! The GraphQL object types, one file per node type with its queries, mutations and inputs.
+
+pub mod area;
+pub mod funding;
+pub mod goal;
+pub mod intervention;
+pub mod line;
+pub mod partner;
+pub mod programme;
+pub mod wijk;
+
+use std::sync::Arc;
+
+pub use area::Area;
+pub use funding::FundingStream;
+pub use goal::Goal;
+pub use intervention::Intervention;
+pub use line::Line;
+pub use partner::Partner;
+pub use programme::Programme;
+pub use wijk::Wijk;
+
+use super::connection::{Connection, HasConnection, OrderBy, PageArgs, Paged, paginate};
+use crate::domain::{Id, Table};
+use crate::error::{Error, Result};
+use crate::graph::{Filter, Order, Snapshot};
+
+/// Declares the object struct of a node type: the snapshot it was read from and its record.
+macro_rules! node_object {
+    ($name:ident, $field:ident) => {
+        #[derive(Clone)]
+        pub struct $name {
+            pub(crate) s: std::sync::Arc<crate::graph::Snapshot>,
+            pub(crate) r: std::sync::Arc<crate::domain::$name>,
+        }
+
+        impl $name {
+            /// The node with this id in the snapshot, if it is one of this type.
+            pub fn load(
+                s: &std::sync::Arc<crate::graph::Snapshot>,
+                id: crate::domain::Id,
+            ) -> Option<Self> {
+                s.data.$field.get(&id).map(|r| $name {
+                    s: s.clone(),
+                    r: r.clone(),
+                })
+            }
+        }
+    };
+}
+pub(crate) use node_object;
+
+/// A connection over all nodes of a table that pass a filter.
+pub fn list<T: HasConnection>(
+    s: &Arc<Snapshot>,
+    table: Table,
+    filter: Filter,
+    order: Option<OrderBy>,
+    page: PageArgs,
+    load: fn(&Arc<Snapshot>, Id) -> Option<T>,
+) -> Result<Connection<T>> {
+    let order = Order::from(order);
+    let sorted = s.select(table, &filter, order);
+    Ok(Connection::<T>::from_page(
+        paginate(sorted, order, &page)?,
+        |id| load(s, id),
+    ))
+}
+
+/// A connection over given nodes (e.g. neighbours) that pass a filter.
+pub fn list_of<T: HasConnection>(
+    s: &Arc<Snapshot>,
+    ids: Vec<Id>,
+    filter: Filter,
+    order: Option<OrderBy>,
+    page: PageArgs,
+    load: fn(&Arc<Snapshot>, Id) -> Option<T>,
+) -> Result<Connection<T>> {
+    let order = Order::from(order);
+    let sorted = s.sort_filtered(ids, &filter, order);
+    Ok(Connection::<T>::from_page(
+        paginate(sorted, order, &page)?,
+        |id| load(s, id),
+    ))
+}
+
+/// Looks a node up by slug: within the given area, or across areas when the slug is unique.
+pub fn by_slug(s: &Snapshot, table: Table, area: Option<&str>, slug: &str) -> Result<Option<Id>> {
+    let areas: Vec<Id> = match area {
+        Some(area) => match s.area_by_slug(area) {
+            Some(id) => vec![id],
+            None => return Err(Error::not_found("area", area, Some("area"))),
+        },
+        None => s.data.areas.keys().copied().collect(),
+    };
+    let found: Vec<Id> = areas
+        .into_iter()
+        .filter_map(|a| s.by_slug(table, a, slug))
+        .collect();
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(*one)),
+        _ => Err(Error::invalid(
+            "area",
+            format!("the slug {slug:?} exists in several areas; give the area too"),
+        )),
+    }
+}
+
+/// Ids of the given table among a list of record ids (for derived lists).
+pub fn loaded<T>(
+    s: &Arc<Snapshot>,
+    ids: impl IntoIterator<Item = Id>,
+    load: fn(&Arc<Snapshot>, Id) -> Option<T>,
+) -> Vec<T> {
+    ids.into_iter().filter_map(|id| load(s, id)).collect()
+}
+
+/// What a delete removed.
+#[derive(async_graphql::SimpleObject)]
+pub struct DeletedNode {
+    /// The ID the node had.
+    pub id: async_graphql::ID,
+}
+
+/// Creates a node and returns it as read from the new snapshot.
+/// `row` builds the record from the draft (so anything it derives is current).
+pub async fn create<T>(
+    ctx: &async_graphql::Context<'_>,
+    row: impl FnOnce(&crate::service::Draft) -> crate::domain::Row + Send,
+    load: fn(&Arc<Snapshot>, Id) -> Option<T>,
+) -> async_graphql::Result<T> {
+    use super::OrGql;
+    let (s, id) = super::service(ctx)?
+        .write(move |d| {
+            let row = row(d);
+            d.create(row)
+        })
+        .await
+        .gql()?;
+    loaded_one(&s, id, load)
+}
+
+/// Applies a patch to a node and returns the node as read from the new snapshot.
+pub async fn update<T>(
+    ctx: &async_graphql::Context<'_>,
+    id: &async_graphql::ID,
+    table: Table,
+    patch: impl FnOnce(&mut crate::domain::Row) -> Result<()> + Send,
+    load: fn(&Arc<Snapshot>, Id) -> Option<T>,
+) -> async_graphql::Result<T> {
+    use super::OrGql;
+    let id = super::ids::expect(id, table, "id").gql()?;
+    let (s, ()) = super::service(ctx)?
+        .write(move |d| {
+            let mut row = d.current_row(table, id)?;
+            patch(&mut row)?;
+            d.update(row)
+        })
+        .await
+        .gql()?;
+    loaded_one(&s, id, load)
+}
+
+/// Deletes a node.
+pub async fn delete(
+    ctx: &async_graphql::Context<'_>,
+    id: async_graphql::ID,
+    table: Table,
+    cascade: bool,
+) -> async_graphql::Result<DeletedNode> {
+    use super::OrGql;
+    let node = super::ids::expect(&id, table, "id").gql()?;
+    super::service(ctx)?
+        .write(move |d| d.delete(table, node, cascade))
+        .await
+        .gql()?;
+    Ok(DeletedNode { id })
+}
+
+/// Reads the node a write just produced.
+pub fn loaded_one<T>(
+    s: &Arc<Snapshot>,
+    id: Id,
+    load: fn(&Arc<Snapshot>, Id) -> Option<T>,
+) -> async_graphql::Result<T> {
+    load(s, id)
+        .ok_or_else(|| super::gql_error(Error::Internal(format!("node {id} missing after write"))))
+}
+
+/// Reads a required reference argument into the id of a node.
+pub fn reference(id: &async_graphql::ID, table: Table, field: &str) -> async_graphql::Result<Id> {
+    use super::OrGql;
+    super::ids::expect(id, table, field).gql()
+}
+
+/// Sets an optional text field from an update input: absent keeps, `null` clears.
+pub fn patch_opt<T>(target: &mut Option<T>, value: async_graphql::MaybeUndefined<T>) {
+    match value {
+        async_graphql::MaybeUndefined::Undefined => {}
+        async_graphql::MaybeUndefined::Null => *target = None,
+        async_graphql::MaybeUndefined::Value(v) => *target = Some(v),
+    }
+}
+
+/// Sets a required field from an update input when given.
+pub fn patch<T>(target: &mut T, value: Option<T>) {
+    if let Some(v) = value {
+        *target = v;
+    }
+}
+
+/// The row an update patch expects; any other is a bug.
+pub fn wrong_row() -> Error {
+    Error::Internal("update patch got a row of another table".into())
+}
+
+/// A connection over a table with the caller's filter narrowed by `scope` (e.g. to one area).
+pub fn scoped<T: HasConnection, F: super::filters::ToFilter>(
+    s: &Arc<Snapshot>,
+    filter: &F,
+    scope: impl FnOnce(&mut Filter),
+    table: Table,
+    order: Option<OrderBy>,
+    page: PageArgs,
+    load: fn(&Arc<Snapshot>, Id) -> Option<T>,
+) -> async_graphql::Result<Connection<T>> {
+    use super::OrGql;
+    let mut f = filter.to_filter(s).gql()?;
+    scope(&mut f);
+    list(s, table, f, order, page, load).gql()
+}

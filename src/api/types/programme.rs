@@ -1,0 +1,353 @@
+//! Programme clusters (e.g. Veilige Wijken) and their lines.
+
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
+
+use super::{Area, FundingStream, Goal, Intervention, Line, Partner, Wijk};
+use super::{
+    DeletedNode, by_slug, create, delete, list, loaded, node_object, patch, patch_opt, reference,
+    scoped, update, wrong_row,
+};
+use crate::api::connection::{Connection, OrderBy, PageArgs};
+use crate::api::filters::*;
+use crate::api::{OrGql, ids, snapshot};
+use crate::domain::{self, Row, Table};
+use crate::graph::EdgeKind;
+use crate::service::Draft;
+
+node_object!(Programme, programmes);
+
+/// A programme cluster of an area (e.g. *Veilige Wijken*), split into lines with goals.
+#[Object]
+impl Programme {
+    /// The opaque global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(Table::Programme, self.r.id)
+    }
+    /// Short name, unique among the area's programme clusters (e.g. `veilige-wijken`).
+    async fn slug(&self) -> &str {
+        &self.r.slug
+    }
+    /// The name of the cluster.
+    async fn name(&self) -> &str {
+        &self.r.name
+    }
+    /// Description of the cluster.
+    async fn description(&self) -> Option<&str> {
+        self.r.description.as_deref()
+    }
+    /// Who chairs the cluster (bestuurlijk voorzitter), as the source names them.
+    async fn chair(&self) -> Option<&str> {
+        self.r.chair.as_deref()
+    }
+    /// The cluster's ambition, as the source words it.
+    async fn ambition(&self) -> Option<&str> {
+        self.r.ambition.as_deref()
+    }
+    /// The area the cluster belongs to.
+    async fn area(&self) -> Option<Area> {
+        Area::load(&self.s, self.r.area_id)
+    }
+    /// The lines (lijnen / pijlers) of the cluster, in creation order.
+    async fn lines(&self) -> Vec<Line> {
+        loaded(
+            &self.s,
+            self.s.sources(self.r.id, EdgeKind::LineOf),
+            Line::load,
+        )
+    }
+
+    /// The goals of the cluster's lines, at every level.
+    #[allow(clippy::too_many_arguments)]
+    async fn goals(
+        &self,
+        #[graphql(desc = "Conditions on the goals; `programme` is this cluster.")] filter: Option<
+            GoalFilter,
+        >,
+        #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<Connection<Goal>> {
+        let id = self.r.id;
+        scoped(
+            &self.s,
+            &filter,
+            |f| f.programme = Some(id),
+            Table::Goal,
+            order_by,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            Goal::load,
+        )
+    }
+
+    /// The interventions working for the cluster's goals.
+    #[allow(clippy::too_many_arguments)]
+    async fn interventions(
+        &self,
+        #[graphql(desc = "Conditions on the interventions; `programme` is this cluster.")]
+        filter: Option<InterventionFilter>,
+        #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<Connection<Intervention>> {
+        let id = self.r.id;
+        scoped(
+            &self.s,
+            &filter,
+            |f| f.programme = Some(id),
+            Table::Intervention,
+            order_by,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            Intervention::load,
+        )
+    }
+
+    /// The partners working on the cluster's interventions.
+    #[allow(clippy::too_many_arguments)]
+    async fn partners(
+        &self,
+        #[graphql(desc = "Conditions on the partners; `programme` is this cluster.")]
+        filter: Option<PartnerFilter>,
+        #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<Connection<Partner>> {
+        let id = self.r.id;
+        scoped(
+            &self.s,
+            &filter,
+            |f| f.programme = Some(id),
+            Table::Partner,
+            order_by,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            Partner::load,
+        )
+    }
+
+    /// The funding streams paying the cluster's interventions or named for its lines.
+    #[allow(clippy::too_many_arguments)]
+    async fn funding_streams(
+        &self,
+        #[graphql(desc = "Conditions on the streams; `programme` is this cluster.")] filter: Option<
+            FundingStreamFilter,
+        >,
+        #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<Connection<FundingStream>> {
+        let id = self.r.id;
+        scoped(
+            &self.s,
+            &filter,
+            |f| f.programme = Some(id),
+            Table::FundingStream,
+            order_by,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            FundingStream::load,
+        )
+    }
+
+    /// The wijken the cluster's interventions reach.
+    #[allow(clippy::too_many_arguments)]
+    async fn wijken(
+        &self,
+        #[graphql(desc = "Conditions on the wijken; `programme` is this cluster.")] filter: Option<
+            WijkFilter,
+        >,
+        #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<Connection<Wijk>> {
+        let id = self.r.id;
+        scoped(
+            &self.s,
+            &filter,
+            |f| f.programme = Some(id),
+            Table::Wijk,
+            order_by,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            Wijk::load,
+        )
+    }
+}
+
+/// Lookups and lists of programme clusters.
+#[derive(Default)]
+pub struct ProgrammeQuery;
+
+#[Object]
+impl ProgrammeQuery {
+    /// The programme cluster with this slug, or null.
+    async fn programme(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The cluster's slug, e.g. `veilige-wijken`.")] slug: String,
+        #[graphql(desc = "The area's slug; needed only when several areas use the slug.")]
+        area: Option<String>,
+    ) -> Result<Option<Programme>> {
+        let s = snapshot(ctx)?;
+        Ok(by_slug(&s, Table::Programme, area.as_deref(), &slug)
+            .gql()?
+            .and_then(|id| Programme::load(&s, id)))
+    }
+
+    /// Programme clusters of all areas.
+    #[allow(clippy::too_many_arguments)]
+    async fn programmes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Conditions on the clusters.")] filter: Option<ProgrammeFilter>,
+        #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<Connection<Programme>> {
+        let s = snapshot(ctx)?;
+        let f = filter.to_filter(&s).gql()?;
+        list(
+            &s,
+            Table::Programme,
+            f,
+            order_by,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            Programme::load,
+        )
+        .gql()
+    }
+}
+
+/// A new programme cluster.
+#[derive(InputObject)]
+pub struct CreateProgrammeInput {
+    /// The area it belongs to.
+    pub area_id: ID,
+    /// Short name, unique among the area's clusters: lowercase letters and digits joined by hyphens.
+    pub slug: String,
+    /// The name of the cluster.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Who chairs the cluster.
+    pub chair: Option<String>,
+    /// The cluster's ambition.
+    pub ambition: Option<String>,
+}
+
+/// Changes to a programme cluster: absent fields stay, `null` clears an optional field.
+#[derive(InputObject)]
+pub struct UpdateProgrammeInput {
+    /// New slug.
+    pub slug: Option<String>,
+    /// New name.
+    pub name: Option<String>,
+    /// New description.
+    pub description: MaybeUndefined<String>,
+    /// New chair.
+    pub chair: MaybeUndefined<String>,
+    /// New ambition.
+    pub ambition: MaybeUndefined<String>,
+}
+
+/// Creating, changing and deleting programme clusters.
+#[derive(Default)]
+pub struct ProgrammeMutation;
+
+#[Object]
+impl ProgrammeMutation {
+    /// Creates a programme cluster.
+    async fn create_programme(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new cluster.")] input: CreateProgrammeInput,
+    ) -> Result<Programme> {
+        let area_id = reference(&input.area_id, Table::Area, "areaId")?;
+        let row = move |_: &Draft| {
+            Row::Programme(domain::Programme {
+                id: 0,
+                area_id,
+                slug: input.slug,
+                name: input.name,
+                description: input.description,
+                chair: input.chair,
+                ambition: input.ambition,
+            })
+        };
+        create(ctx, row, Programme::load).await
+    }
+
+    /// Changes a programme cluster.
+    async fn update_programme(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The cluster to change.")] id: ID,
+        #[graphql(desc = "The changes.")] input: UpdateProgrammeInput,
+    ) -> Result<Programme> {
+        update(
+            ctx,
+            &id,
+            Table::Programme,
+            move |row| {
+                let Row::Programme(r) = row else {
+                    return Err(wrong_row());
+                };
+                patch(&mut r.slug, input.slug);
+                patch(&mut r.name, input.name);
+                patch_opt(&mut r.description, input.description);
+                patch_opt(&mut r.chair, input.chair);
+                patch_opt(&mut r.ambition, input.ambition);
+                Ok(())
+            },
+            Programme::load,
+        )
+        .await
+    }
+
+    /// Deletes a programme cluster. A cluster that still has lines is refused.
+    async fn delete_programme(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The cluster to delete.")] id: ID,
+    ) -> Result<DeletedNode> {
+        delete(ctx, id, Table::Programme, false).await
+    }
+}

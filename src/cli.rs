@@ -1,0 +1,167 @@
+//! The commands of the `samenhang` binary, and the start-up every command shares: connect,
+//! migrate, load the graph and, for a new database, the bundled dataset.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::config::{Cli, Command, DatabaseUrl};
+use crate::dataset::{self, DEFAULT_DATASET, ImportSummary};
+use crate::domain::Table;
+use crate::error::{Error, Result};
+use crate::server::{Application, shutdown_signal};
+use crate::service::{Draft, Service};
+use crate::store::Store;
+
+/// Connects, migrates and loads the graph. With `seed`, an empty database first receives the
+/// bundled Lelystad Oost dataset.
+pub async fn open(url: &DatabaseUrl, seed: bool) -> Result<Arc<Service>> {
+    let store = Store::connect(url.expose()).await?;
+    store.migrate().await?;
+    let service = Arc::new(Service::open(store).await?);
+    if seed && service.snapshot().data.areas.is_empty() {
+        let text = dataset::bundled(DEFAULT_DATASET)
+            .ok_or_else(|| Error::Internal("default dataset missing".into()))?;
+        let file = dataset::parse(text)?;
+        let (_, summary) = service.write(|d| dataset::import(d, &file, false)).await?;
+        tracing::info!(summary = %describe(&summary), "empty database: loaded the bundled dataset");
+    }
+    Ok(service)
+}
+
+/// Runs the command line.
+pub async fn run(cli: Cli) -> Result<()> {
+    let url = &cli.database.database_url;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            tracing::info!(database = %url, "starting");
+            let service = open(url, !cli.serve.no_seed).await?;
+            let app = Application::build(service.clone(), &cli.serve).await?;
+            let addr = app.local_addr()?;
+            let snapshot = service.snapshot();
+            tracing::info!(
+                %addr,
+                areas = snapshot.data.areas.len(),
+                interventions = snapshot.data.interventions.len(),
+                "serving GraphQL at http://{addr}/graphql, GraphiQL at http://{addr}/"
+            );
+            app.run_until(shutdown_signal()).await?;
+            service.store().clone().close().await
+        }
+        Command::Migrate => {
+            let store = Store::connect(url.expose()).await?;
+            store.migrate().await?;
+            println!("migrations applied to {url}");
+            store.close().await
+        }
+        Command::Import {
+            file,
+            replace,
+            dry_run,
+        } => {
+            let text = read_input(&file)?;
+            let parsed = dataset::parse(&text)?;
+            let service = open(url, false).await?;
+            let summary = if dry_run {
+                let mut draft = Draft::new(service.snapshot());
+                dataset::import(&mut draft, &parsed, replace)?
+            } else {
+                service
+                    .write(|d| dataset::import(d, &parsed, replace))
+                    .await?
+                    .1
+            };
+            let verb = if dry_run { "would import" } else { "imported" };
+            println!("{verb} {}", describe(&summary));
+            service.store().clone().close().await
+        }
+        Command::Export { file, areas } => {
+            let service = open(url, false).await?;
+            let snapshot = service.snapshot();
+            let wanted = areas
+                .iter()
+                .map(|slug| {
+                    snapshot
+                        .area_by_slug(slug)
+                        .ok_or_else(|| Error::not_found("area", slug, Some("area")))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let selection = (!wanted.is_empty()).then_some(wanted.as_slice());
+            let yaml = dataset::to_yaml(&dataset::export(&snapshot.data, selection))?;
+            write_output(&file, &yaml)?;
+            if file.as_os_str() != "-" {
+                eprintln!("exported to {}", file.display());
+            }
+            service.store().clone().close().await
+        }
+        Command::Schema { out } => match out {
+            Some(path) => write_output(&path, &crate::api::sdl()),
+            None => write_output(Path::new("-"), &crate::api::sdl()),
+        },
+    }
+}
+
+/// "lelystad-oost (3 programmes, 83 interventions, ...)".
+fn describe(summary: &ImportSummary) -> String {
+    let areas: Vec<String> = summary
+        .areas
+        .iter()
+        .map(|(slug, counts)| {
+            let parts: Vec<String> = counts
+                .iter()
+                .filter(|(table, _)| table.is_node() && *table != Table::Area)
+                .map(|(table, n)| format!("{n} {}", plural(*table)))
+                .collect();
+            format!("{slug} ({})", parts.join(", "))
+        })
+        .collect();
+    if areas.is_empty() {
+        "nothing".into()
+    } else {
+        areas.join("; ")
+    }
+}
+
+fn plural(table: Table) -> &'static str {
+    match table {
+        Table::Programme => "programmes",
+        Table::Line => "lines",
+        Table::Goal => "goals",
+        Table::Intervention => "interventions",
+        Table::Partner => "partners",
+        Table::FundingStream => "funding streams",
+        Table::Wijk => "wijken",
+        _ => "rows",
+    }
+}
+
+fn read_input(path: &Path) -> Result<String> {
+    let mut bytes = Vec::new();
+    let read = if path.as_os_str() == "-" {
+        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .map(|_| ())
+    };
+    read.map_err(|e| Error::invalid("file", format!("cannot read {}: {e}", path.display())))?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::invalid(
+            "file",
+            format!(
+                "{} is not UTF-8 text (invalid byte at offset {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
+fn write_output(path: &Path, text: &str) -> Result<()> {
+    let written = if path.as_os_str() == "-" {
+        std::io::stdout().write_all(text.as_bytes())
+    } else {
+        std::fs::write(path, text)
+    };
+    written.map_err(|e| Error::Internal(format!("cannot write {}: {e}", path.display())))
+}

@@ -1,0 +1,194 @@
+//! Command line and environment configuration. Every setting has a flag and an environment
+//! variable, documented in `--help`; the defaults run with no configuration at all.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// samenhang: the plans of Dutch area-based programmes as a queryable graph, served over
+/// GraphQL. Without a command it serves the API (`serve`).
+#[derive(Parser, Debug)]
+#[command(name = "samenhang", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    /// Log format.
+    #[arg(long, env = "SAMENHANG_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the GraphQL API with GraphiQL (the default).
+    Serve,
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Import a data file (all or nothing). Use `-` to read standard input.
+    Import {
+        /// The data file (YAML, see docs/data-format.md).
+        file: PathBuf,
+        /// Replace areas that exist already instead of refusing the file.
+        #[arg(long)]
+        replace: bool,
+        /// Check the file against the database without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export the data to a file in the import format. Use `-` for standard output.
+    Export {
+        /// Where to write.
+        file: PathBuf,
+        /// Only this area (slug); repeat for several. Default: all areas.
+        #[arg(long = "area")]
+        areas: Vec<String>,
+    },
+    /// Print the GraphQL schema (SDL), or write it to a file.
+    Schema {
+        /// Where to write; standard output when left out.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Where the data lives.
+#[derive(Args, Debug, Clone)]
+pub struct DatabaseArgs {
+    /// Database URL: a SQLite file (`sqlite://samenhang.sqlite`, created when missing) or
+    /// PostgreSQL (`postgres://user:password@host/db`).
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://samenhang.sqlite",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: DatabaseUrl,
+}
+
+/// How to serve.
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(
+        long,
+        env = "SAMENHANG_ADDR",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub addr: SocketAddr,
+    /// Do not load the bundled Lelystad Oost dataset into an empty database.
+    #[arg(long, env = "SAMENHANG_NO_SEED", global = true)]
+    pub no_seed: bool,
+    /// Longest time one request may take, in seconds.
+    #[arg(
+        long,
+        env = "SAMENHANG_REQUEST_TIMEOUT",
+        default_value_t = 30,
+        global = true
+    )]
+    pub request_timeout_secs: u64,
+    /// Largest request body, in bytes.
+    #[arg(long, env = "SAMENHANG_BODY_LIMIT", default_value_t = 1 << 20, global = true)]
+    pub body_limit: usize,
+}
+
+impl ServeArgs {
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs.max(1))
+    }
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        ServeArgs {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            no_seed: false,
+            request_timeout_secs: 30,
+            body_limit: 1 << 20,
+        }
+    }
+}
+
+/// Log output format.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// A database URL that never prints its password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        DatabaseUrl(url.into())
+    }
+
+    /// The URL itself, for connecting.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(DatabaseUrl(s.to_owned()))
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    /// Shows the URL with any password replaced by `***`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = &self.0;
+        if let Some((scheme, rest)) = url.split_once("://")
+            && let Some((credentials, host)) = rest.split_once('@')
+            && let Some((user, _password)) = credentials.split_once(':')
+        {
+            return write!(f, "{scheme}://{user}:***@{host}");
+        }
+        f.write_str(url)
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_not_printed() {
+        let url = DatabaseUrl::new("postgres://app:s3cret@db.example/samenhang");
+        assert_eq!(url.to_string(), "postgres://app:***@db.example/samenhang");
+        assert!(!format!("{url:?}").contains("s3cret"));
+        assert_eq!(
+            DatabaseUrl::new("sqlite://x.sqlite").to_string(),
+            "sqlite://x.sqlite"
+        );
+    }
+
+    #[test]
+    fn defaults_need_no_configuration() {
+        let cli = Cli::try_parse_from(["samenhang"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.serve.addr.to_string(), "127.0.0.1:8080");
+        let cli = Cli::try_parse_from(["samenhang", "serve", "--addr", "127.0.0.1:9000"]).unwrap();
+        assert_eq!(cli.serve.addr.port(), 9000);
+    }
+}
