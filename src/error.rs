@@ -28,9 +28,8 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.position {
-            Some((line, column)) => write!(f, "line {line}, column {column}: ")?,
-            None => {}
+        if let Some((line, column)) = self.position {
+            write!(f, "line {line}, column {column}: ")?;
         }
         if self.field.is_empty() {
             write!(f, "{}", self.message)

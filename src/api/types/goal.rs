@@ -229,13 +229,14 @@ pub struct CreateGoalInput {
     pub description: Option<String>,
 }
 
-/// Changes to a goal: absent fields stay, `null` clears an optional field (a `null` parent
-/// makes a top goal).
+/// Changes to a goal: absent fields stay, `null` clears an optional field. A new parent
+/// detaches the goal from its line and a new line from its parent (a goal hangs on one of
+/// them); a `null` parent makes a top goal.
 #[derive(InputObject)]
 pub struct UpdateGoalInput {
-    /// New line (only for top goals).
+    /// New line; the goal becomes a top goal of it.
     pub line_id: MaybeUndefined<ID>,
-    /// New parent goal.
+    /// New parent goal; the goal becomes its sub-goal.
     pub parent_id: MaybeUndefined<ID>,
     /// New slug.
     pub slug: Option<String>,
@@ -330,6 +331,13 @@ impl GoalMutation {
                 let Row::Goal(r) = row else {
                     return Err(wrong_row());
                 };
+                // Moving a goal is one step: a new parent detaches it from its line, a new
+                // line from its parent, unless both are given.
+                match (&line, &parent) {
+                    (MaybeUndefined::Undefined, MaybeUndefined::Value(_)) => r.line_id = None,
+                    (MaybeUndefined::Value(_), MaybeUndefined::Undefined) => r.parent_id = None,
+                    _ => {}
+                }
                 patch_opt(&mut r.line_id, line);
                 patch_opt(&mut r.parent_id, parent);
                 patch(&mut r.slug, input.slug);

@@ -1,0 +1,356 @@
+//! Bad input gets a clear error with `extensions.code` and changes nothing: not the database,
+//! not the graph.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestDb, db_test, spawn_app};
+
+/// What the service holds, from the graph and (separately) from the database.
+async fn state(app: &TestApp) -> (u64, String, samenhang::domain::Dataset) {
+    let snapshot = app.service.snapshot();
+    let stored = app.service.store().load().await.expect("load");
+    (snapshot.version, app.export().await, stored)
+}
+
+async fn refused(app: &TestApp, query: &str, variables: Value, code: &str, field: Option<&str>) {
+    let before = state(app).await;
+    let error = app.error(query, variables).await;
+    assert_eq!(error["extensions"]["code"], code, "{query}: {error:#}");
+    if let Some(field) = field {
+        assert_eq!(error["extensions"]["field"], field, "{query}: {error:#}");
+    }
+    assert!(!error["message"].as_str().unwrap_or_default().is_empty());
+    let after = state(app).await;
+    assert!(
+        before == after,
+        "a refused request changed the data: {query}"
+    );
+}
+
+async fn bad_input_is_refused_and_changes_nothing(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    let area = app.id_of("area", "lelystad-oost").await;
+    let line = app.id_of("line", "preventie-met-gezag").await;
+    let programme = app.id_of("programme", "veilige-wijken").await;
+    let main_goal = app.id_of("goal", "pmg-hoofddoel").await;
+    let sub_goal = app.id_of("goal", "pmg-positieve-alternatieven").await;
+    let intervention = app.id_of("intervention", "pmg-kapot-sterk").await;
+    let partner = app.id_of("partner", "halt").await;
+    let create_partner = "mutation($i: CreatePartnerInput!) { createPartner(input: $i) { id } }";
+    let create_intervention =
+        "mutation($i: CreateInterventionInput!) { createIntervention(input: $i) { id } }";
+
+    // Unknown and malformed ids.
+    let unknown = samenhang_id("Area", 999_999);
+    refused(
+        &app,
+        create_partner,
+        json!({ "i": { "areaId": unknown, "slug": "x", "name": "X", "kind": "OTHER" } }),
+        "NOT_FOUND",
+        Some("areaId"),
+    )
+    .await;
+    refused(
+        &app,
+        create_partner,
+        json!({ "i": { "areaId": "garbage", "slug": "x", "name": "X", "kind": "OTHER" } }),
+        "BAD_USER_INPUT",
+        Some("areaId"),
+    )
+    .await;
+    refused(
+        &app,
+        create_partner,
+        json!({ "i": { "areaId": partner, "slug": "x", "name": "X", "kind": "OTHER" } }),
+        "BAD_USER_INPUT",
+        Some("areaId"),
+    )
+    .await;
+    refused(
+        &app,
+        "mutation($id: ID!) { deletePartner(id: $id) { id } }",
+        json!({ "id": samenhang_id("Partner", 999_999) }),
+        "NOT_FOUND",
+        Some("id"),
+    )
+    .await;
+    refused(
+        &app,
+        "mutation($i: ID!, $p: ID!) { linkInterventionPartner(interventionId: $i, partnerId: $p) { id } }",
+        json!({ "i": intervention, "p": samenhang_id("Partner", 999_999) }),
+        "NOT_FOUND",
+        Some("partnerId"),
+    )
+    .await;
+
+    // Duplicates.
+    refused(
+        &app,
+        create_partner,
+        json!({ "i": { "areaId": area, "slug": "halt", "name": "Nog een Halt", "kind": "OTHER" } }),
+        "CONFLICT",
+        Some("slug"),
+    )
+    .await;
+    refused(
+        &app,
+        "mutation { createArea(input: { slug: \"lelystad-oost\", name: \"Twee\" }) { id } }",
+        json!({}),
+        "CONFLICT",
+        Some("slug"),
+    )
+    .await;
+    refused(
+        &app,
+        "mutation($id: ID!) { updatePartner(id: $id, input: { slug: \"politie\" }) { id } }",
+        json!({ "id": partner }),
+        "CONFLICT",
+        Some("slug"),
+    )
+    .await;
+
+    // Invalid values.
+    for (start, end, field) in [
+        (2026, 2024, "endYear"),
+        (1800, 2020, "startYear"),
+        (2020, 3000, "endYear"),
+    ] {
+        refused(
+            &app,
+            create_intervention,
+            json!({ "i": { "areaId": area, "slug": "jaren", "name": "Jaren", "startYear": start, "endYear": end } }),
+            "BAD_USER_INPUT",
+            Some(field),
+        )
+        .await;
+    }
+    refused(
+        &app,
+        create_partner,
+        json!({ "i": { "areaId": area, "slug": "Niet Goed", "name": "X", "kind": "OTHER" } }),
+        "BAD_USER_INPUT",
+        Some("slug"),
+    )
+    .await;
+    refused(
+        &app,
+        create_partner,
+        json!({ "i": { "areaId": area, "slug": "leeg", "name": "  ", "kind": "OTHER" } }),
+        "BAD_USER_INPUT",
+        Some("name"),
+    )
+    .await;
+    refused(&app, create_partner, json!({ "i": { "areaId": area, "slug": "lang", "name": "x".repeat(301), "kind": "OTHER" } }), "BAD_USER_INPUT", Some("name")).await;
+    refused(
+        &app,
+        "mutation($i: CreateFundingStreamInput!) { createFundingStream(input: $i) { id } }",
+        json!({ "i": { "areaId": area, "slug": "negatief", "name": "Min", "kind": "OTHER", "amountEur": -5 } }),
+        "BAD_USER_INPUT",
+        Some("amountEur"),
+    )
+    .await;
+    // Several problems are reported together.
+    let error = app
+        .error(
+            create_intervention,
+            json!({ "i": { "areaId": area, "slug": "Fout", "name": "", "startYear": 1 } }),
+        )
+        .await;
+    assert_eq!(
+        error["extensions"]["problems"].as_array().map(Vec::len),
+        Some(3),
+        "{error:#}"
+    );
+
+    // The goal tree stays a tree.
+    refused(
+        &app,
+        "mutation($id: ID!, $p: ID!) { updateGoal(id: $id, input: { parentId: $p }) { id } }",
+        json!({ "id": main_goal, "p": sub_goal }),
+        "BAD_USER_INPUT",
+        None,
+    )
+    .await;
+    refused(
+        &app,
+        "mutation($id: ID!) { updateGoal(id: $id, input: { parentId: $id }) { id } }",
+        json!({ "id": main_goal }),
+        "BAD_USER_INPUT",
+        Some("parentId"),
+    )
+    .await;
+    refused(
+        &app,
+        "mutation($l: ID!, $p: ID!) { createGoal(input: { lineId: $l, parentId: $p, slug: \"beide\", level: SUB, name: \"Beide\" }) { id } }",
+        json!({ "l": line, "p": main_goal }),
+        "BAD_USER_INPUT",
+        Some("lineId"),
+    )
+    .await;
+
+    // Deleting what still holds other nodes.
+    refused(
+        &app,
+        "mutation($id: ID!) { deleteProgramme(id: $id) { id } }",
+        json!({ "id": programme }),
+        "CONFLICT",
+        Some("id"),
+    )
+    .await;
+    refused(
+        &app,
+        "mutation($id: ID!) { deleteLine(id: $id) { id } }",
+        json!({ "id": line }),
+        "CONFLICT",
+        Some("id"),
+    )
+    .await;
+    refused(
+        &app,
+        "mutation($id: ID!) { deleteGoal(id: $id) { id } }",
+        json!({ "id": main_goal }),
+        "CONFLICT",
+        Some("id"),
+    )
+    .await;
+    refused(
+        &app,
+        "mutation($id: ID!) { deleteArea(id: $id) { id } }",
+        json!({ "id": area }),
+        "CONFLICT",
+        Some("id"),
+    )
+    .await;
+
+    // Links that make no sense.
+    refused(
+        &app,
+        "mutation($i: ID!) { linkInterventions(fromId: $i, toId: $i) { id } }",
+        json!({ "i": intervention }),
+        "BAD_USER_INPUT",
+        Some("toId"),
+    )
+    .await;
+    let other_area = app
+        .data(
+            "mutation { createArea(input: { slug: \"elders\", name: \"Elders\" }) { id } }",
+            json!({}),
+        )
+        .await["createArea"]["id"]
+        .clone();
+    let stranger = app
+        .data(create_partner, json!({ "i": { "areaId": other_area, "slug": "vreemde", "name": "Vreemde", "kind": "OTHER" } }))
+        .await["createPartner"]["id"]
+        .clone();
+    refused(
+        &app,
+        "mutation($i: ID!, $p: ID!) { linkInterventionPartner(interventionId: $i, partnerId: $p) { id } }",
+        json!({ "i": intervention, "p": stranger }),
+        "BAD_USER_INPUT",
+        Some("partnerId"),
+    )
+    .await;
+
+    // Paging arguments.
+    refused(
+        &app,
+        "{ partners(first: 501) { totalCount } }",
+        json!({}),
+        "BAD_USER_INPUT",
+        Some("first"),
+    )
+    .await;
+    refused(
+        &app,
+        "{ partners(first: -1) { totalCount } }",
+        json!({}),
+        "BAD_USER_INPUT",
+        Some("first"),
+    )
+    .await;
+    refused(
+        &app,
+        "{ partners(after: \"bm90IGEgY3Vyc29y\") { totalCount } }",
+        json!({}),
+        "BAD_USER_INPUT",
+        Some("after"),
+    )
+    .await;
+    refused(
+        &app,
+        "{ partners(filter: { area: \"nergens\" }) { totalCount } }",
+        json!({}),
+        "NOT_FOUND",
+        Some("area"),
+    )
+    .await;
+
+    // After all that, a good write still works.
+    app.data(
+        create_partner,
+        json!({ "i": { "areaId": area, "slug": "nieuw", "name": "Nieuw", "kind": "OTHER" } }),
+    )
+    .await;
+}
+db_test!(bad_input_is_refused_and_changes_nothing);
+
+fn samenhang_id(typename: &str, id: i64) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{typename}:{id}"))
+}
+
+async fn bad_http_requests_get_clear_answers(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    let url = format!("{}/graphql", app.base);
+    let response = app
+        .client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_REQUEST");
+
+    let response = app
+        .client
+        .get(&url)
+        .query(&[("query", "mutation { deleteArea(id: \"x\") { id } }")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(response.headers()["allow"], "POST");
+
+    let response = app
+        .client
+        .get(&url)
+        .query(&[("query", "{ areas { totalCount } }")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["data"]["areas"]["totalCount"], 1);
+
+    let huge = "x".repeat(2 << 20);
+    let response = app
+        .client
+        .post(&url)
+        .json(&json!({ "query": "{ areas { totalCount } }", "variables": { "pad": huge } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+
+    let body = app.graphql("{ nosuchfield }", json!({})).await;
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nosuchfield")
+    );
+}
+db_test!(bad_http_requests_get_clear_answers);

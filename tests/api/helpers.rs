@@ -1,0 +1,248 @@
+//! Test harness: a fresh database per test (a SQLite file, or a PostgreSQL database when
+//! `TEST_POSTGRES_URL` is set), the real server on a free port, and GraphQL helpers.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use samenhang::cli::open;
+use samenhang::config::{DatabaseUrl, ServeArgs};
+use samenhang::server::Application;
+use samenhang::service::Service;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+
+/// Which database a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database of its own for one test, removed when dropped.
+pub struct TestDb {
+    pub backend: Backend,
+    pub url: DatabaseUrl,
+    _dir: Option<tempfile::TempDir>,
+    postgres: Option<(String, String)>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+impl TestDb {
+    /// A new SQLite file in a temporary directory.
+    pub fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("test.sqlite").display());
+        TestDb {
+            backend: Backend::Sqlite,
+            url: DatabaseUrl::new(url),
+            _dir: Some(dir),
+            postgres: None,
+        }
+    }
+
+    /// A new PostgreSQL database, or `None` when `TEST_POSTGRES_URL` is not set. When
+    /// `SAMENHANG_REQUIRE_POSTGRES` is set, a missing URL fails the test instead.
+    pub async fn postgres() -> Option<TestDb> {
+        let Ok(admin) = std::env::var("TEST_POSTGRES_URL") else {
+            assert!(
+                std::env::var("SAMENHANG_REQUIRE_POSTGRES").is_err(),
+                "SAMENHANG_REQUIRE_POSTGRES is set but TEST_POSTGRES_URL is not"
+            );
+            eprintln!("TEST_POSTGRES_URL not set: skipping the PostgreSQL run of this test");
+            return None;
+        };
+        let name = format!(
+            "samenhang_test_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        let conn = Database::connect(&admin)
+            .await
+            .expect("connect to TEST_POSTGRES_URL");
+        conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+            .await
+            .expect("drop old test database");
+        conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create test database");
+        conn.close().await.ok();
+        let base = admin
+            .rsplit_once('/')
+            .map_or(admin.as_str(), |(base, _)| base);
+        Some(TestDb {
+            backend: Backend::Postgres,
+            url: DatabaseUrl::new(format!("{base}/{name}")),
+            _dir: None,
+            postgres: Some((admin.clone(), name)),
+        })
+    }
+
+    /// A raw connection to the test database, for looking behind the service's back.
+    pub async fn connect(&self) -> sea_orm::DatabaseConnection {
+        let url = samenhang::store::normalise_url(self.url.expose());
+        Database::connect(url)
+            .await
+            .expect("connect to the test database")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.postgres.take() {
+            // Drop runs outside async code: use a runtime of its own on a fresh thread.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                rt.block_on(async {
+                    let conn = Database::connect(&admin).await.ok()?;
+                    conn.execute_unprepared(&format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    ))
+                    .await
+                    .ok()?;
+                    conn.close().await.ok()
+                })
+            })
+            .join();
+        }
+    }
+}
+
+/// Declares a test that runs once on SQLite and once on PostgreSQL (when configured).
+macro_rules! db_test {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(crate::helpers::TestDb::sqlite()).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(db) = crate::helpers::TestDb::postgres().await {
+                    super::$name(db).await;
+                }
+            }
+        }
+    };
+}
+pub(crate) use db_test;
+
+/// A running server and a client for it.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub service: Arc<Service>,
+    pub db: TestDb,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// Starts the real server on a free port. With `seed`, an empty database gets the bundled
+/// Lelystad Oost dataset, as in production.
+pub async fn spawn_app(db: TestDb, seed: bool) -> TestApp {
+    let service = open(&db.url, seed).await.expect("open the service");
+    let config = ServeArgs {
+        addr: "127.0.0.1:0".parse().expect("address"),
+        ..ServeArgs::default()
+    };
+    let app = Application::build(service.clone(), &config)
+        .await
+        .expect("bind");
+    let addr = app.local_addr().expect("address");
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let server = tokio::spawn(async move {
+        app.run_until(async {
+            let _ = rx.await;
+        })
+        .await
+        .expect("server runs");
+    });
+    TestApp {
+        base: format!("http://{addr}"),
+        client: reqwest::Client::new(),
+        service,
+        db,
+        shutdown: Some(tx),
+        server: Some(server),
+    }
+}
+
+impl TestApp {
+    /// Posts a GraphQL request and returns the whole response body.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request sent");
+        assert!(response.status().is_success(), "HTTP {}", response.status());
+        response.json().await.expect("JSON body")
+    }
+
+    /// The `data` of a request that must succeed.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let body = self.graphql(query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    /// The first error of a request that must fail.
+    pub async fn error(&self, query: &str, variables: Value) -> Value {
+        let body = self.graphql(query, variables).await;
+        body["errors"][0].clone()
+    }
+
+    /// The `extensions.code` of the first error of a request that must fail.
+    pub async fn error_code(&self, query: &str, variables: Value) -> String {
+        let error = self.error(query, variables).await;
+        error["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error code in {error:#}"))
+            .to_owned()
+    }
+
+    /// The global ID of a node, looked up by slug with a query field such as `partner`.
+    pub async fn id_of(&self, field: &str, slug: &str) -> String {
+        let data = self
+            .data(
+                &format!("query($s: String!) {{ {field}(slug: $s) {{ id }} }}"),
+                json!({ "s": slug }),
+            )
+            .await;
+        data[field]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {field} {slug}"))
+            .to_owned()
+    }
+
+    /// Everything stored, as the data file (ids aside, the whole content).
+    pub async fn export(&self) -> String {
+        let snapshot = self.service.snapshot();
+        samenhang::dataset::to_yaml(&samenhang::dataset::export(&snapshot.data, None))
+            .expect("export")
+    }
+
+    /// Stops the server gracefully and hands back the database.
+    pub async fn stop(mut self) -> TestDb {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server stopped");
+        }
+        self.service
+            .store()
+            .clone()
+            .close()
+            .await
+            .expect("close the pool");
+        let TestApp { db, .. } = self;
+        db
+    }
+}

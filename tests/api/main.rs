@@ -1,0 +1,13 @@
+//! Black-box tests of samenhang: the real server on a free port with a fresh database, talked
+//! to over HTTP; every database test runs on SQLite and, when `TEST_POSTGRES_URL` is set, on
+//! PostgreSQL.
+
+mod helpers;
+
+mod consistency;
+mod crud;
+mod dataset;
+mod errors;
+mod import_export;
+mod persistence;
+mod schema;

@@ -1,0 +1,224 @@
+//! Data survives a restart, and the real binary works as the README says: it runs with no
+//! configuration, honours `--addr`/`DATABASE_URL`, and its commands import, export and print
+//! the schema.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestDb, db_test, spawn_app};
+
+async fn data_survives_a_restart(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    let area = app.id_of("area", "lelystad-oost").await;
+    app.data(
+        "mutation($a: ID!) { createPartner(input: { areaId: $a, slug: \"nieuw\", name: \"Nieuw\", kind: BUSINESS }) { id } }",
+        json!({ "a": area }),
+    )
+    .await;
+    let halt = app.id_of("partner", "halt").await;
+    app.data(
+        "mutation($p: ID!) { deletePartner(id: $p) { id } }",
+        json!({ "p": halt }),
+    )
+    .await;
+    let before = app.export().await;
+    let db = app.stop().await;
+
+    // The seed is not loaded again into a database that has data.
+    let app = spawn_app(db, true).await;
+    assert_eq!(app.export().await, before);
+    let data = app
+        .data(
+            r#"{ partner(slug: "nieuw") { kind } halt: partner(slug: "halt") { id } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["partner"]["kind"], "BUSINESS");
+    assert!(data["halt"].is_null());
+}
+db_test!(data_survives_a_restart);
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+fn samenhang(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_samenhang"));
+    command
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn");
+    command
+}
+
+/// Waits until the server answers `/health`.
+async fn wait_healthy(port: u16, child: &mut Child) -> Value {
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(response) = client
+            .get(format!("http://127.0.0.1:{port}/health"))
+            .send()
+            .await
+        {
+            return response.json().await.expect("health JSON");
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("the server exited early: {status}");
+        }
+        assert!(Instant::now() < deadline, "the server did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn count(port: u16, field: &str) -> u64 {
+    let body: Value = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/graphql"))
+        .json(&json!({ "query": format!("{{ {field} {{ totalCount }} }}") }))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("JSON");
+    body["data"][field]["totalCount"].as_u64().expect("a count")
+}
+
+fn terminate(child: &mut Child) -> std::process::ExitStatus {
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    child.wait().expect("the server exits")
+}
+
+/// The README's run command, with no configuration but the port: a SQLite file appears in the
+/// working directory, holding Lelystad Oost, and GraphiQL and the API answer.
+#[tokio::test]
+async fn the_binary_runs_with_no_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = samenhang(dir.path())
+        .env("SAMENHANG_ADDR", format!("127.0.0.1:{port}"))
+        .spawn()
+        .expect("start");
+    let health = wait_healthy(port, &mut child).await;
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["backend"], "sqlite");
+    assert!(dir.path().join("samenhang.sqlite").exists());
+    assert_eq!(count(port, "programmes").await, 3);
+    assert!(count(port, "interventions").await >= 65);
+    let page = reqwest::get(format!("http://127.0.0.1:{port}/"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.to_lowercase().contains("graphiql"));
+    assert!(terminate(&mut child).success(), "graceful shutdown exits 0");
+}
+
+/// The same with `--addr` and a PostgreSQL `DATABASE_URL`.
+#[tokio::test]
+async fn the_binary_runs_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = samenhang(dir.path())
+        .env("DATABASE_URL", db.url.expose())
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .spawn()
+        .expect("start");
+    let health = wait_healthy(port, &mut child).await;
+    assert_eq!(health["backend"], "postgres");
+    assert_eq!(count(port, "programmes").await, 3);
+    assert!(count(port, "partners").await >= 40);
+    assert!(count(port, "fundingStreams").await >= 12);
+    assert_eq!(count(port, "wijken").await, 4);
+    assert!(terminate(&mut child).success());
+}
+
+fn run(dir: &Path, args: &[&str]) -> std::process::Output {
+    samenhang(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run samenhang")
+}
+
+/// The commands: migrate, export, import (with a dry run), schema; bad files exit with 2 and
+/// say where the problem is.
+#[test]
+fn the_commands_import_export_and_print_the_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("cli.sqlite").display());
+    let with_db = |args: &[&str]| {
+        let mut all = vec!["--database-url", db.as_str()];
+        all.extend_from_slice(args);
+        run(dir.path(), &all)
+    };
+    assert!(with_db(&["migrate"]).status.success());
+
+    let zutphen = dir.path().join("zutphen.yaml");
+    std::fs::write(&zutphen, samenhang::dataset::bundled("zutphen").unwrap()).unwrap();
+    let dry = with_db(&["import", "--dry-run", zutphen.to_str().unwrap()]);
+    assert!(
+        dry.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    assert!(String::from_utf8_lossy(&dry.stdout).starts_with("would import zutphen"));
+    let exported = with_db(&["export", "-"]);
+    assert!(
+        !String::from_utf8_lossy(&exported.stdout).contains("zutphen"),
+        "a dry run writes nothing"
+    );
+
+    let imported = with_db(&["import", zutphen.to_str().unwrap()]);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let exported = with_db(&["export", "-", "--area", "zutphen"]);
+    let text = String::from_utf8(exported.stdout).unwrap();
+    assert!(text.contains("slug: zutphen"));
+    assert!(samenhang::dataset::parse(&text).is_ok());
+
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "version: 1\nareas:\n  - slug: x\n    name: X\n    partners:\n      - slug: p\n        name: P\n        kind: bank\n").unwrap();
+    let refused = with_db(&["import", bad.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("line 8") && stderr.contains("bank"),
+        "{stderr}"
+    );
+
+    std::fs::write(&bad, [0xff, 0xfe, b'v']).unwrap();
+    let refused = with_db(&["import", bad.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("UTF-8"));
+
+    let schema = run(dir.path(), &["schema"]);
+    assert_eq!(
+        String::from_utf8(schema.stdout).unwrap(),
+        samenhang::api::sdl()
+    );
+    let help = run(dir.path(), &["--help"]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    for variable in ["DATABASE_URL", "SAMENHANG_ADDR", "SAMENHANG_NO_SEED"] {
+        assert!(
+            help.contains(variable),
+            "--help does not document {variable}"
+        );
+    }
+}
