@@ -6,13 +6,13 @@ use petgraph::Direction;
 
 use super::{Area, FundingStream, Goal, Line, Partner, Programme, Wijk};
 use super::{
-    DeletedNode, by_slug, create, delete, list, loaded, loaded_one, node_object, patch, patch_opt,
+    DeletedNode, by_slug, create, delete, link, list, loaded, node_object, patch, patch_opt,
     reference, update, wrong_row,
 };
 use crate::api::connection::{Connection, OrderBy, PageArgs};
 use crate::api::filters::*;
-use crate::api::{OrGql, ids, service, snapshot};
-use crate::domain::{self, Id, PartnerRole, RelationKind, Row, Table};
+use crate::api::{OrGql, ids, snapshot};
+use crate::domain::{self, PartnerRole, RelationKind, Row, Table};
 use crate::graph::EdgeKind;
 use crate::service::Draft;
 
@@ -315,16 +315,6 @@ pub struct UpdateInterventionInput {
     pub notes: MaybeUndefined<String>,
 }
 
-/// Runs a link change and returns the intervention as read afterwards.
-async fn relink(
-    ctx: &Context<'_>,
-    intervention: Id,
-    change: impl FnOnce(&mut Draft) -> crate::error::Result<()> + Send,
-) -> Result<Intervention> {
-    let (s, ()) = service(ctx)?.write(change).await.gql()?;
-    loaded_one(&s, intervention, Intervention::load)
-}
-
 /// Creating, changing and deleting interventions, and linking them to goals, partners,
 /// funding streams, wijken and each other.
 #[derive(Default)]
@@ -406,9 +396,14 @@ impl InterventionMutation {
         #[graphql(desc = "The intervention.")] intervention_id: ID,
         #[graphql(desc = "The goal.")] goal_id: ID,
     ) -> Result<Intervention> {
-        let i = reference(&intervention_id, Table::Intervention, "interventionId")?;
-        let g = reference(&goal_id, Table::Goal, "goalId")?;
-        relink(ctx, i, move |d| d.link_goal(i, g)).await
+        link(
+            ctx,
+            (&intervention_id, Table::Intervention, "interventionId"),
+            (&goal_id, Table::Goal, "goalId"),
+            move |d, i, g| d.link_goal(i, g),
+            Intervention::load,
+        )
+        .await
     }
 
     /// Removes a goal from an intervention.
@@ -418,9 +413,14 @@ impl InterventionMutation {
         #[graphql(desc = "The intervention.")] intervention_id: ID,
         #[graphql(desc = "The goal.")] goal_id: ID,
     ) -> Result<Intervention> {
-        let i = reference(&intervention_id, Table::Intervention, "interventionId")?;
-        let g = reference(&goal_id, Table::Goal, "goalId")?;
-        relink(ctx, i, move |d| d.unlink_goal(i, g)).await
+        link(
+            ctx,
+            (&intervention_id, Table::Intervention, "interventionId"),
+            (&goal_id, Table::Goal, "goalId"),
+            move |d, i, g| d.unlink_goal(i, g),
+            Intervention::load,
+        )
+        .await
     }
 
     /// Puts a partner on an intervention in a role; a partner already on it takes the new role.
@@ -432,9 +432,14 @@ impl InterventionMutation {
         #[graphql(desc = "The partner's role.", default_with = "PartnerRole::Executing")]
         role: PartnerRole,
     ) -> Result<Intervention> {
-        let i = reference(&intervention_id, Table::Intervention, "interventionId")?;
-        let p = reference(&partner_id, Table::Partner, "partnerId")?;
-        relink(ctx, i, move |d| d.link_partner(i, p, role)).await
+        link(
+            ctx,
+            (&intervention_id, Table::Intervention, "interventionId"),
+            (&partner_id, Table::Partner, "partnerId"),
+            move |d, i, p| d.link_partner(i, p, role),
+            Intervention::load,
+        )
+        .await
     }
 
     /// Takes a partner off an intervention.
@@ -444,9 +449,14 @@ impl InterventionMutation {
         #[graphql(desc = "The intervention.")] intervention_id: ID,
         #[graphql(desc = "The partner.")] partner_id: ID,
     ) -> Result<Intervention> {
-        let i = reference(&intervention_id, Table::Intervention, "interventionId")?;
-        let p = reference(&partner_id, Table::Partner, "partnerId")?;
-        relink(ctx, i, move |d| d.unlink_partner(i, p)).await
+        link(
+            ctx,
+            (&intervention_id, Table::Intervention, "interventionId"),
+            (&partner_id, Table::Partner, "partnerId"),
+            move |d, i, p| d.unlink_partner(i, p),
+            Intervention::load,
+        )
+        .await
     }
 
     /// Records that a funding stream pays an intervention; an existing link takes the new
@@ -459,9 +469,14 @@ impl InterventionMutation {
         #[graphql(desc = "The amount in whole euros, if known.")] amount_eur: Option<i64>,
         #[graphql(desc = "A note on this funding.")] note: Option<String>,
     ) -> Result<Intervention> {
-        let i = reference(&intervention_id, Table::Intervention, "interventionId")?;
-        let f = reference(&funding_stream_id, Table::FundingStream, "fundingStreamId")?;
-        relink(ctx, i, move |d| d.link_funding(i, f, amount_eur, note)).await
+        link(
+            ctx,
+            (&intervention_id, Table::Intervention, "interventionId"),
+            (&funding_stream_id, Table::FundingStream, "fundingStreamId"),
+            move |d, i, f| d.link_funding(i, f, amount_eur, note),
+            Intervention::load,
+        )
+        .await
     }
 
     /// Removes a funding stream from an intervention.
@@ -471,9 +486,14 @@ impl InterventionMutation {
         #[graphql(desc = "The intervention.")] intervention_id: ID,
         #[graphql(desc = "The funding stream.")] funding_stream_id: ID,
     ) -> Result<Intervention> {
-        let i = reference(&intervention_id, Table::Intervention, "interventionId")?;
-        let f = reference(&funding_stream_id, Table::FundingStream, "fundingStreamId")?;
-        relink(ctx, i, move |d| d.unlink_funding(i, f)).await
+        link(
+            ctx,
+            (&intervention_id, Table::Intervention, "interventionId"),
+            (&funding_stream_id, Table::FundingStream, "fundingStreamId"),
+            move |d, i, f| d.unlink_funding(i, f),
+            Intervention::load,
+        )
+        .await
     }
 
     /// Places an intervention in a wijk (nothing changes if it is there already).
@@ -483,9 +503,14 @@ impl InterventionMutation {
         #[graphql(desc = "The intervention.")] intervention_id: ID,
         #[graphql(desc = "The wijk.")] wijk_id: ID,
     ) -> Result<Intervention> {
-        let i = reference(&intervention_id, Table::Intervention, "interventionId")?;
-        let w = reference(&wijk_id, Table::Wijk, "wijkId")?;
-        relink(ctx, i, move |d| d.link_wijk(i, w)).await
+        link(
+            ctx,
+            (&intervention_id, Table::Intervention, "interventionId"),
+            (&wijk_id, Table::Wijk, "wijkId"),
+            move |d, i, w| d.link_wijk(i, w),
+            Intervention::load,
+        )
+        .await
     }
 
     /// Removes a wijk from an intervention.
@@ -495,9 +520,14 @@ impl InterventionMutation {
         #[graphql(desc = "The intervention.")] intervention_id: ID,
         #[graphql(desc = "The wijk.")] wijk_id: ID,
     ) -> Result<Intervention> {
-        let i = reference(&intervention_id, Table::Intervention, "interventionId")?;
-        let w = reference(&wijk_id, Table::Wijk, "wijkId")?;
-        relink(ctx, i, move |d| d.unlink_wijk(i, w)).await
+        link(
+            ctx,
+            (&intervention_id, Table::Intervention, "interventionId"),
+            (&wijk_id, Table::Wijk, "wijkId"),
+            move |d, i, w| d.unlink_wijk(i, w),
+            Intervention::load,
+        )
+        .await
     }
 
     /// Relates one intervention to another; an existing relation takes the new kind and note.
@@ -513,11 +543,13 @@ impl InterventionMutation {
         kind: RelationKind,
         #[graphql(desc = "A note, e.g. the source's reference text.")] note: Option<String>,
     ) -> Result<Intervention> {
-        let from = reference(&from_id, Table::Intervention, "fromId")?;
-        let to = reference(&to_id, Table::Intervention, "toId")?;
-        relink(ctx, from, move |d| {
-            d.link_interventions(from, to, kind, note)
-        })
+        link(
+            ctx,
+            (&from_id, Table::Intervention, "fromId"),
+            (&to_id, Table::Intervention, "toId"),
+            move |d, from, to| d.link_interventions(from, to, kind, note),
+            Intervention::load,
+        )
         .await
     }
 
@@ -528,8 +560,13 @@ impl InterventionMutation {
         #[graphql(desc = "The intervention that refers.")] from_id: ID,
         #[graphql(desc = "The intervention referred to.")] to_id: ID,
     ) -> Result<Intervention> {
-        let from = reference(&from_id, Table::Intervention, "fromId")?;
-        let to = reference(&to_id, Table::Intervention, "toId")?;
-        relink(ctx, from, move |d| d.unlink_interventions(from, to)).await
+        link(
+            ctx,
+            (&from_id, Table::Intervention, "fromId"),
+            (&to_id, Table::Intervention, "toId"),
+            move |d, from, to| d.unlink_interventions(from, to),
+            Intervention::load,
+        )
+        .await
     }
 }

@@ -4,12 +4,12 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
 use super::{Area, FundingStream, Goal, Intervention, Partner, Programme};
 use super::{
-    DeletedNode, by_slug, create, delete, list, loaded, loaded_one, node_object, patch, patch_opt,
+    DeletedNode, by_slug, create, delete, link, list, loaded, node_object, patch, patch_opt,
     reference, scoped, update, wrong_row,
 };
 use crate::api::connection::{Connection, OrderBy, PageArgs};
 use crate::api::filters::*;
-use crate::api::{OrGql, ids, service, snapshot};
+use crate::api::{OrGql, ids, snapshot};
 use crate::domain::{self, Row, Table};
 use crate::graph::EdgeKind;
 use crate::service::Draft;
@@ -324,13 +324,14 @@ impl LineMutation {
         #[graphql(desc = "The line.")] line_id: ID,
         #[graphql(desc = "The funding stream.")] funding_stream_id: ID,
     ) -> Result<Line> {
-        let line = reference(&line_id, Table::Line, "lineId")?;
-        let stream = reference(&funding_stream_id, Table::FundingStream, "fundingStreamId")?;
-        let (s, ()) = service(ctx)?
-            .write(move |d| d.link_line_funding(line, stream))
-            .await
-            .gql()?;
-        loaded_one(&s, line, Line::load)
+        link(
+            ctx,
+            (&line_id, Table::Line, "lineId"),
+            (&funding_stream_id, Table::FundingStream, "fundingStreamId"),
+            |d, line, stream| d.link_line_funding(line, stream),
+            Line::load,
+        )
+        .await
     }
 
     /// Removes a funding stream from a line.
@@ -340,12 +341,13 @@ impl LineMutation {
         #[graphql(desc = "The line.")] line_id: ID,
         #[graphql(desc = "The funding stream.")] funding_stream_id: ID,
     ) -> Result<Line> {
-        let line = reference(&line_id, Table::Line, "lineId")?;
-        let stream = reference(&funding_stream_id, Table::FundingStream, "fundingStreamId")?;
-        let (s, ()) = service(ctx)?
-            .write(move |d| d.unlink_line_funding(line, stream))
-            .await
-            .gql()?;
-        loaded_one(&s, line, Line::load)
+        link(
+            ctx,
+            (&line_id, Table::Line, "lineId"),
+            (&funding_stream_id, Table::FundingStream, "fundingStreamId"),
+            |d, line, stream| d.unlink_line_funding(line, stream),
+            Line::load,
+        )
+        .await
     }
 }

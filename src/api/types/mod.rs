@@ -230,3 +230,22 @@ pub fn scoped<T: HasConnection, F: super::filters::ToFilter>(
     scope(&mut f);
     list(s, table, f, order, page, load).gql()
 }
+
+/// A link mutation: reads the IDs of both ends, runs the change on them and returns the first
+/// end as read from the new snapshot.
+pub async fn link<T>(
+    ctx: &async_graphql::Context<'_>,
+    (from, from_table, from_field): (&async_graphql::ID, Table, &str),
+    (to, to_table, to_field): (&async_graphql::ID, Table, &str),
+    change: impl FnOnce(&mut crate::service::Draft, Id, Id) -> Result<()> + Send,
+    load: fn(&Arc<Snapshot>, Id) -> Option<T>,
+) -> async_graphql::Result<T> {
+    use super::OrGql;
+    let a = reference(from, from_table, from_field)?;
+    let b = reference(to, to_table, to_field)?;
+    let (s, ()) = super::service(ctx)?
+        .write(move |d| change(d, a, b))
+        .await
+        .gql()?;
+    loaded_one(&s, a, load)
+}
