@@ -8,9 +8,6 @@ use serde::{Deserialize, Serialize};
 macro_rules! snake_names {
     ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
         impl $ty {
-            /// All values, in declaration order.
-            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
-
             /// The `snake_case` spelling used in the data file and the database.
             pub fn as_str(self) -> &'static str {
                 match self { $($ty::$variant => $name),+ }
@@ -167,13 +164,23 @@ mod tests {
 
     #[test]
     fn spellings_round_trip_and_match_serde() {
-        for kind in PartnerKind::ALL {
-            assert_eq!(PartnerKind::parse(kind.as_str()), Some(*kind));
-            let json = serde_json::to_string(kind).unwrap();
+        for kind in [
+            PartnerKind::Government,
+            PartnerKind::PoliceJustice,
+            PartnerKind::CareHealth,
+            PartnerKind::Other,
+        ] {
+            assert_eq!(PartnerKind::parse(kind.as_str()), Some(kind));
+            let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
         }
-        for role in PartnerRole::ALL {
-            assert_eq!(PartnerRole::parse(role.as_str()), Some(*role));
+        for role in [
+            PartnerRole::Lead,
+            PartnerRole::Penvoerder,
+            PartnerRole::Core,
+            PartnerRole::Executing,
+        ] {
+            assert_eq!(PartnerRole::parse(role.as_str()), Some(role));
         }
         assert_eq!(
             FundingKind::parse("national_programme"),

@@ -10,7 +10,7 @@ mod text;
 
 pub use enums::{FundingKind, GoalLevel, PartnerKind, PartnerRole, RelationKind};
 pub use records::*;
-pub use text::{fold, is_valid_slug, matches_search};
+pub use text::{fold, is_valid_slug};
 
 /// The identity of a record. Ids are assigned by the application from one sequence shared by
 /// all tables, so an id alone names a record; its table says what it is.

@@ -233,9 +233,6 @@ macro_rules! tables {
         pub enum Table { $($rec),+ }
 
         impl Table {
-            /// Every table, parents before children (the order in which rows can be inserted).
-            pub const ALL: &'static [Table] = &[$(Table::$rec),+];
-
             /// The table's name in the database.
             pub fn name(self) -> &'static str {
                 match self { $(Table::$rec => $name),+ }
@@ -285,15 +282,9 @@ macro_rules! tables {
                 match table { $(Table::$rec => self.$field.remove(&id).map(|r| Row::$rec(Arc::unwrap_or_clone(r)))),+ }
             }
 
-            /// Number of rows per table, in [`Table::ALL`] order.
+            /// Number of rows per table, parents before children.
             pub fn counts(&self) -> Vec<(Table, usize)> {
                 vec![$((Table::$rec, self.$field.len())),+]
-            }
-
-            /// Every row, parents before children.
-            pub fn rows(&self) -> impl Iterator<Item = Row> + '_ {
-                std::iter::empty()
-                    $(.chain(self.$field.values().map(|r| Row::$rec(r.as_ref().clone()))))+
             }
         }
     };

@@ -32,13 +32,6 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
-/// Whether a node with this name, slug and aliases matches a folded search needle.
-pub fn matches_search(needle: &str, name: &str, slug: &str, aliases: &[String]) -> bool {
-    fold(name).contains(needle)
-        || slug.contains(needle)
-        || aliases.iter().any(|alias| fold(alias).contains(needle))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,18 +52,5 @@ mod tests {
     #[test]
     fn folding_ignores_case_and_accents() {
         assert_eq!(fold("Creëren ÉÉN"), "creeren een");
-        assert!(matches_search(
-            "gemeente",
-            "Gemeente Lelystad",
-            "gemeente-lelystad",
-            &[]
-        ));
-        assert!(matches_search(
-            "thuisadm",
-            "Humanitas",
-            "humanitas",
-            &["Humanitas Thuisadministratie".into()]
-        ));
-        assert!(!matches_search("politie", "Halt", "halt", &[]));
     }
 }

@@ -49,7 +49,7 @@ pub struct NodeRef {
 /// An edge of the graph: its meaning and the id of the record behind it (the link record, or
 /// for structural edges the child node).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub struct EdgeRef_ {
+pub struct EdgeData {
     pub kind: EdgeKind,
     pub record: Id,
 }
@@ -59,7 +59,7 @@ pub struct Snapshot {
     /// Increases by one with every committed write.
     pub version: u64,
     pub data: Dataset,
-    graph: DiGraph<NodeRef, EdgeRef_>,
+    graph: DiGraph<NodeRef, EdgeData>,
     index: HashMap<Id, NodeIndex>,
     slugs: HashMap<(Table, Id, String), Id>,
     area_slugs: HashMap<String, Id>,
@@ -112,7 +112,7 @@ impl Snapshot {
 
         let mut edge = |from: Id, to: Id, kind: EdgeKind, record: Id| {
             if let (Some(&a), Some(&b)) = (index.get(&from), index.get(&to)) {
-                graph.add_edge(a, b, EdgeRef_ { kind, record });
+                graph.add_edge(a, b, EdgeData { kind, record });
             }
         };
         for line in data.lines.values() {
@@ -196,11 +196,6 @@ impl Snapshot {
     /// An empty snapshot (version 0).
     pub fn empty() -> Snapshot {
         Snapshot::build(Dataset::default(), 0)
-    }
-
-    /// The petgraph graph itself, for analytics and exports.
-    pub fn graph(&self) -> &DiGraph<NodeRef, EdgeRef_> {
-        &self.graph
     }
 
     /// The table a node id belongs to.

@@ -61,7 +61,12 @@ impl Store {
         }
         let mut options = ConnectOptions::new(normalise_url(url));
         options
-            .max_connections(if url.starts_with("sqlite:") { 4 } else { 10 })
+            // An in-memory SQLite database lives in one connection; files and PostgreSQL pool.
+            .max_connections(match url {
+                u if u.contains(":memory:") => 1,
+                u if u.starts_with("sqlite:") => 4,
+                _ => 10,
+            })
             .acquire_timeout(Duration::from_secs(10))
             .sqlx_logging(false)
             .map_sqlx_sqlite_opts(|opts| {
