@@ -94,6 +94,11 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
             service.store().clone().close().await
         }
+        Command::Generate { file, size, seed } => {
+            let data = crate::synth::generate(size, seed);
+            let yaml = dataset::to_yaml(&dataset::export(&data, None))?;
+            write_output(&file, &yaml)
+        }
         Command::Schema { out } => match out {
             Some(path) => write_output(&path, &crate::api::sdl()),
             None => write_output(Path::new("-"), &crate::api::sdl()),

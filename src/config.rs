@@ -50,6 +50,18 @@ pub enum Command {
         #[arg(long = "area")]
         areas: Vec<String>,
     },
+    /// Write a synthetic dataset (deterministic by seed) in the import format, for benchmarks
+    /// and load tests. Use `-` for standard output.
+    Generate {
+        /// Where to write.
+        file: PathBuf,
+        /// How large.
+        #[arg(long, value_enum, default_value_t = crate::synth::Size::Municipality)]
+        size: crate::synth::Size,
+        /// The random seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Print the GraphQL schema (SDL), or write it to a file.
     Schema {
         /// Where to write; standard output when left out.

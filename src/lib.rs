@@ -6,6 +6,7 @@
 //! (sea-orm). [`domain`] holds the records all layers share; [`dataset`] reads and writes the
 //! data file.
 
+pub mod analytics;
 pub mod api;
 pub mod cli;
 pub mod config;
@@ -16,3 +17,4 @@ pub mod graph;
 pub mod server;
 pub mod service;
 pub mod store;
+pub mod synth;

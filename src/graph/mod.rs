@@ -4,7 +4,9 @@
 
 mod filter;
 
+use std::any::{Any, TypeId};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -70,7 +72,12 @@ pub struct Snapshot {
     intervention_programmes: HashMap<Id, Vec<Id>>,
     /// Folded names and aliases, for sorting and search.
     folded: HashMap<Id, (String, Vec<String>)>,
+    /// Values computed from this snapshot (analytics), by type and key.
+    cache: Mutex<HashMap<(TypeId, String), Box<dyn Any + Send + Sync>>>,
 }
+
+/// Most cached values per snapshot; beyond it the cache starts over.
+const CACHE_ENTRIES: usize = 256;
 
 impl Snapshot {
     /// Builds the graph and indexes of a dataset.
@@ -190,6 +197,7 @@ impl Snapshot {
             intervention_lines,
             intervention_programmes,
             folded,
+            cache: Mutex::new(HashMap::new()),
         }
     }
 
@@ -375,7 +383,7 @@ impl Snapshot {
     }
 
     /// A funding stream's link per intervention it pays.
-    pub fn funding_map(&self, stream: Id) -> HashMap<Id, std::sync::Arc<InterventionFunding>> {
+    pub fn funding_map(&self, stream: Id) -> HashMap<Id, Arc<InterventionFunding>> {
         self.edges(stream, EdgeKind::Funding, Direction::Incoming)
             .into_iter()
             .filter_map(|(link, intervention)| {
@@ -385,6 +393,56 @@ impl Snapshot {
                 ))
             })
             .collect()
+    }
+
+    /// Every edge of the graph: `(from, to, kind)`.
+    pub fn all_edges(&self) -> impl Iterator<Item = (Id, Id, EdgeKind)> + '_ {
+        self.graph.edge_references().map(|e| {
+            (
+                self.graph[e.source()].id,
+                self.graph[e.target()].id,
+                e.weight().kind,
+            )
+        })
+    }
+
+    /// The kind of the edge between two nodes, in either direction.
+    pub fn edge_kind_between(&self, a: Id, b: Id) -> Option<EdgeKind> {
+        let (&x, &y) = (self.index.get(&a)?, self.index.get(&b)?);
+        self.graph
+            .edges_connecting(x, y)
+            .chain(self.graph.edges_connecting(y, x))
+            .map(|e| e.weight().kind)
+            .next()
+    }
+
+    /// A value computed once for this snapshot: later calls with the same key get the same
+    /// value without computing it again; concurrent callers wait for the first. A write makes a
+    /// new snapshot, so a cached value never outlives the data it was computed from.
+    pub fn cached<T: Send + Sync + 'static>(
+        &self,
+        key: &str,
+        compute: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        let cell: Arc<OnceLock<Arc<T>>> = {
+            let mut cache = self
+                .cache
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let key = (TypeId::of::<T>(), key.to_owned());
+            if cache.len() >= CACHE_ENTRIES && !cache.contains_key(&key) {
+                cache.clear();
+            }
+            let entry = cache
+                .entry(key)
+                .or_insert_with(|| Box::new(Arc::new(OnceLock::<Arc<T>>::new())));
+            // The key holds the type, so the cell is always of this type.
+            entry
+                .downcast_ref::<Arc<OnceLock<Arc<T>>>>()
+                .cloned()
+                .unwrap_or_default()
+        };
+        cell.get_or_init(|| Arc::new(compute())).clone()
     }
 
     /// The folded name of a node (for sorting).

@@ -1,0 +1,207 @@
+//! Analytics: the integration questions of a programme, answered from a graph snapshot and
+//! cached in it, so asking twice costs a lookup and a write (a new snapshot) starts afresh.
+//!
+//! The algorithms are plain functions over petgraph's visit traits and run on [`Csr`], a
+//! compact copy of a network; rustworkx-core supplies what it has (articulation points,
+//! bridges, eigenvector centrality) and checks our own implementations in property tests.
+
+pub mod centrality;
+pub mod community;
+mod csr;
+pub mod network;
+pub mod paths;
+pub mod questions;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub use csr::Csr;
+pub use network::{Network, NetworkKind};
+
+use crate::domain::Id;
+use crate::graph::{Filter, Snapshot};
+
+/// Above this many nodes betweenness is estimated from a sample of sources unless the caller
+/// asks otherwise.
+pub const EXACT_BETWEENNESS_LIMIT: usize = 5_000;
+/// The sample size used above that limit.
+pub const DEFAULT_SAMPLE: usize = 1_000;
+
+/// A network for a scope, built once per snapshot.
+pub fn network(s: &Snapshot, kind: NetworkKind, scope: &Filter) -> Arc<Network> {
+    let key = format!("network {kind:?} {}", network::scope_key(scope));
+    s.cached(&key, || match kind {
+        NetworkKind::Collaboration => network::collaboration(s, scope),
+        NetworkKind::Whole => network::whole(s, scope),
+    })
+}
+
+/// Every centrality measure of a network's nodes, in node order.
+#[derive(Clone, Debug, Default)]
+pub struct Centralities {
+    /// Links per node.
+    pub degree: Vec<usize>,
+    /// Degree centrality (degree over n − 1).
+    pub degree_centrality: Vec<f64>,
+    /// Summed edge weights (shared interventions, on the collaboration network).
+    pub weighted_degree: Vec<f64>,
+    pub betweenness: Vec<f64>,
+    pub closeness: Vec<f64>,
+    pub eigenvector: Option<Vec<f64>>,
+    pub pagerank: Option<Vec<f64>>,
+    /// How many sources betweenness was estimated from; `None` when exact.
+    pub sampled_sources: Option<usize>,
+}
+
+/// The number of betweenness sources to use: all (exact) for small networks, else a sample.
+pub fn sample_size(nodes: usize, requested: Option<usize>) -> Option<usize> {
+    match requested {
+        Some(k) if k < nodes => Some(k.max(1)),
+        Some(_) => None,
+        None if nodes > EXACT_BETWEENNESS_LIMIT => Some(DEFAULT_SAMPLE),
+        None => None,
+    }
+}
+
+/// Evenly spread, seeded choice of `k` sources among `n` nodes.
+fn sources(n: usize, k: usize, seed: u64) -> Vec<usize> {
+    let mut all: Vec<usize> = (0..n).collect();
+    let mut rng = crate::synth::Rng::new(seed);
+    for i in 0..k.min(n) {
+        let j = i + rng.below(n - i);
+        all.swap(i, j);
+    }
+    all.truncate(k);
+    all.sort_unstable();
+    all
+}
+
+/// The centralities of a network, computed once per snapshot, scope and sample size.
+pub fn centralities(
+    s: &Snapshot,
+    kind: NetworkKind,
+    scope: &Filter,
+    sample: Option<usize>,
+) -> Arc<Centralities> {
+    let net = network(s, kind, scope);
+    let n = net.nodes.len();
+    let sample = sample_size(n, sample);
+    let key = format!(
+        "centralities {kind:?} {} {sample:?}",
+        network::scope_key(scope)
+    );
+    s.cached(&key, || {
+        let g = &net.graph;
+        let chosen = sample.map(|k| sources(n, k, 1));
+        let betweenness = centrality::betweenness(g, chosen.as_deref(), None).unwrap_or_default();
+        Centralities {
+            degree: (0..n as u32).map(|v| g.degree(v)).collect(),
+            degree_centrality: centrality::degree_centrality(g),
+            weighted_degree: (0..n as u32).map(|v| g.weighted_degree(v)).collect(),
+            betweenness,
+            closeness: centrality::closeness(g, None).unwrap_or_default(),
+            eigenvector: centrality::eigenvector(g),
+            pagerank: centrality::pagerank(g),
+            sampled_sources: sample,
+        }
+    })
+}
+
+/// The nodes and links whose loss splits a network.
+#[derive(Clone, Debug, Default)]
+pub struct Brokers {
+    /// Nodes whose removal splits their component (positions in the network).
+    pub articulation_points: Vec<u32>,
+    /// Links whose removal splits their component, `(u, v)` with `u < v`.
+    pub bridges: Vec<(u32, u32)>,
+    /// The connected components, largest first.
+    pub components: Vec<Vec<u32>>,
+}
+
+/// Articulation points and bridges (rustworkx-core) and components of a network.
+pub fn brokers(s: &Snapshot, kind: NetworkKind, scope: &Filter) -> Arc<Brokers> {
+    let net = network(s, kind, scope);
+    let key = format!("brokers {kind:?} {}", network::scope_key(scope));
+    s.cached(&key, || {
+        let g = &net.graph;
+        let mut articulation_points: Vec<u32> =
+            rustworkx_core::connectivity::articulation_points(g, None)
+                .into_iter()
+                .collect();
+        articulation_points.sort_unstable();
+        let mut bridges: Vec<(u32, u32)> = rustworkx_core::connectivity::bridges(g)
+            .into_iter()
+            .map(|(a, b)| (a.min(b), a.max(b)))
+            .collect();
+        bridges.sort_unstable();
+        let mut components: Vec<Vec<u32>> = rustworkx_core::connectivity::connected_components(g)
+            .into_iter()
+            .map(|c| {
+                let mut c: Vec<u32> = c.into_iter().collect();
+                c.sort_unstable();
+                c
+            })
+            .collect();
+        components.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        Brokers {
+            articulation_points,
+            bridges,
+            components,
+        }
+    })
+}
+
+/// Communities of the collaboration network and how they line up with the formal clusters.
+#[derive(Clone, Debug)]
+pub struct Communities {
+    pub partition: community::Partition,
+    /// Each partner's formal cluster: the one most of its interventions in scope work for
+    /// (ties: the first cluster); `None` for partners only in interventions of no cluster.
+    pub cluster: Vec<Option<Id>>,
+    pub agreement: community::Agreement,
+}
+
+/// Louvain communities of the collaboration network, computed once per snapshot, scope,
+/// resolution and seed.
+pub fn communities(s: &Snapshot, scope: &Filter, resolution: f64, seed: u64) -> Arc<Communities> {
+    let net = network(s, NetworkKind::Collaboration, scope);
+    let key = format!(
+        "communities {} {resolution} {seed}",
+        network::scope_key(scope)
+    );
+    s.cached(&key, || {
+        let partition = community::louvain(&net.graph, resolution, seed);
+        let per_partner: BTreeMap<Id, Vec<questions::ClusterInterventions>> =
+            questions::partners_by_cluster(s, scope)
+                .into_iter()
+                .map(|p| (p.partner, p.clusters))
+                .collect();
+        let cluster: Vec<Option<Id>> = net
+            .nodes
+            .iter()
+            .map(|p| {
+                per_partner.get(p).and_then(|clusters| {
+                    clusters
+                        .iter()
+                        .max_by(|a, b| {
+                            a.interventions
+                                .len()
+                                .cmp(&b.interventions.len())
+                                .then(b.programme.cmp(&a.programme))
+                        })
+                        .map(|c| c.programme)
+                })
+            })
+            .collect();
+        let labels: Vec<u32> = cluster
+            .iter()
+            .map(|c| c.map_or(u32::MAX, |id| id as u32))
+            .collect();
+        let agreement = community::agreement(&partition.community, &labels);
+        Communities {
+            partition,
+            cluster,
+            agreement,
+        }
+    })
+}
