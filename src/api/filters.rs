@@ -339,3 +339,34 @@ impl ToFilter for WijkFilter {
         })
     }
 }
+
+/// Narrows an analytic to part of the programme. References take an ID or a slug.
+#[derive(InputObject, Default)]
+pub struct NetworkFilter {
+    /// Only interventions of this programme cluster.
+    pub programme: Option<String>,
+    /// Only interventions in this wijk.
+    pub wijk: Option<String>,
+    /// Only interventions paid by this funding stream.
+    pub funding_stream: Option<String>,
+}
+
+/// The scope of an analytic: an area, a year and optional narrowing.
+pub fn analytics_scope(
+    snapshot: &Snapshot,
+    area: &Option<String>,
+    year: Option<i32>,
+    filter: Option<&NetworkFilter>,
+) -> Result<Filter> {
+    let r = Refs::new(snapshot, area)?;
+    let empty = NetworkFilter::default();
+    let f = filter.unwrap_or(&empty);
+    Ok(Filter {
+        area: r.area,
+        programme: r.get(&f.programme, Table::Programme, "programme")?,
+        wijk: r.get(&f.wijk, Table::Wijk, "wijk")?,
+        funding_stream: r.get(&f.funding_stream, Table::FundingStream, "fundingStream")?,
+        year,
+        ..Filter::default()
+    })
+}

@@ -2,6 +2,7 @@
 //! Resolvers are thin: they turn arguments into domain values and read the request's snapshot
 //! or call the service. Every request reads one snapshot from start to end.
 
+mod analytics;
 mod connection;
 mod filters;
 mod ids;
@@ -31,6 +32,7 @@ pub struct QueryRoot(
     types::partner::PartnerQuery,
     types::funding::FundingStreamQuery,
     types::wijk::WijkQuery,
+    analytics::AnalyticsQuery,
 );
 
 /// The root of all writes. Each mutation is one transaction: it lands completely or not at all.

@@ -6,7 +6,7 @@ use async_graphql::{Context, ID, Interface, Object, Result};
 
 use super::types::{Area, FundingStream, Goal, Intervention, Line, Partner, Programme, Wijk};
 use super::{ids, snapshot};
-use crate::domain::Table;
+use crate::domain::{Id, Table};
 use crate::graph::Snapshot;
 
 /// Anything with a global ID: every node type implements it.
@@ -25,16 +25,39 @@ pub enum Node {
 
 fn load(s: &Arc<Snapshot>, id: &str) -> Option<Node> {
     let (table, id) = ids::decode(id)?;
-    match table {
-        Table::Area => Area::load(s, id).map(Node::Area),
-        Table::Programme => Programme::load(s, id).map(Node::Programme),
-        Table::Line => Line::load(s, id).map(Node::Line),
-        Table::Goal => Goal::load(s, id).map(Node::Goal),
-        Table::Intervention => Intervention::load(s, id).map(Node::Intervention),
-        Table::Partner => Partner::load(s, id).map(Node::Partner),
-        Table::FundingStream => FundingStream::load(s, id).map(Node::FundingStream),
-        Table::Wijk => Wijk::load(s, id).map(Node::Wijk),
-        _ => None,
+    (s.table_of(id) == Some(table))
+        .then(|| Node::of(s, id))
+        .flatten()
+}
+
+impl Node {
+    /// The node's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Node::Area(x) => &x.r.name,
+            Node::Programme(x) => &x.r.name,
+            Node::Line(x) => &x.r.name,
+            Node::Goal(x) => &x.r.name,
+            Node::Intervention(x) => &x.r.name,
+            Node::Partner(x) => &x.r.name,
+            Node::FundingStream(x) => &x.r.name,
+            Node::Wijk(x) => &x.r.name,
+        }
+    }
+
+    /// The node with this record id, whatever its type.
+    pub fn of(s: &Arc<Snapshot>, id: Id) -> Option<Node> {
+        match s.table_of(id)? {
+            Table::Area => Area::load(s, id).map(Node::Area),
+            Table::Programme => Programme::load(s, id).map(Node::Programme),
+            Table::Line => Line::load(s, id).map(Node::Line),
+            Table::Goal => Goal::load(s, id).map(Node::Goal),
+            Table::Intervention => Intervention::load(s, id).map(Node::Intervention),
+            Table::Partner => Partner::load(s, id).map(Node::Partner),
+            Table::FundingStream => FundingStream::load(s, id).map(Node::FundingStream),
+            Table::Wijk => Wijk::load(s, id).map(Node::Wijk),
+            _ => None,
+        }
     }
 }
 

@@ -493,3 +493,31 @@ fn root_line(data: &Dataset, goal: Id) -> Option<Id> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    #[test]
+    fn cached_values_are_computed_once_per_snapshot() {
+        let calls = AtomicUsize::new(0);
+        let compute = || {
+            calls.fetch_add(1, Ordering::SeqCst);
+            42u32
+        };
+        let first = Snapshot::empty();
+        assert_eq!(*first.cached("answer", compute), 42);
+        assert_eq!(*first.cached("answer", compute), 42);
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "a second ask is a lookup");
+        // Another key, or another type under the same key, is another value.
+        assert_eq!(*first.cached("other", compute), 42);
+        assert_eq!(*first.cached("answer", || "text"), "text");
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        // A new snapshot (after a write) computes afresh.
+        let second = Snapshot::build(first.data.clone(), first.version + 1);
+        second.cached("answer", compute);
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+}

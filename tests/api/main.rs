@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod analytics;
 mod consistency;
 mod crud;
 mod dataset;

@@ -1,0 +1,703 @@
+//! Network analytics: the collaboration network, centrality, brokers, communities, shortest
+//! paths and ego networks.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+
+use super::{blocking, interventions, node};
+use crate::analytics::{self, NetworkKind, network::shared_interventions, paths};
+use crate::api::filters::{NetworkFilter, analytics_scope};
+use crate::api::node::Node;
+use crate::api::types::{Intervention, Partner, Programme};
+use crate::api::{OrGql, gql_error, ids, snapshot};
+use crate::domain::{Id, Table};
+use crate::error::Error;
+use crate::graph::{EdgeKind, Filter, Snapshot};
+
+/// The most nodes or edges a network field returns; narrow the scope (or raise `minWeight`)
+/// for larger networks.
+const MAX_NETWORK_ITEMS: usize = 25_000;
+/// The most nodes an ego network returns.
+const MAX_EGO_NODES: usize = 5_000;
+/// The deepest ego network.
+const MAX_EGO_DEPTH: usize = 3;
+
+/// A partner in the collaboration network.
+#[derive(SimpleObject)]
+pub struct CollaborationNode {
+    /// The partner.
+    pub partner: Partner,
+    /// With how many partners it shares an intervention.
+    pub degree: usize,
+    /// The sum over those partners of the interventions shared with each.
+    pub weighted_degree: f64,
+}
+
+/// Two partners that work on the same interventions.
+pub struct CollaborationEdge {
+    s: Arc<Snapshot>,
+    scope: Filter,
+    a: Id,
+    b: Id,
+    weight: f64,
+}
+
+/// Two partners that work on the same interventions.
+#[Object]
+impl CollaborationEdge {
+    /// One partner.
+    async fn source(&self) -> Option<Partner> {
+        Partner::load(&self.s, self.a)
+    }
+    /// The other partner.
+    async fn target(&self) -> Option<Partner> {
+        Partner::load(&self.s, self.b)
+    }
+    /// How many interventions they share.
+    async fn weight(&self) -> i64 {
+        self.weight as i64
+    }
+    /// The interventions they share.
+    async fn interventions(&self) -> Vec<Intervention> {
+        interventions(
+            &self.s,
+            shared_interventions(&self.s, self.a, self.b, &self.scope),
+        )
+    }
+}
+
+/// The partner collaboration network of a scope.
+#[derive(SimpleObject)]
+pub struct CollaborationNetwork {
+    /// Partners with an intervention in scope.
+    pub node_count: usize,
+    /// Pairs of partners sharing at least one intervention.
+    pub edge_count: usize,
+    /// Edges over possible edges.
+    pub density: f64,
+    /// Number of connected groups of partners.
+    pub component_count: usize,
+    /// Partners in the largest connected group.
+    pub largest_component: usize,
+    /// The partners.
+    pub nodes: Vec<CollaborationNode>,
+    /// The links with at least `minWeight` shared interventions.
+    pub edges: Vec<CollaborationEdge>,
+    /// Partners whose departure splits the network (articulation points).
+    pub articulation_points: Vec<Partner>,
+    /// Links whose loss splits the network (bridges).
+    pub bridges: Vec<CollaborationEdge>,
+}
+
+/// A centrality measure.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CentralityMeasure {
+    /// Number of neighbours.
+    Degree,
+    /// Sum of edge weights (shared interventions, on the collaboration network).
+    WeightedDegree,
+    /// Share of shortest paths between other nodes that pass through the node.
+    Betweenness,
+    /// Nearness to all reachable nodes (Wasserman–Faust).
+    Closeness,
+    /// Eigenvector centrality: being linked to well-linked nodes.
+    Eigenvector,
+    /// PageRank with damping 0.85.
+    Pagerank,
+}
+
+/// The centrality scores of one node.
+#[derive(SimpleObject)]
+pub struct NodeCentrality {
+    /// The node (a partner, on the collaboration network).
+    pub node: Node,
+    /// Its position in the ranking, from 1.
+    pub rank: usize,
+    /// Number of neighbours.
+    pub degree: usize,
+    /// Degree over n − 1.
+    pub degree_centrality: f64,
+    /// Sum of edge weights.
+    pub weighted_degree: f64,
+    /// Normalised betweenness (estimated when `sampledSources` is set).
+    pub betweenness: f64,
+    /// Closeness (Wasserman–Faust).
+    pub closeness: f64,
+    /// Eigenvector centrality; null when the iteration did not converge.
+    pub eigenvector: Option<f64>,
+    /// PageRank; null when the iteration did not converge.
+    pub pagerank: Option<f64>,
+}
+
+/// Nodes ranked by a centrality measure.
+#[derive(SimpleObject)]
+pub struct CentralityRanking {
+    /// The network ranked.
+    pub network: NetworkKind,
+    /// The measure ranked by.
+    pub order_by: CentralityMeasure,
+    /// Nodes in the network.
+    pub node_count: usize,
+    /// Whether betweenness is exact; otherwise it is estimated from `sampledSources` sources.
+    pub exact: bool,
+    /// How many sources betweenness was estimated from, when not exact.
+    pub sampled_sources: Option<usize>,
+    /// The top nodes, highest first.
+    pub nodes: Vec<NodeCentrality>,
+}
+
+/// How many partners of a community belong to one formal cluster.
+#[derive(SimpleObject)]
+pub struct ClusterShare {
+    /// The cluster; null for partners only in interventions of no cluster.
+    pub programme: Option<Programme>,
+    /// Partners of the community whose main cluster it is.
+    pub partners: usize,
+}
+
+/// One community of partners.
+#[derive(SimpleObject)]
+pub struct Community {
+    /// Its number, from 0, largest community first.
+    pub index: usize,
+    /// Its partners.
+    pub partners: Vec<Partner>,
+    /// Its partners per main cluster (the cluster most of a partner's interventions serve).
+    pub clusters: Vec<ClusterShare>,
+}
+
+/// Communities found in the collaboration network.
+#[derive(SimpleObject)]
+pub struct CommunityDetection {
+    /// Modularity of the partition (−0.5 to 1; higher: clearer communities).
+    pub modularity: f64,
+    /// The communities, largest first.
+    pub communities: Vec<Community>,
+    /// Normalised mutual information between the communities and the partners' main clusters
+    /// (1: the same partition, 0: unrelated).
+    pub cluster_nmi: f64,
+    /// Adjusted Rand index between the communities and the main clusters (1: the same,
+    /// about 0: as by chance).
+    pub cluster_ari: f64,
+}
+
+/// One step of a path.
+#[derive(SimpleObject)]
+pub struct PathStep {
+    /// The node reached.
+    pub node: Node,
+    /// How it is reached from the previous node (null for the first), e.g. "works on".
+    pub via: Option<String>,
+}
+
+/// A shortest path between two nodes.
+#[derive(SimpleObject)]
+pub struct Path {
+    /// Number of steps.
+    pub length: usize,
+    /// The nodes from start to end, with how each is reached.
+    pub steps: Vec<PathStep>,
+    /// The path in words: "Halt → Kapot Sterk inclusief follow-up → Welzijn Lelystad".
+    pub text: String,
+}
+
+/// A node of an ego network.
+#[derive(SimpleObject)]
+pub struct EgoNode {
+    /// The node.
+    pub node: Node,
+    /// Steps from the centre.
+    pub distance: usize,
+}
+
+/// A link of an ego network.
+#[derive(SimpleObject)]
+pub struct EgoEdge {
+    /// One end.
+    pub source: ID,
+    /// The other end.
+    pub target: ID,
+    /// What the link is ("works on", "contributes to", ... or "collaborates").
+    pub label: String,
+    /// The link's weight (shared interventions on the collaboration network, else 1).
+    pub weight: f64,
+}
+
+/// The neighbourhood of a node.
+#[derive(SimpleObject)]
+pub struct EgoNetwork {
+    /// The centre.
+    pub center: Node,
+    /// The nodes within the depth asked, nearest first.
+    pub nodes: Vec<EgoNode>,
+    /// The links among those nodes.
+    pub edges: Vec<EgoEdge>,
+    /// Whether the node limit cut the neighbourhood short.
+    pub truncated: bool,
+}
+
+/// The label of an edge of the whole graph, read from `from` to `to`.
+fn step_label(s: &Snapshot, from: Id, to: Id) -> String {
+    let Some(kind) = s.edge_kind_between(from, to) else {
+        return "is linked to".into();
+    };
+    let forward = s
+        .edges(from, kind, petgraph::Direction::Outgoing)
+        .iter()
+        .any(|&(_, other)| other == to);
+    let (ahead, back) = match kind {
+        EdgeKind::Partner => ("has partner", "works on"),
+        EdgeKind::Contributes => ("contributes to", "is served by"),
+        EdgeKind::SubGoalOf => ("is a sub-goal of", "has sub-goal"),
+        EdgeKind::GoalOf => ("is a goal of", "has goal"),
+        EdgeKind::LineOf => ("is a line of", "has line"),
+        EdgeKind::Funding | EdgeKind::LineFunding => ("is funded by", "funds"),
+        EdgeKind::InWijk => ("takes place in", "hosts"),
+        EdgeKind::Relation => {
+            let same = s.data.intervention_relations.values().any(|r| {
+                r.kind == crate::domain::RelationKind::SameAs
+                    && ((r.from_id, r.to_id) == (from, to) || (r.from_id, r.to_id) == (to, from))
+            });
+            if same {
+                ("is the same as", "is the same as")
+            } else {
+                ("refers to", "is referred to by")
+            }
+        }
+    };
+    if forward { ahead } else { back }.to_owned()
+}
+
+/// A node reference: a global ID, or `type:slug` such as `partner:halt`.
+fn node_ref(s: &Snapshot, value: &str, area: Option<Id>, field: &str) -> crate::error::Result<Id> {
+    if let Some((table, id)) = ids::decode(value) {
+        return (s.table_of(id) == Some(table))
+            .then_some(id)
+            .ok_or_else(|| Error::not_found("node", value, Some(field)));
+    }
+    let Some((kind, slug)) = value.split_once(':') else {
+        return Err(Error::invalid(
+            field,
+            "give a global ID or type:slug, e.g. partner:halt",
+        ));
+    };
+    let table = Table::NODES
+        .iter()
+        .copied()
+        .find(|&t| ids::type_name(t).eq_ignore_ascii_case(&kind.replace(['-', '_'], "")))
+        .ok_or_else(|| Error::invalid(field, format!("unknown node type {kind:?}")))?;
+    ids::resolve(s, slug, table, area, field)
+}
+
+fn scope(
+    s: &Snapshot,
+    area: &Option<String>,
+    year: Option<i32>,
+    filter: &Option<NetworkFilter>,
+) -> Result<Filter> {
+    analytics_scope(s, area, year, filter.as_ref()).gql()
+}
+
+fn measure(c: &analytics::Centralities, m: CentralityMeasure, v: usize) -> f64 {
+    match m {
+        CentralityMeasure::Degree => c.degree[v] as f64,
+        CentralityMeasure::WeightedDegree => c.weighted_degree[v],
+        CentralityMeasure::Betweenness => c.betweenness[v],
+        CentralityMeasure::Closeness => c.closeness[v],
+        CentralityMeasure::Eigenvector => c.eigenvector.as_ref().map_or(0.0, |x| x[v]),
+        CentralityMeasure::Pagerank => c.pagerank.as_ref().map_or(0.0, |x| x[v]),
+    }
+}
+
+/// Network analytics.
+#[derive(Default)]
+pub struct NetworkQuery;
+
+#[Object]
+impl NetworkQuery {
+    /// The partner collaboration network: partners linked when they work on the same
+    /// intervention, weighted by how many they share. Filter by area, cluster, wijk, funding
+    /// stream and year; `minWeight` drops weaker links from `edges`. At most 25 000 nodes and
+    /// edges.
+    #[graphql(complexity = 200)]
+    async fn collaboration_network(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this area (ID or slug).")] area: Option<String>,
+        #[graphql(desc = "Only interventions active in this year.")] year: Option<i32>,
+        #[graphql(desc = "Only part of the programme.")] filter: Option<NetworkFilter>,
+        #[graphql(
+            desc = "The least number of shared interventions for a link in `edges`.",
+            default = 1
+        )]
+        min_weight: i64,
+    ) -> Result<CollaborationNetwork> {
+        let s = snapshot(ctx)?;
+        let scope = scope(&s, &area, year, &filter)?;
+        let (net, brokers) = {
+            let (s, scope) = (s.clone(), scope.clone());
+            blocking(move || {
+                (
+                    analytics::network(&s, NetworkKind::Collaboration, &scope),
+                    analytics::brokers(&s, NetworkKind::Collaboration, &scope),
+                )
+            })
+            .await
+            .gql()?
+        };
+        let g = &net.graph;
+        let kept: Vec<&(u32, u32, f64)> = g
+            .edge_list()
+            .iter()
+            .filter(|e| e.2 >= min_weight as f64)
+            .collect();
+        if net.nodes.len() > MAX_NETWORK_ITEMS || kept.len() > MAX_NETWORK_ITEMS {
+            return Err(gql_error(Error::invalid(
+                "minWeight",
+                format!(
+                    "the network has {} partners and {} links; narrow the scope or raise minWeight to stay within {MAX_NETWORK_ITEMS}",
+                    net.nodes.len(),
+                    kept.len()
+                ),
+            )));
+        }
+        let edge = |&(a, b, w): &(u32, u32, f64)| CollaborationEdge {
+            s: s.clone(),
+            scope: scope.clone(),
+            a: net.id_at(a),
+            b: net.id_at(b),
+            weight: w,
+        };
+        let weight_of = |a: u32, b: u32| {
+            let position = g.neighbors(a).iter().position(|&x| x == b);
+            position.map_or(1.0, |i| g.weights(a)[i])
+        };
+        Ok(CollaborationNetwork {
+            node_count: net.nodes.len(),
+            edge_count: g.edge_count(),
+            density: net.density(),
+            component_count: brokers.components.len(),
+            largest_component: brokers.components.first().map_or(0, Vec::len),
+            nodes: (0..net.nodes.len() as u32)
+                .filter_map(|v| {
+                    Some(CollaborationNode {
+                        partner: Partner::load(&s, net.id_at(v))?,
+                        degree: g.degree(v),
+                        weighted_degree: g.weighted_degree(v),
+                    })
+                })
+                .collect(),
+            edges: kept.into_iter().map(edge).collect(),
+            articulation_points: brokers
+                .articulation_points
+                .iter()
+                .filter_map(|&v| Partner::load(&s, net.id_at(v)))
+                .collect(),
+            bridges: brokers
+                .bridges
+                .iter()
+                .map(|&(a, b)| edge(&(a, b, weight_of(a, b))))
+                .collect(),
+        })
+    }
+
+    /// Nodes ranked by centrality, with all measures: degree, weighted degree, betweenness,
+    /// closeness, eigenvector and PageRank, on the collaboration network or the whole graph.
+    /// Above 5 000 nodes betweenness is estimated from 1 000 sources unless `sample` says
+    /// otherwise; results are cached until the data changes.
+    #[graphql(complexity = 1000)]
+    #[allow(clippy::too_many_arguments)]
+    async fn centrality(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which network.", default_with = "NetworkKind::Collaboration")]
+        network: NetworkKind,
+        #[graphql(desc = "Only this area (ID or slug).")] area: Option<String>,
+        #[graphql(desc = "Only interventions and funding active in this year.")] year: Option<i32>,
+        #[graphql(desc = "Only part of the programme.")] filter: Option<NetworkFilter>,
+        #[graphql(
+            desc = "The measure to rank by.",
+            default_with = "CentralityMeasure::Betweenness"
+        )]
+        order_by: CentralityMeasure,
+        #[graphql(desc = "How many nodes to return (at most 500).", default = 20)] top: usize,
+        #[graphql(
+            desc = "Estimate betweenness from this many sources (1–20 000); all nodes give the exact value."
+        )]
+        sample: Option<usize>,
+    ) -> Result<CentralityRanking> {
+        if sample.is_some_and(|k| k == 0 || k > 20_000) {
+            return Err(gql_error(Error::invalid(
+                "sample",
+                "must be from 1 to 20000",
+            )));
+        }
+        let s = snapshot(ctx)?;
+        let scope = scope(&s, &area, year, &filter)?;
+        let (net, c) = {
+            let (s, scope) = (s.clone(), scope.clone());
+            blocking(move || {
+                (
+                    analytics::network(&s, network, &scope),
+                    analytics::centralities(&s, network, &scope, sample),
+                )
+            })
+            .await
+            .gql()?
+        };
+        let mut order: Vec<usize> = (0..net.nodes.len()).collect();
+        order.sort_by(|&a, &b| {
+            measure(&c, order_by, b)
+                .total_cmp(&measure(&c, order_by, a))
+                .then(a.cmp(&b))
+        });
+        let nodes = order
+            .into_iter()
+            .take(top.min(500))
+            .enumerate()
+            .map(|(rank, v)| {
+                Ok(NodeCentrality {
+                    node: node(&s, net.nodes[v]).gql()?,
+                    rank: rank + 1,
+                    degree: c.degree[v],
+                    degree_centrality: c.degree_centrality[v],
+                    weighted_degree: c.weighted_degree[v],
+                    betweenness: c.betweenness[v],
+                    closeness: c.closeness[v],
+                    eigenvector: c.eigenvector.as_ref().map(|x| x[v]),
+                    pagerank: c.pagerank.as_ref().map(|x| x[v]),
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(CentralityRanking {
+            network,
+            order_by,
+            node_count: net.nodes.len(),
+            exact: c.sampled_sources.is_none(),
+            sampled_sources: c.sampled_sources,
+            nodes,
+        })
+    }
+
+    /// Communities of partners in the collaboration network (Louvain), with the modularity
+    /// and how well they line up with the formal programme clusters.
+    #[graphql(complexity = 500)]
+    async fn communities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this area (ID or slug).")] area: Option<String>,
+        #[graphql(desc = "Only interventions active in this year.")] year: Option<i32>,
+        #[graphql(desc = "Only part of the programme.")] filter: Option<NetworkFilter>,
+        #[graphql(
+            desc = "Resolution (above 1: smaller communities; 0.1–10).",
+            default = 1.0
+        )]
+        resolution: f64,
+        #[graphql(
+            desc = "Seed of the node order, for a reproducible result.",
+            default = 1
+        )]
+        seed: u64,
+    ) -> Result<CommunityDetection> {
+        if !(0.1..=10.0).contains(&resolution) {
+            return Err(gql_error(Error::invalid(
+                "resolution",
+                "must be from 0.1 to 10",
+            )));
+        }
+        let s = snapshot(ctx)?;
+        let scope = scope(&s, &area, year, &filter)?;
+        let (net, found) = {
+            let (s, scope) = (s.clone(), scope.clone());
+            blocking(move || {
+                (
+                    analytics::network(&s, NetworkKind::Collaboration, &scope),
+                    analytics::communities(&s, &scope, resolution, seed),
+                )
+            })
+            .await
+            .gql()?
+        };
+        let mut groups: Vec<Vec<usize>> = vec![Vec::new(); found.partition.count];
+        for (v, &c) in found.partition.community.iter().enumerate() {
+            groups[c as usize].push(v);
+        }
+        groups.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let communities = groups
+            .into_iter()
+            .enumerate()
+            .map(|(index, members)| {
+                let mut per_cluster: Vec<(Option<Id>, usize)> = Vec::new();
+                for &v in &members {
+                    match per_cluster.iter_mut().find(|(c, _)| *c == found.cluster[v]) {
+                        Some(entry) => entry.1 += 1,
+                        None => per_cluster.push((found.cluster[v], 1)),
+                    }
+                }
+                per_cluster.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                Community {
+                    index,
+                    partners: members
+                        .iter()
+                        .filter_map(|&v| Partner::load(&s, net.nodes[v]))
+                        .collect(),
+                    clusters: per_cluster
+                        .into_iter()
+                        .map(|(c, partners)| ClusterShare {
+                            programme: c.and_then(|c| Programme::load(&s, c)),
+                            partners,
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        Ok(CommunityDetection {
+            modularity: found.partition.modularity,
+            communities,
+            cluster_nmi: found.agreement.nmi,
+            cluster_ari: found.agreement.ari,
+        })
+    }
+
+    /// A shortest path between two nodes, with what links each step ("works on",
+    /// "contributes to", ...); null when they are not connected. On the collaboration network
+    /// both ends must be partners.
+    #[graphql(complexity = 50)]
+    async fn shortest_path(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Where the path starts: a global ID or type:slug, e.g. partner:halt.")]
+        from: String,
+        #[graphql(desc = "Where it ends: a global ID or type:slug.")] to: String,
+        #[graphql(desc = "Which network.", default_with = "NetworkKind::Whole")]
+        network: NetworkKind,
+        #[graphql(desc = "Only this area (ID or slug).")] area: Option<String>,
+        #[graphql(desc = "Only interventions and funding active in this year.")] year: Option<i32>,
+    ) -> Result<Option<Path>> {
+        let s = snapshot(ctx)?;
+        let scope = scope(&s, &area, year, &None)?;
+        let a = node_ref(&s, &from, scope.area, "from").gql()?;
+        let b = node_ref(&s, &to, scope.area, "to").gql()?;
+        let net = {
+            let (s, scope) = (s.clone(), scope.clone());
+            blocking(move || analytics::network(&s, network, &scope))
+                .await
+                .gql()?
+        };
+        let position = |id: Id, field: &str| {
+            net.index_of(id).ok_or_else(|| {
+                gql_error(Error::invalid(
+                    field,
+                    "the node is not in this network (or outside the scope)",
+                ))
+            })
+        };
+        let (x, y) = (position(a, "from")?, position(b, "to")?);
+        let Some(route) = paths::shortest_path(&net.graph, x as usize, y as usize) else {
+            return Ok(None);
+        };
+        let route: Vec<Id> = route.into_iter().map(|v| net.nodes[v]).collect();
+        let mut steps = Vec::with_capacity(route.len());
+        for (i, &id) in route.iter().enumerate() {
+            let via = (i > 0).then(|| match network {
+                NetworkKind::Whole => step_label(&s, route[i - 1], id),
+                NetworkKind::Collaboration => {
+                    let shared = shared_interventions(&s, route[i - 1], id, &scope).len();
+                    format!(
+                        "shares {shared} intervention{} with",
+                        if shared == 1 { "" } else { "s" }
+                    )
+                }
+            });
+            steps.push(PathStep {
+                node: node(&s, id).gql()?,
+                via,
+            });
+        }
+        Ok(Some(Path {
+            length: route.len() - 1,
+            text: steps
+                .iter()
+                .map(|step| step.node.name().to_owned())
+                .collect::<Vec<_>>()
+                .join(" → "),
+            steps,
+        }))
+    }
+
+    /// The neighbourhood of a node up to `depth` steps (1–3), with the links among the nodes
+    /// found; at most `limit` nodes (up to 5 000).
+    #[graphql(complexity = 200)]
+    #[allow(clippy::too_many_arguments)]
+    async fn ego_network(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The centre: a global ID or type:slug, e.g. partner:halt.")] node: String,
+        #[graphql(desc = "How many steps out (1–3).", default = 1)] depth: usize,
+        #[graphql(desc = "Which network.", default_with = "NetworkKind::Whole")]
+        network: NetworkKind,
+        #[graphql(desc = "The most nodes to return (1–5000).", default = 500)] limit: usize,
+        #[graphql(desc = "Only this area (ID or slug).")] area: Option<String>,
+        #[graphql(desc = "Only interventions and funding active in this year.")] year: Option<i32>,
+    ) -> Result<EgoNetwork> {
+        if !(1..=MAX_EGO_DEPTH).contains(&depth) {
+            return Err(gql_error(Error::invalid("depth", "must be from 1 to 3")));
+        }
+        if !(1..=MAX_EGO_NODES).contains(&limit) {
+            return Err(gql_error(Error::invalid("limit", "must be from 1 to 5000")));
+        }
+        let s = snapshot(ctx)?;
+        let scope = scope(&s, &area, year, &None)?;
+        let center = node_ref(&s, &node, scope.area, "node").gql()?;
+        let net = {
+            let (s, scope) = (s.clone(), scope.clone());
+            blocking(move || analytics::network(&s, network, &scope))
+                .await
+                .gql()?
+        };
+        let Some(c) = net.index_of(center) else {
+            return Err(gql_error(Error::invalid(
+                "node",
+                "the node is not in this network (or outside the scope)",
+            )));
+        };
+        let (found, truncated) = paths::ego(&net.graph, c as usize, depth, limit);
+        let mut inside: Vec<usize> = found.iter().map(|&(v, _)| v).collect();
+        inside.sort_unstable();
+        let mut edges = Vec::new();
+        for &v in &inside {
+            let g = &net.graph;
+            for (&u, &w) in g.neighbors(v as u32).iter().zip(g.weights(v as u32)) {
+                let u = u as usize;
+                if u > v && inside.binary_search(&u).is_ok() {
+                    let (a, b) = (net.nodes[v], net.nodes[u]);
+                    let label = match network {
+                        NetworkKind::Whole => step_label(&s, a, b),
+                        NetworkKind::Collaboration => "collaborates with".to_owned(),
+                    };
+                    edges.push(EgoEdge {
+                        source: ids::encode(s.table_of(a).unwrap_or(Table::Area), a),
+                        target: ids::encode(s.table_of(b).unwrap_or(Table::Area), b),
+                        label,
+                        weight: w,
+                    });
+                }
+            }
+        }
+        Ok(EgoNetwork {
+            center: super::node(&s, center).gql()?,
+            nodes: found
+                .into_iter()
+                .map(|(v, distance)| {
+                    Ok(EgoNode {
+                        node: super::node(&s, net.nodes[v]).gql()?,
+                        distance,
+                    })
+                })
+                .collect::<Result<_>>()?,
+            edges,
+            truncated,
+        })
+    }
+}
