@@ -110,6 +110,18 @@ pub struct ServeArgs {
     /// Largest request body, in bytes.
     #[arg(long, env = "SAMENHANG_BODY_LIMIT", default_value_t = 1 << 20, global = true)]
     pub body_limit: usize,
+    /// Most cost one query may add up to (fields cost 1; analytics fields more, e.g. 5000 for
+    /// `centrality`).
+    #[arg(
+        long,
+        env = "SAMENHANG_MAX_COMPLEXITY",
+        default_value_t = 20_000,
+        global = true
+    )]
+    pub max_complexity: usize,
+    /// Deepest nesting of fields in one query.
+    #[arg(long, env = "SAMENHANG_MAX_DEPTH", default_value_t = 24, global = true)]
+    pub max_depth: usize,
 }
 
 impl ServeArgs {
@@ -125,6 +137,8 @@ impl Default for ServeArgs {
             no_seed: false,
             request_timeout_secs: 30,
             body_limit: 1 << 20,
+            max_complexity: 20_000,
+            max_depth: 24,
         }
     }
 }

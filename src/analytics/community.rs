@@ -323,7 +323,7 @@ mod tests {
         let truth: Vec<u32> = (0..30).map(|v| v / 5).collect();
         let a = agreement(&p.community, &truth);
         assert!((a.nmi - 1.0).abs() < 1e-9 && (a.ari - 1.0).abs() < 1e-9);
-        assert!(p.modularity > modularity(&g, &vec![0; 30], 1.0));
+        assert!(p.modularity > modularity(&g, &[0; 30], 1.0));
     }
 
     #[test]

@@ -200,7 +200,7 @@ impl Visitable for Csr {
     }
 }
 
-impl<'a> IntoNodeIdentifiers for &'a Csr {
+impl IntoNodeIdentifiers for &Csr {
     type NodeIdentifiers = Range<u32>;
     fn node_identifiers(self) -> Range<u32> {
         0..Csr::node_count(self) as u32

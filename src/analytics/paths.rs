@@ -7,7 +7,8 @@ use petgraph::visit::{IntoNeighbors, NodeIndexable};
 
 /// A shortest path from `from` to `to` as node positions (both ends included), or `None` when
 /// they are not connected. Searches from both ends at once, always growing the smaller
-/// frontier, so it visits far fewer nodes than a one-sided search on large graphs.
+/// frontier, so it visits far fewer nodes than a one-sided search on large graphs. For many
+/// queries on one graph, keep a [`PathSearch`] instead.
 ///
 /// ```
 /// use samenhang::analytics::{Csr, paths::shortest_path};
@@ -19,63 +20,116 @@ pub fn shortest_path<G>(graph: G, from: usize, to: usize) -> Option<Vec<usize>>
 where
     G: IntoNeighbors + NodeIndexable,
 {
-    let bound = graph.node_bound();
-    if from >= bound || to >= bound {
-        return None;
-    }
-    if from == to {
-        return Some(vec![from]);
-    }
-    const UNSEEN: usize = usize::MAX;
-    // parent[side][v]: the node v was reached from, on that side's search.
-    let mut parent = [vec![UNSEEN; bound], vec![UNSEEN; bound]];
-    parent[0][from] = from;
-    parent[1][to] = to;
-    let mut frontier = [vec![from], vec![to]];
-    while !frontier[0].is_empty() && !frontier[1].is_empty() {
-        let side = if frontier[0].len() <= frontier[1].len() {
-            0
-        } else {
-            1
-        };
-        let mut next = Vec::new();
-        let mut meeting = None;
-        for &v in &frontier[side] {
-            for u in graph.neighbors(graph.from_index(v)) {
-                let u = graph.to_index(u);
-                if parent[side][u] != UNSEEN {
-                    continue;
-                }
-                parent[side][u] = v;
-                if parent[1 - side][u] != UNSEEN {
-                    meeting = Some(u);
-                    break;
-                }
-                next.push(u);
-            }
-            if meeting.is_some() {
-                break;
-            }
+    PathSearch::new(graph.node_bound()).find(graph, from, to)
+}
+
+/// Work space for repeated shortest-path queries on graphs of up to `bound` nodes: each query
+/// touches only the nodes it visits, so nothing is cleared or allocated per query.
+pub struct PathSearch {
+    /// Per side, the node each node was reached from, valid where `stamp` is current.
+    parent: [Vec<usize>; 2],
+    stamp: [Vec<u32>; 2],
+    current: u32,
+    frontier: [Vec<usize>; 2],
+    next: Vec<usize>,
+}
+
+impl PathSearch {
+    pub fn new(bound: usize) -> PathSearch {
+        PathSearch {
+            parent: [vec![0; bound], vec![0; bound]],
+            stamp: [vec![0; bound], vec![0; bound]],
+            current: 0,
+            frontier: [Vec::new(), Vec::new()],
+            next: Vec::new(),
         }
-        if let Some(m) = meeting {
-            let mut path = Vec::new();
-            let mut v = m;
-            while v != from {
-                path.push(v);
-                v = parent[0][v];
-            }
-            path.push(from);
-            path.reverse();
-            let mut v = m;
-            while v != to {
-                v = parent[1][v];
-                path.push(v);
-            }
-            return Some(path);
-        }
-        frontier[side] = next;
     }
-    None
+
+    fn seen(&self, side: usize, v: usize) -> bool {
+        self.stamp[side][v] == self.current
+    }
+
+    fn mark(&mut self, side: usize, v: usize, parent: usize) {
+        self.stamp[side][v] = self.current;
+        self.parent[side][v] = parent;
+    }
+
+    /// The shortest path from `from` to `to`, as [`shortest_path`] finds it.
+    pub fn find<G>(&mut self, graph: G, from: usize, to: usize) -> Option<Vec<usize>>
+    where
+        G: IntoNeighbors + NodeIndexable,
+    {
+        let bound = self.parent[0].len();
+        if from >= bound || to >= bound || graph.node_bound() > bound {
+            return None;
+        }
+        if from == to {
+            return Some(vec![from]);
+        }
+        self.current = self.current.wrapping_add(1);
+        if self.current == 0 {
+            // The stamps wrapped around: start them over.
+            self.stamp.iter_mut().for_each(|s| s.fill(0));
+            self.current = 1;
+        }
+        self.mark(0, from, from);
+        self.mark(1, to, to);
+        for side in 0..2 {
+            self.frontier[side].clear();
+        }
+        self.frontier[0].push(from);
+        self.frontier[1].push(to);
+        while !self.frontier[0].is_empty() && !self.frontier[1].is_empty() {
+            let side = if self.frontier[0].len() <= self.frontier[1].len() {
+                0
+            } else {
+                1
+            };
+            let mut next = std::mem::take(&mut self.next);
+            next.clear();
+            let mut meeting = None;
+            let frontier = std::mem::take(&mut self.frontier[side]);
+            'grow: for &v in &frontier {
+                for u in graph.neighbors(graph.from_index(v)) {
+                    let u = graph.to_index(u);
+                    if self.seen(side, u) {
+                        continue;
+                    }
+                    self.mark(side, u, v);
+                    if self.seen(1 - side, u) {
+                        meeting = Some(u);
+                        break 'grow;
+                    }
+                    next.push(u);
+                }
+            }
+            self.frontier[side] = frontier;
+            if let Some(m) = meeting {
+                self.next = next;
+                return Some(self.route(from, to, m));
+            }
+            std::mem::swap(&mut self.frontier[side], &mut next);
+            self.next = next;
+        }
+        None
+    }
+
+    fn route(&self, from: usize, to: usize, meeting: usize) -> Vec<usize> {
+        let mut path = Vec::new();
+        let mut v = meeting;
+        while v != from {
+            path.push(v);
+            v = self.parent[0][v];
+        }
+        path.push(from);
+        path.reverse();
+        let mut v = meeting;
+        while v != to {
+            v = self.parent[1][v];
+            path.push(v);
+        }
+        path
+    }
 }
 
 /// The ego network of `center`: every node within `depth` steps with its distance, stopping
@@ -142,6 +196,12 @@ mod tests {
             let (from, to) = (from % n, to % n);
             let path = shortest_path(&g, from, to);
             prop_assert_eq!(path.as_ref().map(|p| p.len() - 1), bfs_distance(&g, from, to));
+            // A reused search finds paths of the same length.
+            let mut search = PathSearch::new(n);
+            for _ in 0..3 {
+                prop_assert_eq!(search.find(&g, from, to).map(|p| p.len()), path.as_ref().map(|p| p.len()));
+                prop_assert_eq!(search.find(&g, to, from).map(|p| p.len()), path.as_ref().map(|p| p.len()));
+            }
             if let Some(p) = path {
                 prop_assert_eq!(p[0], from);
                 prop_assert_eq!(*p.last().unwrap(), to);

@@ -61,9 +61,22 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscript
     )
 }
 
+/// Bounds on what one query may ask.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Most summed field cost (see the `complexity` of the analytics fields).
+    pub complexity: usize,
+    /// Deepest field nesting.
+    pub depth: usize,
+}
+
 /// The schema serving a service. Requests must carry a snapshot (see [`with_snapshot`]).
-pub fn build_schema(service: Arc<Service>) -> AppSchema {
-    schema_builder().data(service).finish()
+pub fn build_schema(service: Arc<Service>, limits: Limits) -> AppSchema {
+    schema_builder()
+        .data(service)
+        .limit_complexity(limits.complexity)
+        .limit_depth(limits.depth)
+        .finish()
 }
 
 /// The schema in SDL, as committed in `schema/schema.graphql`.
@@ -175,6 +188,30 @@ pub fn gql_error(err: Error) -> async_graphql::Error {
         _ => {}
     }
     gql
+}
+
+/// Gives the errors async-graphql raises itself an `extensions.code` too: errors before
+/// execution (syntax, validation, complexity and depth limits) get
+/// `GRAPHQL_VALIDATION_FAILED`; an uncoded error inside execution is an internal one.
+pub fn add_error_codes(response: &mut async_graphql::Response) {
+    for error in &mut response.errors {
+        if error
+            .extensions
+            .as_ref()
+            .is_some_and(|x| x.get("code").is_some())
+        {
+            continue;
+        }
+        let code = if error.path.is_empty() {
+            "GRAPHQL_VALIDATION_FAILED"
+        } else {
+            "INTERNAL_SERVER_ERROR"
+        };
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
+    }
 }
 
 /// `.gql()` on service results inside resolvers.

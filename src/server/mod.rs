@@ -21,7 +21,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::{AppSchema, build_schema, with_snapshot};
+use crate::api::{AppSchema, Limits, add_error_codes, build_schema, with_snapshot};
 use crate::config::ServeArgs;
 use crate::error::{Error, Result};
 use crate::service::Service;
@@ -35,8 +35,12 @@ pub struct AppState {
 
 /// The service's routes with their layers.
 pub fn router(service: Arc<Service>, config: &ServeArgs) -> Router {
+    let limits = Limits {
+        complexity: config.max_complexity,
+        depth: config.max_depth,
+    };
     let state = AppState {
-        schema: build_schema(service.clone()),
+        schema: build_schema(service.clone(), limits),
         service,
     };
     Router::new()
@@ -187,7 +191,9 @@ async fn graphql(
         return response;
     }
     let request = with_snapshot(request, &state.service);
-    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+    let mut response = state.schema.execute(request).await;
+    add_error_codes(&mut response);
+    GraphQLResponse::from(response).into_response()
 }
 
 async fn health(State(state): State<AppState>) -> Response {

@@ -354,3 +354,69 @@ async fn bad_http_requests_get_clear_answers(db: TestDb) {
     );
 }
 db_test!(bad_http_requests_get_clear_answers);
+
+/// GraphiQL's own introspection query, as graphql-js writes it.
+const INTROSPECTION: &str = "query IntrospectionQuery {
+  __schema {
+    queryType { name } mutationType { name } subscriptionType { name }
+    types { ...FullType }
+    directives { name description locations args { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description
+  fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+  inputFields { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type {
+  kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType {
+    kind name ofType { kind name ofType { kind name } } } } } } }
+}";
+
+async fn expensive_queries_are_bounded(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    // Introspection stays within the limits, so GraphiQL and code generators work.
+    let data = app.data(INTROSPECTION, json!({})).await;
+    assert!(
+        data["__schema"]["types"]
+            .as_array()
+            .is_some_and(|t| t.len() > 50)
+    );
+    // Five centrality questions in one query cost 25 000, over the default 20 000.
+    let greedy = "{ a: centrality(top: 1) { nodeCount } b: centrality(top: 2) { nodeCount } c: centrality(top: 3) { nodeCount }
+                    d: centrality(top: 4) { nodeCount } e: centrality(top: 5) { nodeCount } }";
+    let error = app.error(greedy, json!({})).await;
+    assert_eq!(
+        error["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+        "{error:#}"
+    );
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("complex"),
+        "{error:#}"
+    );
+    // So is a query nested deeper than 24 levels.
+    let deep = format!(
+        "{{ goals {{ nodes {{ {} id {} }} }} }}",
+        "subGoals { ".repeat(24),
+        "}".repeat(24)
+    );
+    let error = app.error(&deep, json!({})).await;
+    assert_eq!(
+        error["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+        "{error:#}"
+    );
+    // And a syntax error.
+    assert_eq!(
+        app.error_code("{ areas { ", json!({})).await,
+        "GRAPHQL_VALIDATION_FAILED"
+    );
+}
+db_test!(expensive_queries_are_bounded);
