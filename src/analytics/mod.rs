@@ -36,21 +36,23 @@ pub fn network(s: &Snapshot, kind: NetworkKind, scope: &Filter) -> Arc<Network> 
     })
 }
 
-/// Every centrality measure of a network's nodes, in node order.
-#[derive(Clone, Debug, Default)]
-pub struct Centralities {
+/// A centrality measure.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Measure {
     /// Links per node.
-    pub degree: Vec<usize>,
-    /// Degree centrality (degree over n − 1).
-    pub degree_centrality: Vec<f64>,
+    Degree,
+    /// Degree over n − 1.
+    DegreeCentrality,
     /// Summed edge weights (shared interventions, on the collaboration network).
-    pub weighted_degree: Vec<f64>,
-    pub betweenness: Vec<f64>,
-    pub closeness: Vec<f64>,
-    pub eigenvector: Option<Vec<f64>>,
-    pub pagerank: Option<Vec<f64>>,
-    /// How many sources betweenness was estimated from; `None` when exact.
-    pub sampled_sources: Option<usize>,
+    WeightedDegree,
+    /// Shortest-path betweenness, exact or estimated from a sample of sources.
+    Betweenness,
+    /// Closeness (Wasserman–Faust).
+    Closeness,
+    /// Eigenvector centrality; absent when the iteration does not converge.
+    Eigenvector,
+    /// PageRank; absent when the iteration does not converge.
+    Pagerank,
 }
 
 /// The number of betweenness sources to use: all (exact) for small networks, else a sample.
@@ -76,33 +78,36 @@ fn sources(n: usize, k: usize, seed: u64) -> Vec<usize> {
     all
 }
 
-/// The centralities of a network, computed once per snapshot, scope and sample size.
-pub fn centralities(
+/// One centrality measure of every node of a network (in node order), computed once per
+/// snapshot, scope and, for betweenness, sample size. `None` when an iteration did not
+/// converge. Only what is asked for is computed.
+pub fn measure(
     s: &Snapshot,
     kind: NetworkKind,
     scope: &Filter,
+    measure: Measure,
     sample: Option<usize>,
-) -> Arc<Centralities> {
+) -> Arc<Option<Vec<f64>>> {
     let net = network(s, kind, scope);
     let n = net.nodes.len();
-    let sample = sample_size(n, sample);
+    let sample = sample_size(n, sample).filter(|_| measure == Measure::Betweenness);
     let key = format!(
-        "centralities {kind:?} {} {sample:?}",
+        "measure {kind:?} {measure:?} {} {sample:?}",
         network::scope_key(scope)
     );
     s.cached(&key, || {
         let g = &net.graph;
-        let chosen = sample.map(|k| sources(n, k, 1));
-        let betweenness = centrality::betweenness(g, chosen.as_deref(), None).unwrap_or_default();
-        Centralities {
-            degree: (0..n as u32).map(|v| g.degree(v)).collect(),
-            degree_centrality: centrality::degree_centrality(g),
-            weighted_degree: (0..n as u32).map(|v| g.weighted_degree(v)).collect(),
-            betweenness,
-            closeness: centrality::closeness(g, None).unwrap_or_default(),
-            eigenvector: centrality::eigenvector(g),
-            pagerank: centrality::pagerank(g),
-            sampled_sources: sample,
+        match measure {
+            Measure::Degree => Some((0..n as u32).map(|v| g.degree(v) as f64).collect()),
+            Measure::DegreeCentrality => Some(centrality::degree_centrality(g)),
+            Measure::WeightedDegree => Some((0..n as u32).map(|v| g.weighted_degree(v)).collect()),
+            Measure::Betweenness => {
+                let chosen = sample.map(|k| sources(n, k, 1));
+                centrality::betweenness(g, chosen.as_deref(), None).ok()
+            }
+            Measure::Closeness => centrality::closeness(g, None).ok(),
+            Measure::Eigenvector => centrality::eigenvector(g),
+            Measure::Pagerank => centrality::pagerank(g),
         }
     })
 }

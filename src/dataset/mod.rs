@@ -44,8 +44,18 @@ pub fn bundled(slug: &str) -> Option<&'static str> {
 }
 
 /// Parses a data file. Syntax and type errors carry their line and column.
+///
+/// The parser's resource budget grows with the text: a document cannot hold more nodes or
+/// events than it has bytes, so a large dataset (a national-scale export) parses, while the
+/// limits on anchors and aliases that stop expansion attacks keep their defaults.
 pub fn parse(text: &str) -> Result<DataFile> {
-    serde_saphyr::from_str::<DataFile>(text).map_err(|err| {
+    let mut budget = serde_saphyr::budget::Budget::default();
+    budget.max_nodes = budget.max_nodes.max(text.len());
+    budget.max_events = budget.max_events.max(2 * text.len());
+    budget.max_total_scalar_bytes = budget.max_total_scalar_bytes.max(text.len());
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    serde_saphyr::from_str_with_options::<DataFile>(text, options).map_err(|err| {
         let position = err
             .location()
             .filter(|l| l.line() > 0)
@@ -830,6 +840,31 @@ mod tests {
         let mut draft = Draft::new(Arc::new(Snapshot::empty()));
         import(&mut draft, &parse(text)?, false)?;
         Ok(draft.into_parts().0)
+    }
+
+    #[test]
+    fn a_generated_dataset_survives_export_and_import() {
+        // Large enough to pass the parser's default budget of 250 000 nodes.
+        let data = crate::synth::generate(crate::synth::Size::National, 3);
+        let yaml = to_yaml(&export(&data, None)).unwrap();
+        let again = import_text(&yaml).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again.interventions.len(), data.interventions.len());
+        assert_eq!(
+            again.intervention_partners.len(),
+            data.intervention_partners.len()
+        );
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused() {
+        // A 10 kB string aliased 60 000 times would expand to 600 MB.
+        let refs = vec!["*s"; 60_000].join(", ");
+        let bomb = format!(
+            "version: 1\nareas:\n  - slug: x\n    name: X\n    description: &s \"{}\"\n    partners:\n      - slug: p\n        name: P\n        kind: other\n        aliases: [{refs}]\n",
+            "x".repeat(10_000)
+        );
+        let err = parse(&bomb).expect_err("refused").to_string();
+        assert!(err.contains("budget"), "{err}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Network analytics: the collaboration network, centrality, brokers, communities, shortest
 //! paths and ego networks.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
@@ -299,15 +300,41 @@ fn scope(
     analytics_scope(s, area, year, filter.as_ref()).gql()
 }
 
-fn measure(c: &analytics::Centralities, m: CentralityMeasure, v: usize) -> f64 {
-    match m {
-        CentralityMeasure::Degree => c.degree[v] as f64,
-        CentralityMeasure::WeightedDegree => c.weighted_degree[v],
-        CentralityMeasure::Betweenness => c.betweenness[v],
-        CentralityMeasure::Closeness => c.closeness[v],
-        CentralityMeasure::Eigenvector => c.eigenvector.as_ref().map_or(0.0, |x| x[v]),
-        CentralityMeasure::Pagerank => c.pagerank.as_ref().map_or(0.0, |x| x[v]),
+impl From<CentralityMeasure> for analytics::Measure {
+    fn from(m: CentralityMeasure) -> Self {
+        match m {
+            CentralityMeasure::Degree => analytics::Measure::Degree,
+            CentralityMeasure::WeightedDegree => analytics::Measure::WeightedDegree,
+            CentralityMeasure::Betweenness => analytics::Measure::Betweenness,
+            CentralityMeasure::Closeness => analytics::Measure::Closeness,
+            CentralityMeasure::Eigenvector => analytics::Measure::Eigenvector,
+            CentralityMeasure::Pagerank => analytics::Measure::Pagerank,
+        }
     }
+}
+
+/// The measures a `centrality` query asks for: the one it ranks by and the fields selected.
+fn wanted_measures(ctx: &Context<'_>, order_by: CentralityMeasure) -> Vec<analytics::Measure> {
+    use analytics::Measure::*;
+    let nodes = ctx.look_ahead().field("nodes");
+    let mut wanted: Vec<analytics::Measure> = [
+        ("degree", Degree),
+        ("degreeCentrality", DegreeCentrality),
+        ("weightedDegree", WeightedDegree),
+        ("betweenness", Betweenness),
+        ("closeness", Closeness),
+        ("eigenvector", Eigenvector),
+        ("pagerank", Pagerank),
+    ]
+    .into_iter()
+    .filter(|(field, _)| nodes.field(field).exists())
+    .map(|(_, m)| m)
+    .collect();
+    let ranked = order_by.into();
+    if !wanted.contains(&ranked) {
+        wanted.push(ranked);
+    }
+    wanted
 }
 
 /// Network analytics.
@@ -435,22 +462,32 @@ impl NetworkQuery {
         }
         let s = snapshot(ctx)?;
         let scope = scope(&s, &area, year, &filter)?;
-        let (net, c) = {
+        let wanted = wanted_measures(ctx, order_by);
+        let (net, values) = {
             let (s, scope) = (s.clone(), scope.clone());
             blocking(move || {
-                (
-                    analytics::network(&s, network, &scope),
-                    analytics::centralities(&s, network, &scope, sample),
-                )
+                let values: HashMap<analytics::Measure, Arc<Option<Vec<f64>>>> = wanted
+                    .into_iter()
+                    .map(|m| (m, analytics::measure(&s, network, &scope, m, sample)))
+                    .collect();
+                (analytics::network(&s, network, &scope), values)
             })
             .await
             .gql()?
         };
+        // A measure not asked for reads as 0 (it is not in the response); one that did not
+        // converge is null.
+        let value = |m: analytics::Measure, v: usize| -> Option<f64> {
+            match values.get(&m) {
+                Some(computed) => computed.as_ref().as_ref().map(|x| x[v]),
+                None => Some(0.0),
+            }
+        };
+        let rank_by: analytics::Measure = order_by.into();
         let mut order: Vec<usize> = (0..net.nodes.len()).collect();
         order.sort_by(|&a, &b| {
-            measure(&c, order_by, b)
-                .total_cmp(&measure(&c, order_by, a))
-                .then(a.cmp(&b))
+            let key = |v| value(rank_by, v).unwrap_or(f64::NEG_INFINITY);
+            key(b).total_cmp(&key(a)).then(a.cmp(&b))
         });
         let nodes = order
             .into_iter()
@@ -460,22 +497,24 @@ impl NetworkQuery {
                 Ok(NodeCentrality {
                     node: node(&s, net.nodes[v]).gql()?,
                     rank: rank + 1,
-                    degree: c.degree[v],
-                    degree_centrality: c.degree_centrality[v],
-                    weighted_degree: c.weighted_degree[v],
-                    betweenness: c.betweenness[v],
-                    closeness: c.closeness[v],
-                    eigenvector: c.eigenvector.as_ref().map(|x| x[v]),
-                    pagerank: c.pagerank.as_ref().map(|x| x[v]),
+                    degree: net.graph.degree(v as u32),
+                    degree_centrality: value(analytics::Measure::DegreeCentrality, v)
+                        .unwrap_or_default(),
+                    weighted_degree: net.graph.weighted_degree(v as u32),
+                    betweenness: value(analytics::Measure::Betweenness, v).unwrap_or_default(),
+                    closeness: value(analytics::Measure::Closeness, v).unwrap_or_default(),
+                    eigenvector: value(analytics::Measure::Eigenvector, v),
+                    pagerank: value(analytics::Measure::Pagerank, v),
                 })
             })
             .collect::<Result<_>>()?;
+        let sampled_sources = analytics::sample_size(net.nodes.len(), sample);
         Ok(CentralityRanking {
             network,
             order_by,
             node_count: net.nodes.len(),
-            exact: c.sampled_sources.is_none(),
-            sampled_sources: c.sampled_sources,
+            exact: sampled_sources.is_none(),
+            sampled_sources,
             nodes,
         })
     }
