@@ -130,6 +130,19 @@ fn main() {
             "closeness_collaboration",
             time(1, || centrality::closeness(&collab.graph, None)),
         ));
+        // rustworkx-core on the same graph, for the choice of implementation.
+        timings.push((
+            "rustworkx_core_betweenness_collaboration_exact",
+            time(1, || {
+                rustworkx_core::centrality::betweenness_centrality(&collab.graph, false, true, 50)
+            }),
+        ));
+        timings.push((
+            "rustworkx_core_closeness_collaboration",
+            time(1, || {
+                rustworkx_core::centrality::closeness_centrality(&collab.graph, true, 50)
+            }),
+        ));
     }
     timings.push((
         "pagerank_collaboration",
