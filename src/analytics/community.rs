@@ -275,21 +275,7 @@ pub fn agreement(a: &[u32], b: &[u32]) -> Agreement {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn two_triangles() -> Csr {
-        Csr::from_edges(
-            6,
-            [
-                (0, 1, 1.0),
-                (1, 2, 1.0),
-                (0, 2, 1.0),
-                (2, 3, 1.0),
-                (3, 4, 1.0),
-                (4, 5, 1.0),
-                (3, 5, 1.0),
-            ],
-        )
-    }
+    use crate::analytics::csr::two_triangles;
 
     #[test]
     fn louvain_finds_the_two_triangles() {

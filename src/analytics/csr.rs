@@ -301,6 +301,24 @@ impl<'a> IntoEdgesDirected for &'a Csr {
     }
 }
 
+/// Two triangles (0-1-2, 3-4-5) joined by the edge 2-3: a small graph whose answers are
+/// easy to work out by hand.
+#[cfg(test)]
+pub(crate) fn two_triangles() -> Csr {
+    Csr::from_edges(
+        6,
+        [
+            (0, 1, 1.0),
+            (1, 2, 1.0),
+            (0, 2, 1.0),
+            (2, 3, 1.0),
+            (3, 4, 1.0),
+            (4, 5, 1.0),
+            (3, 5, 1.0),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,18 +338,7 @@ mod tests {
     #[test]
     fn rustworkx_core_runs_on_it() {
         // Two triangles joined by one edge: nodes 2 and 3 and their edge hold it together.
-        let g = Csr::from_edges(
-            6,
-            [
-                (0, 1, 1.0),
-                (1, 2, 1.0),
-                (0, 2, 1.0),
-                (2, 3, 1.0),
-                (3, 4, 1.0),
-                (4, 5, 1.0),
-                (3, 5, 1.0),
-            ],
-        );
+        let g = two_triangles();
         let points = rustworkx_core::connectivity::articulation_points(&g, None);
         let mut points: Vec<u32> = points.into_iter().collect();
         points.sort_unstable();
