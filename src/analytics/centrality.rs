@@ -66,6 +66,9 @@ impl Bfs {
     }
 }
 
+/// How many parts the sources of betweenness are split into for the threads.
+const PARTS: usize = 32;
+
 /// Shortest-path betweenness centrality (Brandes 2001), unweighted.
 ///
 /// With `sources`, only those nodes start shortest paths and the result is scaled by
@@ -94,26 +97,26 @@ where
         .map(|v| graph.to_index(v))
         .collect();
     let sources = sources.unwrap_or(&all);
-    let total = sources
-        .par_iter()
-        .try_fold(
-            || Bfs::new(bound),
-            |mut work, &s| {
+    // Fixed parts summed in order: the floating-point sums, and so the scores, are the same
+    // on every run whatever the threads do.
+    let size = sources.len().div_ceil(PARTS).max(1);
+    let partials = sources
+        .par_chunks(size)
+        .map(|part| {
+            let mut work = Bfs::new(bound);
+            for &s in part {
                 if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
                     return Err(Cancelled);
                 }
                 brandes_from(graph, s, &mut work);
-                Ok(work)
-            },
-        )
-        .map(|work| work.map(|w| w.score))
-        .try_reduce(
-            || vec![0.0; bound],
-            |mut a, b| {
-                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                Ok(a)
-            },
-        )?;
+            }
+            Ok(work.score)
+        })
+        .collect::<Result<Vec<_>, Cancelled>>()?;
+    let mut total = vec![0.0; bound];
+    for part in partials {
+        total.iter_mut().zip(part).for_each(|(x, y)| *x += y);
+    }
     let mut scores = total;
     let mut scale = if n > 2 {
         1.0 / ((n - 1) * (n - 2)) as f64
@@ -380,6 +383,26 @@ mod tests {
         ));
         let cancel = Cancel::new(true);
         assert_eq!(betweenness(&g, None, Some(&cancel)), Err(Cancelled));
+    }
+
+    #[test]
+    fn betweenness_is_the_same_on_every_run() {
+        // Enough sources for many parts and threads; the sums must not depend on timing.
+        let n = 600u32;
+        let g = Csr::from_edges(
+            n as usize,
+            (0..n).flat_map(|v| [(v, (v + 1) % n, 1.0), (v, (v * 7 + 3) % n, 1.0)]),
+        );
+        let first = betweenness(&g, None, None).unwrap();
+        for _ in 0..5 {
+            let again = betweenness(&g, None, None).unwrap();
+            assert!(
+                first
+                    .iter()
+                    .zip(&again)
+                    .all(|(a, b)| a.to_bits() == b.to_bits())
+            );
+        }
     }
 
     #[test]
