@@ -99,11 +99,62 @@ pub async fn run(cli: Cli) -> Result<()> {
             let yaml = dataset::to_yaml(&dataset::export(&data, None))?;
             write_output(&file, &yaml)
         }
+        Command::Map { map, out, request } => {
+            let service = open(url, !cli.serve.no_seed).await?;
+            let written = write_map(&service, &map, out, &request);
+            service.store().clone().close().await?;
+            let path = written?;
+            if path.as_os_str() != "-" {
+                eprintln!("wrote {}", path.display());
+            }
+            Ok(())
+        }
         Command::Schema { out } => match out {
             Some(path) => write_output(&path, &crate::api::sdl()),
             None => write_output(Path::new("-"), &crate::api::sdl()),
         },
     }
+}
+
+/// Builds a map and writes it to `out` (or its own file name), through a temporary file so
+/// a failure leaves no half-written map behind. Returns where it went.
+fn write_map(
+    service: &Service,
+    name: &str,
+    out: Option<std::path::PathBuf>,
+    request: &crate::maps::MapRequest,
+) -> Result<std::path::PathBuf> {
+    let (view, format) = crate::maps::parse_file_name(name).ok_or_else(|| {
+        Error::invalid(
+            "map",
+            "expected {view}.{ext}: collaboration, bipartite, full or ego, and svg, gexf, \
+             graphml, cyjs, dot, nodes.csv or edges.csv (e.g. collaboration.gexf)",
+        )
+    })?;
+    let s = service.snapshot();
+    let spec = crate::api::map_spec(&s, view, request, format.has_positions())?;
+    let path = out.unwrap_or_else(|| crate::maps::file_name(&s, &spec, format).into());
+    let map = crate::maps::build(&s, &spec)?;
+    let failed =
+        |e: std::io::Error| Error::Internal(format!("cannot write {}: {e}", path.display()));
+    if path.as_os_str() == "-" {
+        // A reader that stops early (`| head`) is not an error.
+        return match crate::maps::write(&map, format, &mut std::io::stdout().lock()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(failed(e)),
+            _ => Ok(path),
+        };
+    }
+    let mut partial = path.clone().into_os_string();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    let result = std::fs::File::create(&partial)
+        .and_then(|mut file| crate::maps::write(&map, format, &mut file))
+        .and_then(|()| std::fs::rename(&partial, &path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&partial);
+        return Err(failed(e));
+    }
+    Ok(path)
 }
 
 /// "lelystad-oost (3 programmes, 83 interventions, ...)".

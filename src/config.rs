@@ -62,6 +62,20 @@ pub enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Write a network map: `samenhang map collaboration.gexf` writes the Lelystad Oost
+    /// collaboration network for Gephi to `lelystad-oost-collaboration.gexf`. Views:
+    /// collaboration, bipartite, full, ego (with --node); formats: svg, gexf, graphml, cyjs,
+    /// dot, nodes.csv, edges.csv. An empty database first receives the bundled dataset.
+    Map {
+        /// The view and format, as `{view}.{ext}` (e.g. `collaboration.svg`).
+        map: String,
+        /// Where to write (`-` for standard output); default: the map's own file name, such
+        /// as `lelystad-oost-collaboration.gexf`, in the current directory.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        request: crate::maps::MapRequest,
+    },
     /// Print the GraphQL schema (SDL), or write it to a file.
     Schema {
         /// Where to write; standard output when left out.

@@ -14,6 +14,7 @@ pub mod dataset;
 pub mod domain;
 pub mod error;
 pub mod graph;
+pub mod maps;
 pub mod server;
 pub mod service;
 pub mod store;

@@ -7,7 +7,7 @@
 
 pub mod centrality;
 pub mod community;
-mod csr;
+pub(crate) mod csr;
 pub mod network;
 pub mod paths;
 pub mod questions;

@@ -10,24 +10,9 @@ use crate::domain::{Id, Table};
 use crate::error::{Error, Result};
 use crate::graph::Snapshot;
 
-/// The GraphQL type name of a node table.
-pub fn type_name(table: Table) -> &'static str {
-    match table {
-        Table::Area => "Area",
-        Table::Programme => "Programme",
-        Table::Line => "Line",
-        Table::Goal => "Goal",
-        Table::Intervention => "Intervention",
-        Table::Partner => "Partner",
-        Table::FundingStream => "FundingStream",
-        Table::Wijk => "Wijk",
-        _ => "Link",
-    }
-}
-
 /// The opaque ID of a node.
 pub fn encode(table: Table, id: Id) -> ID {
-    ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", type_name(table))))
+    ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", table.type_name())))
 }
 
 /// Reads an opaque ID into its table and id, if it is one.
@@ -38,7 +23,7 @@ pub fn decode(id: &str) -> Option<(Table, Id)> {
     let table = Table::NODES
         .iter()
         .copied()
-        .find(|&t| type_name(t) == name)?;
+        .find(|&t| t.type_name() == name)?;
     let id = number.parse::<Id>().ok().filter(|&n| n > 0)?;
     Some((table, id))
 }
@@ -51,8 +36,8 @@ pub fn expect(id: &ID, table: Table, field: &str) -> Result<Id> {
             field,
             format!(
                 "expected the ID of a {}, got the ID of a {}",
-                type_name(table),
-                type_name(t)
+                table.type_name(),
+                t.type_name()
             ),
         )),
         None => Err(Error::invalid(
@@ -76,7 +61,7 @@ pub fn resolve(
         } else {
             Err(Error::invalid(
                 field,
-                format!("expected a {} ID or slug", type_name(table)),
+                format!("expected a {} ID or slug", table.type_name()),
             ))
         };
     }
@@ -104,6 +89,30 @@ pub fn resolve(
             ),
         )),
     }
+}
+
+/// A node reference: a global ID, or `type:slug` such as `partner:halt`.
+pub fn node_ref(s: &Snapshot, value: &str, area: Option<Id>, field: &str) -> Result<Id> {
+    if let Some((table, id)) = decode(value) {
+        return (s.table_of(id) == Some(table))
+            .then_some(id)
+            .ok_or_else(|| Error::not_found("node", value, Some(field)));
+    }
+    let Some((kind, slug)) = value.split_once(':') else {
+        return Err(Error::invalid(
+            field,
+            "give a global ID or type:slug, e.g. partner:halt",
+        ));
+    };
+    let table = Table::NODES
+        .iter()
+        .copied()
+        .find(|&t| {
+            t.type_name()
+                .eq_ignore_ascii_case(&kind.replace(['-', '_'], ""))
+        })
+        .ok_or_else(|| Error::invalid(field, format!("unknown node type {kind:?}")))?;
+    resolve(s, slug, table, area, field)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod analytics;
 mod connection;
 mod filters;
 mod ids;
+mod maps;
 mod node;
 mod types;
 
@@ -18,6 +19,7 @@ use crate::graph::Snapshot;
 use crate::service::Service;
 
 pub use connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+pub use maps::map_spec;
 
 /// The root of all reads.
 #[derive(MergedObject, Default)]
@@ -33,6 +35,7 @@ pub struct QueryRoot(
     types::funding::FundingStreamQuery,
     types::wijk::WijkQuery,
     analytics::AnalyticsQuery,
+    maps::MapQuery,
 );
 
 /// The root of all writes. Each mutation is one transaction: it lands completely or not at all.

@@ -233,6 +233,22 @@ macro_rules! tables {
         pub enum Table { $($rec),+ }
 
         impl Table {
+            /// The type name of a node table (`Partner`, `FundingStream`, ...), as in the
+            /// GraphQL schema; `Link` for the link tables.
+            pub fn type_name(self) -> &'static str {
+                match self {
+                    Table::Area => "Area",
+                    Table::Programme => "Programme",
+                    Table::Line => "Line",
+                    Table::Goal => "Goal",
+                    Table::Intervention => "Intervention",
+                    Table::Partner => "Partner",
+                    Table::FundingStream => "FundingStream",
+                    Table::Wijk => "Wijk",
+                    _ => "Link",
+                }
+            }
+
             /// The table's name in the database.
             pub fn name(self) -> &'static str {
                 match self { $(Table::$rec => $name),+ }

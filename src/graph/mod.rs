@@ -408,11 +408,16 @@ impl Snapshot {
 
     /// The kind of the edge between two nodes, in either direction.
     pub fn edge_kind_between(&self, a: Id, b: Id) -> Option<EdgeKind> {
+        self.edge_between(a, b).map(|e| e.kind)
+    }
+
+    /// An edge between two nodes, in either direction.
+    pub fn edge_between(&self, a: Id, b: Id) -> Option<&EdgeData> {
         let (&x, &y) = (self.index.get(&a)?, self.index.get(&b)?);
         self.graph
             .edges_connecting(x, y)
             .chain(self.graph.edges_connecting(y, x))
-            .map(|e| e.weight().kind)
+            .map(|e| e.weight())
             .next()
     }
 

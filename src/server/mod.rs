@@ -1,6 +1,8 @@
-//! The HTTP server: GraphQL at `/graphql` (POST, and GET for queries), GraphiQL at `/`, and
-//! `/health`. [`Application::build`] binds and reports its port; [`router`] serves tests
-//! in-process.
+//! The HTTP server: GraphQL at `/graphql` (POST, and GET for queries), GraphiQL at `/`,
+//! network maps at `/maps`, and `/health`. [`Application::build`] binds and reports its
+//! port; [`router`] serves tests in-process.
+
+mod maps;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -47,6 +49,8 @@ pub fn router(service: Arc<Service>, config: &ServeArgs) -> Router {
         .route("/", get(graphiql))
         .route("/graphql", get(graphql).post(graphql))
         .route("/health", get(health))
+        .route("/maps", get(maps::page))
+        .route("/maps/{file}", get(maps::map_file))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(config.body_limit))
         .layer(TimeoutLayer::with_status_code(
@@ -126,7 +130,11 @@ async fn graphiql() -> Html<String> {
 }
 
 /// A GraphQL error response outside normal execution (bad HTTP request).
-fn request_error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+pub(crate) fn request_error(
+    status: StatusCode,
+    code: &str,
+    message: impl Into<String>,
+) -> Response {
     let body = json!({ "errors": [{ "message": message.into(), "extensions": { "code": code } }] });
     (status, axum::Json(body)).into_response()
 }

@@ -10,5 +10,6 @@ mod crud;
 mod dataset;
 mod errors;
 mod import_export;
+mod maps;
 mod persistence;
 mod schema;

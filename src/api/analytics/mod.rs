@@ -26,7 +26,9 @@ use crate::graph::Snapshot;
 pub struct AnalyticsQuery(IntegrationQuery, NetworkQuery, FundingQuery);
 
 /// Runs a computation on a blocking thread, so the async workers keep serving requests.
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+pub(super) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| Error::Internal(format!("an analytics task failed: {e}")))

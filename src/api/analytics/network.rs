@@ -270,27 +270,6 @@ fn step_label(s: &Snapshot, from: Id, to: Id) -> String {
     if forward { ahead } else { back }.to_owned()
 }
 
-/// A node reference: a global ID, or `type:slug` such as `partner:halt`.
-fn node_ref(s: &Snapshot, value: &str, area: Option<Id>, field: &str) -> crate::error::Result<Id> {
-    if let Some((table, id)) = ids::decode(value) {
-        return (s.table_of(id) == Some(table))
-            .then_some(id)
-            .ok_or_else(|| Error::not_found("node", value, Some(field)));
-    }
-    let Some((kind, slug)) = value.split_once(':') else {
-        return Err(Error::invalid(
-            field,
-            "give a global ID or type:slug, e.g. partner:halt",
-        ));
-    };
-    let table = Table::NODES
-        .iter()
-        .copied()
-        .find(|&t| ids::type_name(t).eq_ignore_ascii_case(&kind.replace(['-', '_'], "")))
-        .ok_or_else(|| Error::invalid(field, format!("unknown node type {kind:?}")))?;
-    ids::resolve(s, slug, table, area, field)
-}
-
 fn scope(
     s: &Snapshot,
     area: &Option<String>,
@@ -616,8 +595,8 @@ impl NetworkQuery {
     ) -> Result<Option<Path>> {
         let s = snapshot(ctx)?;
         let scope = scope(&s, &area, year, &None)?;
-        let a = node_ref(&s, &from, scope.area, "from").gql()?;
-        let b = node_ref(&s, &to, scope.area, "to").gql()?;
+        let a = ids::node_ref(&s, &from, scope.area, "from").gql()?;
+        let b = ids::node_ref(&s, &to, scope.area, "to").gql()?;
         let net = {
             let (s, scope) = (s.clone(), scope.clone());
             blocking(move || analytics::network(&s, network, &scope))
@@ -688,7 +667,7 @@ impl NetworkQuery {
         }
         let s = snapshot(ctx)?;
         let scope = scope(&s, &area, year, &None)?;
-        let center = node_ref(&s, &node, scope.area, "node").gql()?;
+        let center = ids::node_ref(&s, &node, scope.area, "node").gql()?;
         let net = {
             let (s, scope) = (s.clone(), scope.clone());
             blocking(move || analytics::network(&s, network, &scope))

@@ -1,0 +1,527 @@
+//! Network maps: every view in every format over HTTP (status, content type, file name, the
+//! same nodes and edges as GraphQL), the GraphQL `networkMap`, filters, layout determinism,
+//! bad requests, and names that need escaping in every format. The programs that read the
+//! formats (xmllint, networkx, Graphviz, cytoscape) check them in `tests/formats/`.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestDb, db_test, spawn_app};
+
+/// Every format: extension, content type.
+const FORMATS: [(&str, &str); 7] = [
+    ("svg", "image/svg+xml"),
+    ("gexf", "application/gexf+xml; charset=utf-8"),
+    ("graphml", "application/graphml+xml; charset=utf-8"),
+    ("cyjs", "application/json"),
+    ("dot", "text/vnd.graphviz; charset=utf-8"),
+    ("nodes.csv", "text/csv; charset=utf-8"),
+    ("edges.csv", "text/csv; charset=utf-8"),
+];
+
+const MAP_QUERY: &str = "query($view: MapView!, $filter: MapFilter, $format: MapFormat) {
+    networkMap(view: $view, filter: $filter, format: $format) {
+        title fileName mediaType document sampledSources
+        nodes { id key label type kind clusters mainCluster degree weightedDegree betweenness
+                pagerank community colorGroup x y }
+        edges { source target weight label }
+    }
+}";
+
+/// A downloaded map file.
+struct Download {
+    status: u16,
+    content_type: String,
+    disposition: String,
+    body: String,
+}
+
+async fn download(app: &TestApp, path: &str) -> Download {
+    let response = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .expect("request sent");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (content_type, disposition) = (header("content-type"), header("content-disposition"));
+    Download {
+        status: response.status().as_u16(),
+        content_type,
+        disposition,
+        body: response.text().await.expect("body"),
+    }
+}
+
+async fn network_map(app: &TestApp, view: &str, filter: Value, format: Value) -> Value {
+    let data = app
+        .data(
+            MAP_QUERY,
+            json!({ "view": view, "filter": filter, "format": format }),
+        )
+        .await;
+    data["networkMap"].clone()
+}
+
+/// Reads CSV (RFC 4180: quoted fields, doubled quotes, commas and newlines inside quotes).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
+    let (mut quoted, mut chars) = (false, text.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(!quoted, "unterminated quote in CSV");
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}
+
+/// The values of an XML attribute or element across a document, unescaped.
+fn xml_values(doc: &str, open: &str, close: char) -> Vec<String> {
+    doc.split(open)
+        .skip(1)
+        .filter_map(|rest| rest.split(close).next())
+        .map(|v| {
+            v.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&")
+        })
+        .collect()
+}
+
+fn count(list: &Value) -> usize {
+    list.as_array().map_or(0, Vec::len)
+}
+
+/// Checks that a file in a format holds the given nodes and edges.
+fn assert_holds(format: &str, body: &str, nodes: &Value, edges: &Value) {
+    let (n, m) = (count(nodes), count(edges));
+    let keys: BTreeSet<&str> = nodes
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v["key"].as_str())
+        .collect();
+    match format {
+        "gexf" => {
+            assert!(body.contains(r#"<gexf xmlns="http://gexf.net/1.3" version="1.3">"#));
+            assert_eq!(body.matches("<node id=").count(), n);
+            assert_eq!(body.matches("<edge id=").count(), m);
+            assert_eq!(body.matches("<position ").count(), n, "positions");
+        }
+        "graphml" => {
+            assert!(body.contains(r#"<key id="weight" for="edge""#));
+            assert_eq!(body.matches("<node id=").count(), n);
+            assert_eq!(body.matches("<edge id=").count(), m);
+        }
+        "cyjs" => {
+            let doc: Value = serde_json::from_str(body).expect("Cytoscape JSON parses");
+            let cy_nodes = doc["elements"]["nodes"].as_array().expect("nodes");
+            let cy_edges = doc["elements"]["edges"].as_array().expect("edges");
+            assert_eq!((cy_nodes.len(), cy_edges.len()), (n, m));
+            assert!(cy_nodes.iter().all(|v| v["position"]["x"].is_number()));
+            let ids: BTreeSet<&str> = cy_nodes
+                .iter()
+                .filter_map(|v| v["data"]["id"].as_str())
+                .collect();
+            assert_eq!(ids, keys);
+            for e in cy_edges {
+                for end in ["source", "target"] {
+                    assert!(ids.contains(e["data"][end].as_str().unwrap_or("")), "{e}");
+                }
+            }
+        }
+        "dot" => {
+            assert!(body.starts_with("graph "));
+            assert_eq!(body.matches(" -- ").count(), m);
+            assert_eq!(body.matches(" [label=").count(), n);
+        }
+        "nodes.csv" => {
+            let rows = parse_csv(body);
+            assert_eq!(rows[0][..2], ["Id", "Label"]);
+            assert_eq!(rows.len() - 1, n);
+            assert!(rows.iter().all(|r| r.len() == rows[0].len()));
+            let ids: BTreeSet<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+            assert_eq!(ids, keys);
+        }
+        "edges.csv" => {
+            let rows = parse_csv(body);
+            assert_eq!(rows[0], ["From", "To", "Weight", "Type"]);
+            assert_eq!(rows.len() - 1, m);
+            let total: f64 = rows[1..].iter().map(|r| r[2].parse::<f64>().unwrap()).sum();
+            let expected: f64 = edges
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|e| e["weight"].as_f64().unwrap())
+                .sum();
+            assert_eq!(total, expected);
+        }
+        "svg" => {
+            assert!(body.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+            assert_eq!(
+                body.matches("<circle cx=").count() - legend_circles(body),
+                n
+            );
+            assert!(body.trim_end().ends_with("</svg>"));
+        }
+        other => panic!("unknown format {other}"),
+    }
+}
+
+/// Circles of the legend (colour swatches and size samples), which are not nodes.
+fn legend_circles(svg: &str) -> usize {
+    svg.matches(r#" r="7" fill="#).count() + svg.matches(r##"fill="#cfcfcf""##).count()
+}
+
+db_test!(every_view_in_every_format);
+async fn every_view_in_every_format(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    // The collaboration map has the partners and links of the analytics field.
+    let network = app
+        .data(
+            "{ collaborationNetwork { nodes { partner { slug } } edges { weight } } }",
+            json!({}),
+        )
+        .await;
+    for (view, query, file) in [
+        ("COLLABORATION", "", "lelystad-oost-collaboration"),
+        ("BIPARTITE", "", "lelystad-oost-bipartite"),
+        ("FULL", "", "lelystad-oost-full"),
+        (
+            "EGO",
+            "?node=partner:halt&depth=2",
+            "lelystad-oost-ego-halt",
+        ),
+    ] {
+        let filter = if view == "EGO" {
+            json!({ "node": "partner:halt", "depth": 2 })
+        } else {
+            json!({})
+        };
+        let map = network_map(&app, view, filter.clone(), json!("GEXF")).await;
+        let (nodes, edges) = (&map["nodes"], &map["edges"]);
+        assert!(count(nodes) > 10 && count(edges) > 10, "{view}: {map:#}");
+        if view == "COLLABORATION" {
+            assert_eq!(
+                count(nodes),
+                count(&network["collaborationNetwork"]["nodes"])
+            );
+            assert_eq!(
+                count(edges),
+                count(&network["collaborationNetwork"]["edges"])
+            );
+        }
+        for (ext, content_type) in FORMATS {
+            let path = format!("/maps/{}.{ext}{query}", view.to_lowercase());
+            let got = download(&app, &path).await;
+            assert_eq!(got.status, 200, "{path}: {}", got.body);
+            assert_eq!(got.content_type, content_type, "{path}");
+            let disposition = if ext == "svg" { "inline" } else { "attachment" };
+            assert_eq!(
+                got.disposition,
+                format!("{disposition}; filename=\"{file}.{ext}\""),
+                "{path}"
+            );
+            assert_holds(ext, &got.body, nodes, edges);
+            if ext == "gexf" {
+                // GraphQL serves the very same document.
+                assert_eq!(map["document"].as_str(), Some(got.body.as_str()), "{path}");
+                assert_eq!(
+                    map["fileName"].as_str(),
+                    Some(format!("{file}.gexf").as_str())
+                );
+            }
+        }
+    }
+    app.stop().await;
+}
+
+db_test!(filters_layout_and_attributes);
+async fn filters_layout_and_attributes(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    let all = network_map(&app, "COLLABORATION", json!({}), Value::Null).await;
+    assert!(all["document"].is_null() && all["fileName"].is_null());
+
+    // A cluster: fewer partners, each working in that cluster.
+    let vw = network_map(
+        &app,
+        "COLLABORATION",
+        json!({ "cluster": "veilige-wijken" }),
+        Value::Null,
+    )
+    .await;
+    assert!(count(&vw["nodes"]) < count(&all["nodes"]));
+    for node in vw["nodes"].as_array().unwrap() {
+        let clusters: Vec<&str> = node["clusters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert!(clusters.contains(&"Veilige Wijken"), "{node}");
+    }
+
+    // A minimum weight keeps only heavier links.
+    let strong = network_map(
+        &app,
+        "COLLABORATION",
+        json!({ "minWeight": 5 }),
+        Value::Null,
+    )
+    .await;
+    assert!(count(&strong["edges"]) < count(&all["edges"]));
+    assert!(
+        strong["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["weight"].as_f64().unwrap() >= 5.0)
+    );
+
+    // An ego map of depth 1: the centre and its direct neighbours, each linked to it.
+    let ego = network_map(
+        &app,
+        "EGO",
+        json!({ "node": "partner:halt", "depth": 1 }),
+        Value::Null,
+    )
+    .await;
+    let centre = "partner:halt";
+    let keys: Vec<&str> = ego["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["key"].as_str())
+        .collect();
+    assert!(keys.contains(&centre));
+    let linked: BTreeSet<&str> = ego["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| {
+            let (s, t) = (e["source"].as_str()?, e["target"].as_str()?);
+            (s == centre).then_some(t).or((t == centre).then_some(s))
+        })
+        .collect();
+    assert_eq!(linked.len(), keys.len() - 1);
+
+    // The layout: inside the box, the same for the same seed, different for another.
+    let positions = |map: &Value| -> Vec<(f64, f64)> {
+        map["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| (n["x"].as_f64().unwrap(), n["y"].as_f64().unwrap()))
+            .collect()
+    };
+    let again = network_map(&app, "COLLABORATION", json!({}), Value::Null).await;
+    let other = network_map(&app, "COLLABORATION", json!({ "seed": 2 }), Value::Null).await;
+    assert_eq!(positions(&all), positions(&again));
+    assert_ne!(positions(&all), positions(&other));
+    assert!(
+        positions(&all)
+            .iter()
+            .all(|&(x, y)| (0.0..=1000.0).contains(&x) && (0.0..=1000.0).contains(&y))
+    );
+
+    // Colour by partner kind: the colour group is the kind.
+    let by_kind = network_map(
+        &app,
+        "COLLABORATION",
+        json!({ "color": "KIND" }),
+        Value::Null,
+    )
+    .await;
+    let politie = by_kind["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["key"] == "partner:politie")
+        .expect("Politie on the map");
+    assert_eq!(politie["kind"], "police_justice");
+    assert_eq!(politie["colorGroup"], "police justice");
+
+    // Weighted degree is the sum of the weights of a node's links.
+    for node in all["nodes"].as_array().unwrap() {
+        let key = node["key"].as_str().unwrap();
+        let sum: f64 = all["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["source"] == key || e["target"] == key)
+            .map(|e| e["weight"].as_f64().unwrap())
+            .sum();
+        assert_eq!(node["weightedDegree"].as_f64().unwrap(), sum, "{key}");
+    }
+    app.stop().await;
+}
+
+db_test!(bad_map_requests);
+async fn bad_map_requests(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    for (path, status, code) in [
+        ("/maps/nope.svg", 404, "NOT_FOUND"),
+        ("/maps/collaboration.pdf", 404, "NOT_FOUND"),
+        ("/maps/collaboration", 404, "NOT_FOUND"),
+        ("/maps/ego.svg", 400, "BAD_USER_INPUT"),
+        ("/maps/ego.svg?node=partner:nobody", 404, "NOT_FOUND"),
+        (
+            "/maps/ego.svg?node=partner:halt&depth=9",
+            400,
+            "BAD_USER_INPUT",
+        ),
+        ("/maps/collaboration.svg?cluster=nope", 404, "NOT_FOUND"),
+        ("/maps/collaboration.gexf?year=soon", 400, "BAD_USER_INPUT"),
+        (
+            "/maps/collaboration.gexf?minWeight=-1",
+            400,
+            "BAD_USER_INPUT",
+        ),
+        ("/maps/collaboration.gexf?color=pink", 400, "BAD_USER_INPUT"),
+    ] {
+        let got = download(&app, path).await;
+        assert_eq!(got.status, status, "{path}: {}", got.body);
+        let body: Value = serde_json::from_str(&got.body).expect("a JSON error");
+        assert_eq!(body["errors"][0]["extensions"]["code"], code, "{path}");
+    }
+    let code = app
+        .error_code(MAP_QUERY, json!({ "view": "EGO", "filter": {} }))
+        .await;
+    assert_eq!(code, "BAD_USER_INPUT");
+    let code = app
+        .error_code(
+            MAP_QUERY,
+            json!({ "view": "COLLABORATION", "filter": { "wijk": "atlantis" } }),
+        )
+        .await;
+    assert_eq!(code, "NOT_FOUND");
+    // The page exists and links every format.
+    let page = download(&app, "/maps").await;
+    assert_eq!(page.status, 200);
+    assert!(page.content_type.starts_with("text/html"));
+    for (ext, _) in FORMATS {
+        assert!(page.body.contains(ext), "the page offers .{ext}");
+    }
+    app.stop().await;
+}
+
+db_test!(names_survive_every_format);
+async fn names_survive_every_format(db: TestDb) {
+    let app = spawn_app(db, false).await;
+    let file = samenhang::dataset::parse(include_str!("../fixtures/tricky-names.yaml"))
+        .expect("the fixture parses");
+    app.service
+        .write(|d| samenhang::dataset::import(d, &file, false))
+        .await
+        .expect("imports");
+    let snapshot = app.service.snapshot();
+    let names: Vec<String> = (snapshot.data.partners.values().map(|p| p.name.clone()))
+        .chain(snapshot.data.interventions.values().map(|i| i.name.clone()))
+        .collect();
+    assert!(names.iter().any(|n| n.contains("<b>")) && names.iter().any(|n| n.contains('&')));
+    assert!(names.iter().any(|n| n.contains('"')) && names.iter().any(|n| n.contains('é')));
+
+    let map = network_map(&app, "BIPARTITE", json!({}), json!("CYJS")).await;
+    let labels: BTreeSet<String> = map["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["label"].as_str().map(str::to_owned))
+        .collect();
+    for name in &names {
+        assert!(labels.contains(name), "GraphQL label {name}");
+    }
+    for (ext, _) in FORMATS {
+        let got = download(&app, &format!("/maps/bipartite.{ext}")).await;
+        assert_eq!(got.status, 200, "{ext}: {}", got.body);
+        assert_holds(ext, &got.body, &map["nodes"], &map["edges"]);
+        let found: BTreeSet<String> = match ext {
+            "gexf" => xml_values(&got.body, "\" label=\"", '"')
+                .into_iter()
+                .collect(),
+            "graphml" => xml_values(&got.body, "<data key=\"label\">", '<')
+                .into_iter()
+                .collect(),
+            "svg" => xml_values(&got.body, "<title>", '<')
+                .into_iter()
+                .map(|t| {
+                    t.rsplit_once(" (")
+                        .map_or(t.clone(), |(name, _)| name.to_owned())
+                })
+                .collect(),
+            "cyjs" => {
+                let doc: Value = serde_json::from_str(&got.body).unwrap();
+                doc["elements"]["nodes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|n| n["data"]["label"].as_str().map(str::to_owned))
+                    .collect()
+            }
+            "nodes.csv" => parse_csv(&got.body)
+                .into_iter()
+                .skip(1)
+                .map(|r| r[1].clone())
+                .collect(),
+            "dot" => got
+                .body
+                .split(" [label=\"")
+                .skip(1)
+                .filter_map(|rest| {
+                    // Up to the first quote not escaped by a backslash.
+                    let mut out = String::new();
+                    let mut chars = rest.chars();
+                    while let Some(c) = chars.next() {
+                        match c {
+                            '\\' => out.push(chars.next()?),
+                            '"' => return Some(out),
+                            c => out.push(c),
+                        }
+                    }
+                    None
+                })
+                .collect(),
+            _ => continue,
+        };
+        for name in &names {
+            assert!(found.contains(name), "{ext} lost {name:?}; found {found:?}");
+        }
+        if ext != "cyjs" && ext != "nodes.csv" && ext != "dot" {
+            assert!(!got.body.contains("<b>"), "{ext} has an unescaped tag");
+        }
+    }
+    // The file name comes from the area slug, never from its name.
+    let got = download(&app, "/maps/collaboration.svg").await;
+    assert_eq!(
+        got.disposition,
+        "inline; filename=\"proef-and-co-collaboration.svg\""
+    );
+    app.stop().await;
+}
