@@ -5,13 +5,14 @@ use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::config::{Cli, Command, DatabaseUrl};
+use crate::auth::{hash_token, new_token};
+use crate::config::{Cli, Command, DatabaseUrl, TokenCommand};
 use crate::dataset::{self, DEFAULT_DATASET, ImportSummary};
 use crate::domain::Table;
 use crate::error::{Error, Result};
 use crate::server::{Application, shutdown_signal};
 use crate::service::{Draft, Service};
-use crate::store::Store;
+use crate::store::{Author, Store};
 
 /// Connects, migrates and loads the graph. With `seed`, an empty database first receives the
 /// bundled Lelystad Oost dataset.
@@ -23,7 +24,10 @@ pub async fn open(url: &DatabaseUrl, seed: bool) -> Result<Arc<Service>> {
         let text = dataset::bundled(DEFAULT_DATASET)
             .ok_or_else(|| Error::Internal("default dataset missing".into()))?;
         let file = dataset::parse(text)?;
-        let (_, summary) = service.write(|d| dataset::import(d, &file, false)).await?;
+        let author = Author::new("samenhang", "seed");
+        let (_, summary) = service
+            .write(&author, |d| dataset::import(d, &file, false))
+            .await?;
         tracing::info!(summary = %describe(&summary), "empty database: loaded the bundled dataset");
     }
     Ok(service)
@@ -67,7 +71,9 @@ pub async fn run(cli: Cli) -> Result<()> {
                 dataset::import(&mut draft, &parsed, replace)?
             } else {
                 service
-                    .write(|d| dataset::import(d, &parsed, replace))
+                    .write(&cli_author("import"), |d| {
+                        dataset::import(d, &parsed, replace)
+                    })
                     .await?
                     .1
             };
@@ -98,6 +104,13 @@ pub async fn run(cli: Cli) -> Result<()> {
             let data = crate::synth::generate(size, seed);
             let yaml = dataset::to_yaml(&dataset::export(&data, None))?;
             write_output(&file, &yaml)
+        }
+        Command::Token(command) => {
+            let store = Store::connect(url.expose()).await?;
+            store.migrate().await?;
+            let done = token_command(&store, command).await;
+            store.close().await?;
+            done
         }
         Command::Map { map, out, request } => {
             let service = open(url, !cli.serve.no_seed).await?;
@@ -220,4 +233,50 @@ fn write_output(path: &Path, text: &str) -> Result<()> {
         std::fs::write(path, text)
     };
     written.map_err(|e| Error::Internal(format!("cannot write {}: {e}", path.display())))
+}
+
+/// The author of a write from the command line: `cli:` and the login name.
+fn cli_author(operation: &str) -> Author {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    Author::new(format!("cli:{user}"), operation)
+}
+
+/// `samenhang token create|list|revoke`.
+async fn token_command(store: &Store, command: TokenCommand) -> Result<()> {
+    match command {
+        TokenCommand::Create { name, role } => {
+            let token = new_token()?;
+            let author = cli_author("createApiToken");
+            store
+                .create_token(&name, role, &hash_token(&token), &author)
+                .await?;
+            eprintln!(
+                "created the {} token {name:?}; it is shown once, store it now:",
+                role.name()
+            );
+            println!("{token}");
+        }
+        TokenCommand::List => {
+            println!("{:<32} {:<7} {:<25} revoked", "name", "role", "created");
+            for t in store.list_tokens().await? {
+                println!(
+                    "{:<32} {:<7} {:<25} {}",
+                    t.name,
+                    t.role.name(),
+                    crate::store::format_time(t.created_at),
+                    t.revoked_at
+                        .map_or_else(|| "-".to_owned(), crate::store::format_time)
+                );
+            }
+        }
+        TokenCommand::Revoke { name } => {
+            store
+                .revoke_token(&name, &cli_author("revokeApiToken"))
+                .await?;
+            eprintln!("revoked the token {name:?}");
+        }
+    }
+    Ok(())
 }

@@ -76,11 +76,34 @@ pub enum Command {
         #[command(flatten)]
         request: crate::maps::MapRequest,
     },
+    /// Manage API tokens: `token create NAME --role editor` prints a new token once.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Print the GraphQL schema (SDL), or write it to a file.
     Schema {
         /// Where to write; standard output when left out.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+}
+
+/// What to do with API tokens.
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Make a token and print it (only this once; the database keeps a hash).
+    Create {
+        /// A name for who uses it (letters, digits, - _ . @); the audit trail shows it.
+        name: String,
+        /// What the token may do.
+        #[arg(long, value_enum, default_value_t = crate::auth::Role::Viewer)]
+        role: crate::auth::Role,
+    },
+    /// List the tokens: names, roles, when made and revoked (never the tokens).
+    List,
+    /// Revoke a token by name.
+    Revoke {
+        /// The token's name.
+        name: String,
     },
 }
 
@@ -136,6 +159,65 @@ pub struct ServeArgs {
     /// Deepest nesting of fields in one query.
     #[arg(long, env = "SAMENHANG_MAX_DEPTH", default_value_t = 24, global = true)]
     pub max_depth: usize,
+    /// Most aliased fields in one query (aliases multiply the work of a short query).
+    #[arg(
+        long,
+        env = "SAMENHANG_MAX_ALIASES",
+        default_value_t = 64,
+        global = true
+    )]
+    pub max_aliases: usize,
+    /// Deepest nesting the query parser follows (selection sets, lists and objects in
+    /// arguments).
+    #[arg(
+        long,
+        env = "SAMENHANG_MAX_RECURSION",
+        default_value_t = 32,
+        global = true
+    )]
+    pub max_recursion: usize,
+    /// Most directives on one field.
+    #[arg(
+        long,
+        env = "SAMENHANG_MAX_DIRECTIVES",
+        default_value_t = 8,
+        global = true
+    )]
+    pub max_directives: usize,
+    /// Switch off schema introspection and "did you mean" suggestions in error messages.
+    /// GraphiQL and code generators need introspection; turn it off only where no one
+    /// develops against this server.
+    #[arg(long, env = "SAMENHANG_NO_INTROSPECTION", global = true)]
+    pub no_introspection: bool,
+    /// What a request without a token may do: `read` (the default, for a local run) or
+    /// `none` (every request needs a token). Writes always need a token.
+    #[arg(
+        long,
+        env = "SAMENHANG_ANONYMOUS",
+        value_enum,
+        default_value_t = Anonymous::Read,
+        global = true
+    )]
+    pub anonymous: Anonymous,
+    /// Web origins (such as `https://kaart.example.nl`) whose pages may call the API from a
+    /// browser (CORS). Comma-separated, or `*` for any. Default: none, only samenhang's own
+    /// pages.
+    #[arg(
+        long = "cors-origin",
+        env = "SAMENHANG_CORS_ORIGINS",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub cors_origins: Vec<String>,
+}
+
+/// What anonymous requests may do.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Anonymous {
+    /// Read everything a `viewer` token may read.
+    Read,
+    /// Nothing: every request needs a token.
+    None,
 }
 
 impl ServeArgs {
@@ -153,6 +235,12 @@ impl Default for ServeArgs {
             body_limit: 1 << 20,
             max_complexity: 20_000,
             max_depth: 24,
+            max_aliases: 64,
+            max_recursion: 32,
+            max_directives: 8,
+            no_introspection: false,
+            anonymous: Anonymous::Read,
+            cors_origins: Vec::new(),
         }
     }
 }

@@ -58,6 +58,12 @@ pub enum Error {
         message: String,
         field: Option<String>,
     },
+    /// `UNAUTHENTICATED` (HTTP 401): no valid token where one is needed.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// `FORBIDDEN` (HTTP 403): the token's role does not allow this.
+    #[error("{0}")]
+    Forbidden(String),
     /// `INTERNAL_SERVER_ERROR`: the database failed. Logged with context; clients see no detail.
     #[error("database error: {0}")]
     Database(DbErr),
@@ -105,6 +111,8 @@ impl Error {
             Error::NotFound { .. } => "NOT_FOUND",
             Error::Invalid(_) => "BAD_USER_INPUT",
             Error::Conflict { .. } => "CONFLICT",
+            Error::Unauthenticated(_) => "UNAUTHENTICATED",
+            Error::Forbidden(_) => "FORBIDDEN",
             Error::Database(_) | Error::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }

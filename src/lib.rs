@@ -8,6 +8,7 @@
 
 pub mod analytics;
 pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod dataset;

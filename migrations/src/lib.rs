@@ -1,9 +1,11 @@
 //! Database migrations of samenhang: the typed tables that hold areas, their nodes and the links
-//! between them. The server applies them at start; `samenhang migrate` applies them on demand.
+//! between them, API tokens and the audit trail. The server applies them at start;
+//! `samenhang migrate` applies them on demand.
 
 pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_graph_tables;
+mod m20261130_000001_tokens_and_audit;
 
 /// The ordered list of samenhang's migrations.
 pub struct Migrator;
@@ -11,6 +13,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_create_graph_tables::Migration)]
+        vec![
+            Box::new(m20261122_000001_create_graph_tables::Migration),
+            Box::new(m20261130_000001_tokens_and_audit::Migration),
+        ]
     }
 }

@@ -233,7 +233,7 @@ impl std::io::Write for Limited {
 #[derive(Default)]
 pub struct MapQuery;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Viewer)")]
 impl MapQuery {
     /// A network map of the programme: the partner collaboration network, the
     /// partner–intervention map, the full graph or the ego network of a node, filtered by

@@ -2,6 +2,7 @@
 //! Resolvers are thin: they turn arguments into domain values and read the request's snapshot
 //! or call the service. Every request reads one snapshot from start to end.
 
+mod admin;
 mod analytics;
 mod connection;
 mod filters;
@@ -14,9 +15,11 @@ use std::sync::Arc;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
+use crate::auth::{Principal, Role};
 use crate::error::{Error, Problem};
 use crate::graph::Snapshot;
 use crate::service::Service;
+use crate::store::Author;
 
 pub use connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use maps::map_spec;
@@ -36,6 +39,7 @@ pub struct QueryRoot(
     types::wijk::WijkQuery,
     analytics::AnalyticsQuery,
     maps::MapQuery,
+    admin::AdminQuery,
 );
 
 /// The root of all writes. Each mutation is one transaction: it lands completely or not at all.
@@ -50,6 +54,7 @@ pub struct MutationRoot(
     types::partner::PartnerMutation,
     types::funding::FundingStreamMutation,
     types::wijk::WijkMutation,
+    admin::AdminMutation,
 );
 
 /// The schema of samenhang.
@@ -71,15 +76,31 @@ pub struct Limits {
     pub complexity: usize,
     /// Deepest field nesting.
     pub depth: usize,
+    /// Deepest nesting the parser follows.
+    pub recursion: usize,
+    /// Most directives on one field.
+    pub directives: usize,
+    /// Whether introspection and "did you mean" suggestions are on.
+    pub introspection: bool,
 }
 
-/// The schema serving a service. Requests must carry a snapshot (see [`with_snapshot`]).
+/// The schema serving a service. Requests must carry a snapshot and a principal (see
+/// [`prepare`]).
 pub fn build_schema(service: Arc<Service>, limits: Limits) -> AppSchema {
-    schema_builder()
+    let builder = schema_builder()
         .data(service)
         .limit_complexity(limits.complexity)
         .limit_depth(limits.depth)
-        .finish()
+        .limit_recursive_depth(limits.recursion)
+        .limit_directives(limits.directives);
+    if limits.introspection {
+        builder.finish()
+    } else {
+        builder
+            .disable_introspection()
+            .disable_suggestions()
+            .finish()
+    }
 }
 
 /// The schema in SDL, as committed in `schema/schema.graphql`.
@@ -90,9 +111,34 @@ pub fn sdl() -> String {
     schema_builder().finish().sdl_with_options(options)
 }
 
-/// Attaches the current snapshot to a request: everything the request reads comes from it.
-pub fn with_snapshot(request: async_graphql::Request, service: &Service) -> async_graphql::Request {
-    request.data(service.snapshot())
+/// Attaches the current snapshot and the principal to a request: everything the request
+/// reads comes from that snapshot, and every guard asks that principal.
+pub fn prepare(
+    request: async_graphql::Request,
+    service: &Service,
+    principal: Principal,
+) -> async_graphql::Request {
+    request.data(service.snapshot()).data(principal)
+}
+
+/// Lets a field through only for principals that may do what `role` may. A request without a
+/// principal attached may do nothing.
+pub struct Need(pub Role);
+
+impl async_graphql::Guard for Need {
+    async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
+        principal(ctx).require(self.0).map_err(gql_error)
+    }
+}
+
+fn principal<'a>(ctx: &Context<'a>) -> &'a Principal {
+    static NOBODY: Principal = Principal::Anonymous { may_read: false };
+    ctx.data_opt::<Principal>().unwrap_or(&NOBODY)
+}
+
+/// The author of a write: the request's principal and the mutation's name.
+fn author(ctx: &Context<'_>) -> Author {
+    Author::new(principal(ctx).actor(), ctx.field().name())
 }
 
 /// The snapshot the request reads.

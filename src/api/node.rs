@@ -65,7 +65,7 @@ impl Node {
 #[derive(Default)]
 pub struct NodeQuery;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Viewer)")]
 impl NodeQuery {
     /// The node with this ID, or null when there is none.
     async fn node(

@@ -273,6 +273,21 @@ macro_rules! tables {
             }
         }
 
+        impl Row {
+            /// The two nodes a link row joins, as (table, id); `None` for a node row.
+            pub fn ends(&self) -> Option<((Table, Id), (Table, Id))> {
+                match self {
+                    Row::LineFunding(r) => Some(((Table::Line, r.line_id), (Table::FundingStream, r.funding_stream_id))),
+                    Row::InterventionGoal(r) => Some(((Table::Intervention, r.intervention_id), (Table::Goal, r.goal_id))),
+                    Row::InterventionPartner(r) => Some(((Table::Intervention, r.intervention_id), (Table::Partner, r.partner_id))),
+                    Row::InterventionFunding(r) => Some(((Table::Intervention, r.intervention_id), (Table::FundingStream, r.funding_stream_id))),
+                    Row::InterventionWijk(r) => Some(((Table::Intervention, r.intervention_id), (Table::Wijk, r.wijk_id))),
+                    Row::InterventionRelation(r) => Some(((Table::Intervention, r.from_id), (Table::Intervention, r.to_id))),
+                    _ => None,
+                }
+            }
+        }
+
         $(impl From<$rec> for Row {
             fn from(record: $rec) -> Row { Row::$rec(record) }
         })+
@@ -291,6 +306,11 @@ macro_rules! tables {
             pub fn put(&mut self, row: Row) {
                 self.next_id = self.next_id.max(row.id() + 1);
                 match row { $(Row::$rec(r) => { self.$field.insert(r.id, Arc::new(r)); })+ }
+            }
+
+            /// A copy of a row, if it is there.
+            pub fn get(&self, table: Table, id: Id) -> Option<Row> {
+                match table { $(Table::$rec => self.$field.get(&id).map(|r| Row::$rec(r.as_ref().clone()))),+ }
             }
 
             /// Removes a row, returning it.

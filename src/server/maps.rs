@@ -8,10 +8,11 @@ use std::sync::Arc;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, Response};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
 
-use super::{AppState, request_error};
+use super::security::{MAPS_PAGE_CSP, require_reader};
+use super::{AppState, error_response, request_error};
 use crate::api::map_spec;
 use crate::error::Error;
 use crate::maps::{self, Format, MapRequest};
@@ -54,28 +55,16 @@ impl Write for ChunkWriter {
     }
 }
 
-fn error_response(err: Error) -> Response {
-    let status = match err {
-        Error::NotFound { .. } => StatusCode::NOT_FOUND,
-        Error::Invalid(_) | Error::Conflict { .. } => StatusCode::BAD_REQUEST,
-        Error::Database(_) | Error::Internal(_) => {
-            tracing::error!(error = %err, "map failed");
-            return request_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                "internal server error",
-            );
-        }
-    };
-    request_error(status, err.code(), err.to_string())
-}
-
 /// `GET /maps/{view}.{ext}`.
 pub async fn map_file(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Path(file): Path<String>,
     query: Result<Query<MapRequest>, QueryRejection>,
 ) -> Response {
+    if let Err(refusal) = require_reader(&state, &headers).await {
+        return refusal;
+    }
     let Some((view, format)) = maps::parse_file_name(&file) else {
         return request_error(
             StatusCode::NOT_FOUND,
@@ -159,8 +148,12 @@ fn options(items: &[(String, String)], selected: Option<&str>) -> String {
 /// `GET /maps`: pick a view and filters, see the map, download it.
 pub async fn page(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(request): Query<MapRequest>,
-) -> Html<String> {
+) -> Response {
+    if let Err(refusal) = require_reader(&state, &headers).await {
+        return refusal;
+    }
     let s = state.service.snapshot();
     let d = &s.data;
     let area = request
@@ -216,8 +209,9 @@ pub async fn page(
         .map(|f| format!(r##"<a data-ext="{0}" href="#">{0}</a>"##, f.extension()))
         .collect::<Vec<_>>()
         .join(" · ");
-    Html(
-        PAGE.replace("{{areas}}", &options(&areas, Some(&area_slug)))
+    let html = Html(
+        PAGE_TEMPLATE
+            .replace("{{areas}}", &options(&areas, Some(&area_slug)))
             .replace(
                 "{{clusters}}",
                 &options(&clusters, request.cluster.as_deref()),
@@ -229,7 +223,15 @@ pub async fn page(
             )
             .replace("{{partners}}", &options(&partners, request.node.as_deref()))
             .replace("{{formats}}", &formats),
-    )
+    );
+    let mut response = html.into_response();
+    if let Ok(csp) = HeaderValue::from_str(&MAPS_PAGE_CSP) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    response
 }
 
-const PAGE: &str = include_str!("maps.html");
+/// The page, with `{{…}}` holes for the choices; its script is fixed (see the page's CSP).
+pub(super) const PAGE_TEMPLATE: &str = include_str!("maps.html");

@@ -1,19 +1,20 @@
 //! The HTTP server: GraphQL at `/graphql` (POST, and GET for queries), GraphiQL at `/`,
-//! network maps at `/maps`, and `/health`. [`Application::build`] binds and reports its
-//! port; [`router`] serves tests in-process.
+//! network maps at `/maps`, and `/health`, behind the security layers (headers, CORS, body
+//! limit, timeout). [`Application::build`] binds and reports its port; [`router`] serves
+//! tests in-process.
 
+mod graphql;
 mod maps;
+mod security;
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::parser::types::OperationType;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
 use axum::extract::State;
-use axum::http::{Method, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use sea_orm::ConnectionTrait;
@@ -23,31 +24,43 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::{AppSchema, Limits, add_error_codes, build_schema, with_snapshot};
-use crate::config::ServeArgs;
+use crate::api::{AppSchema, Limits, build_schema};
+use crate::config::{Anonymous, ServeArgs};
 use crate::error::{Error, Result};
 use crate::service::Service;
+
+pub use graphql::{Media, negotiate};
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
     pub service: Arc<Service>,
     pub schema: AppSchema,
+    /// Whether requests without a token may read.
+    pub anonymous_read: bool,
+    /// Most aliased fields in one query.
+    pub max_aliases: usize,
 }
 
-/// The service's routes with their layers.
-pub fn router(service: Arc<Service>, config: &ServeArgs) -> Router {
+/// The service's routes with their layers. Fails on a configuration that cannot work (an
+/// origin that is not one).
+pub fn router(service: Arc<Service>, config: &ServeArgs) -> Result<Router> {
     let limits = Limits {
         complexity: config.max_complexity,
         depth: config.max_depth,
+        recursion: config.max_recursion,
+        directives: config.max_directives,
+        introspection: !config.no_introspection,
     };
     let state = AppState {
         schema: build_schema(service.clone(), limits),
         service,
+        anonymous_read: config.anonymous == Anonymous::Read,
+        max_aliases: config.max_aliases,
     };
-    Router::new()
+    let mut router = Router::new()
         .route("/", get(graphiql))
-        .route("/graphql", get(graphql).post(graphql))
+        .route("/graphql", get(graphql::graphql).post(graphql::graphql))
         .route("/health", get(health))
         .route("/maps", get(maps::page))
         .route("/maps/{file}", get(maps::map_file))
@@ -56,8 +69,14 @@ pub fn router(service: Arc<Service>, config: &ServeArgs) -> Router {
         .layer(TimeoutLayer::with_status_code(
             StatusCode::GATEWAY_TIMEOUT,
             config.request_timeout(),
-        ))
-        .layer(TraceLayer::new_for_http())
+        ));
+    if let Some(cors) = security::cors_layer(&config.cors_origins)? {
+        router = router.layer(cors);
+    }
+    for layer in security::header_layers() {
+        router = router.layer(layer);
+    }
+    Ok(router.layer(TraceLayer::new_for_http()))
 }
 
 /// A bound, not yet running server.
@@ -72,10 +91,8 @@ impl Application {
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| Error::Internal(format!("cannot listen on {}: {e}", config.addr)))?;
-        Ok(Application {
-            listener,
-            router: router(service, config),
-        })
+        let router = router(service, config)?;
+        Ok(Application { listener, router })
     }
 
     /// The address the server listens on.
@@ -120,16 +137,20 @@ pub async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("samenhang GraphiQL")
-            .finish(),
-    )
+async fn graphiql() -> Response {
+    let page = GraphiQLSource::build()
+        .endpoint("/graphql")
+        .title("samenhang GraphiQL")
+        .finish();
+    let mut response = Html(page).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(security::GRAPHIQL_CSP),
+    );
+    response
 }
 
-/// A GraphQL error response outside normal execution (bad HTTP request).
+/// A GraphQL-shaped error response outside normal execution (a refused HTTP request).
 pub(crate) fn request_error(
     status: StatusCode,
     code: &str,
@@ -139,69 +160,31 @@ pub(crate) fn request_error(
     (status, axum::Json(body)).into_response()
 }
 
-/// The rejection of a request that is not a GraphQL request at all.
-pub struct BadRequest(async_graphql::ParseRequestError);
-
-impl From<async_graphql::ParseRequestError> for BadRequest {
-    fn from(err: async_graphql::ParseRequestError) -> Self {
-        BadRequest(err)
-    }
-}
-
-impl IntoResponse for BadRequest {
-    fn into_response(self) -> Response {
-        match self.0 {
-            async_graphql::ParseRequestError::PayloadTooLarge => request_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
-                "the request body is too large",
-            ),
-            other => request_error(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                format!("not a GraphQL request: {other}"),
-            ),
+/// The refusal of a request for an error of the service, with the status that fits it.
+pub(crate) fn error_response(err: Error) -> Response {
+    let status = match &err {
+        Error::NotFound { .. } => StatusCode::NOT_FOUND,
+        Error::Invalid(_) => StatusCode::BAD_REQUEST,
+        Error::Conflict { .. } => StatusCode::CONFLICT,
+        Error::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        Error::Forbidden(_) => StatusCode::FORBIDDEN,
+        Error::Database(_) | Error::Internal(_) => {
+            tracing::error!(error = %err, "request failed");
+            return request_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                "internal server error",
+            );
         }
-    }
-}
-
-/// Whether the request's operation is a mutation (or subscription).
-fn is_write(request: &async_graphql::Request) -> bool {
-    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
-        return false;
     };
-    doc.operations.iter().any(|(name, op)| {
-        let selected = match (&request.operation_name, name) {
-            (Some(wanted), Some(name)) => wanted.as_str() == name.as_str(),
-            (Some(_), None) => false,
-            (None, _) => true,
-        };
-        selected && op.node.ty != OperationType::Query
-    })
-}
-
-async fn graphql(
-    State(state): State<AppState>,
-    method: Method,
-    request: GraphQLRequest<BadRequest>,
-) -> Response {
-    let request = request.into_inner();
-    if method == Method::GET && is_write(&request) {
-        let mut response = request_error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "METHOD_NOT_ALLOWED",
-            "mutations must be sent with POST",
-        );
+    let mut response = request_error(status, err.code(), err.to_string());
+    if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(
-            axum::http::header::ALLOW,
-            axum::http::HeaderValue::from_static("POST"),
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"samenhang\""),
         );
-        return response;
     }
-    let request = with_snapshot(request, &state.service);
-    let mut response = state.schema.execute(request).await;
-    add_error_codes(&mut response);
-    GraphQLResponse::from(response).into_response()
+    response
 }
 
 async fn health(State(state): State<AppState>) -> Response {

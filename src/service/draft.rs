@@ -424,31 +424,10 @@ impl Draft {
 
     /// The stored version of a node.
     pub fn current_row(&self, table: Table, id: Id) -> Result<Row> {
-        let d = &self.data;
-        let row = match table {
-            Table::Area => d.areas.get(&id).map(|r| Row::Area(r.as_ref().clone())),
-            Table::Programme => d
-                .programmes
-                .get(&id)
-                .map(|r| Row::Programme(r.as_ref().clone())),
-            Table::Line => d.lines.get(&id).map(|r| Row::Line(r.as_ref().clone())),
-            Table::Goal => d.goals.get(&id).map(|r| Row::Goal(r.as_ref().clone())),
-            Table::Intervention => d
-                .interventions
-                .get(&id)
-                .map(|r| Row::Intervention(r.as_ref().clone())),
-            Table::Partner => d
-                .partners
-                .get(&id)
-                .map(|r| Row::Partner(r.as_ref().clone())),
-            Table::FundingStream => d
-                .funding_streams
-                .get(&id)
-                .map(|r| Row::FundingStream(r.as_ref().clone())),
-            Table::Wijk => d.wijken.get(&id).map(|r| Row::Wijk(r.as_ref().clone())),
-            _ => None,
-        };
-        row.ok_or_else(|| Error::not_found(table.noun(), id, Some("id")))
+        Some(table)
+            .filter(|t| t.is_node())
+            .and_then(|t| self.data.get(t, id))
+            .ok_or_else(|| Error::not_found(table.noun(), id, Some("id")))
     }
 
     fn remove(&mut self, table: Table, id: Id) {

@@ -1,4 +1,5 @@
-//! The service core: the store, the current graph snapshot, and the one path every write takes.
+//! The service core: the store, the current graph snapshot, the token lookup, and the one
+//! path every write takes.
 //!
 //! A write runs on a [`Draft`] under a single writer lock, is committed to the database in one
 //! transaction, and only then becomes the new snapshot. A write that fails validation or in the
@@ -10,13 +11,15 @@ use std::sync::{Arc, RwLock};
 
 pub use draft::{Draft, check_funding_link, check_relation};
 
+use crate::auth::Authenticator;
 use crate::error::Result;
 use crate::graph::Snapshot;
-use crate::store::Store;
+use crate::store::{Author, Store};
 
 /// The store and the current snapshot, shared by all requests.
 pub struct Service {
     store: Store,
+    authenticator: Authenticator,
     current: RwLock<Arc<Snapshot>>,
     writer: tokio::sync::Mutex<()>,
 }
@@ -27,6 +30,7 @@ impl Service {
         let data = store.load().await?;
         let snapshot = Snapshot::build(data, 1);
         Ok(Service {
+            authenticator: Authenticator::new(store.clone()),
             store,
             current: RwLock::new(Arc::new(snapshot)),
             writer: tokio::sync::Mutex::new(()),
@@ -45,11 +49,17 @@ impl Service {
         &self.store
     }
 
-    /// Runs one write: `change` edits a draft of the current data; if it succeeds, its rows are
-    /// committed and the result becomes the new snapshot, which is returned with `change`'s
-    /// value.
+    /// Who a request's token belongs to.
+    pub fn authenticator(&self) -> &Authenticator {
+        &self.authenticator
+    }
+
+    /// Runs one write by `author`: `change` edits a draft of the current data; if it
+    /// succeeds, its rows are committed with their audit entries and the result becomes the
+    /// new snapshot, which is returned with `change`'s value.
     pub async fn write<T>(
         &self,
+        author: &Author,
         change: impl FnOnce(&mut Draft) -> Result<T>,
     ) -> Result<(Arc<Snapshot>, T)> {
         let _one_writer = self.writer.lock().await;
@@ -60,7 +70,7 @@ impl Service {
         if ops.is_empty() {
             return Ok((base, value));
         }
-        self.store.apply(&ops).await?;
+        self.store.apply(&base.data, &ops, author).await?;
         let next = Arc::new(Snapshot::build(data, base.version + 1));
         *self
             .current

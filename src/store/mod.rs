@@ -1,7 +1,9 @@
 //! Persistence: the database is the source of truth. This module connects (SQLite file by
 //! default, PostgreSQL by URL), applies the migrations, loads every table into a [`Dataset`],
-//! and applies a list of row operations in one transaction.
+//! and applies a list of row operations in one transaction, with the audit trail of who
+//! changed what ([`audit`]).
 
+mod audit;
 mod convert;
 mod entities;
 
@@ -17,6 +19,7 @@ use sea_orm::{
 
 use crate::domain::{Dataset, Id, Row, Table};
 use crate::error::{Error, Result};
+pub use audit::{AuditEntry, AuditFilter, Author, format_time, node_key, now_ms};
 use convert::Stored;
 use entities as e;
 
@@ -109,11 +112,13 @@ impl Store {
         Ok(data)
     }
 
-    /// Applies the operations in one transaction: all of them, or none.
-    pub async fn apply(&self, ops: &[Op]) -> Result<()> {
+    /// Applies the operations of a write on `base` in one transaction, with their audit
+    /// entries: all of them, or none.
+    pub async fn apply(&self, base: &Dataset, ops: &[Op], author: &Author) -> Result<()> {
         if ops.is_empty() {
             return Ok(());
         }
+        let entries = audit::entries(base, ops, author, now_ms())?;
         let txn = self.db.begin().await?;
         let mut rest = ops;
         while let Some(first) = rest.first() {
@@ -139,6 +144,7 @@ impl Store {
             };
             rest = &rest[taken..];
         }
+        audit::record(&txn, entries).await?;
         txn.commit().await?;
         Ok(())
     }

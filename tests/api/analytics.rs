@@ -50,8 +50,7 @@ areas:
 async fn small(db: TestDb) -> TestApp {
     let app = spawn_app(db, false).await;
     let file = samenhang::dataset::parse(SMALL).expect("parses");
-    app.service
-        .write(|d| samenhang::dataset::import(d, &file, false))
+    crate::helpers::import(&app.service, &file, false)
         .await
         .expect("imports");
     app

@@ -256,8 +256,7 @@ async fn all_bundled_areas_live_side_by_side(db: TestDb) {
         .filter(|(slug, _)| *slug != "lelystad-oost")
     {
         let file = samenhang::dataset::parse(text).expect("parses");
-        app.service
-            .write(|d| samenhang::dataset::import(d, &file, false))
+        crate::helpers::import(&app.service, &file, false)
             .await
             .unwrap_or_else(|e| panic!("{slug}: {e}"));
     }

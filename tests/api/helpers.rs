@@ -4,10 +4,12 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use samenhang::auth::{Role, hash_token, new_token};
 use samenhang::cli::open;
 use samenhang::config::{DatabaseUrl, ServeArgs};
 use samenhang::server::Application;
 use samenhang::service::Service;
+use samenhang::store::Author;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 
@@ -137,6 +139,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub service: Arc<Service>,
     pub db: TestDb,
+    /// An admin token, sent with every request of [`TestApp::graphql`].
+    pub token: String,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
 }
@@ -144,11 +148,23 @@ pub struct TestApp {
 /// Starts the real server on a free port. With `seed`, an empty database gets the bundled
 /// Lelystad Oost dataset, as in production.
 pub async fn spawn_app(db: TestDb, seed: bool) -> TestApp {
-    let service = open(&db.url, seed).await.expect("open the service");
     let config = ServeArgs {
         addr: "127.0.0.1:0".parse().expect("address"),
         ..ServeArgs::default()
     };
+    spawn_app_with(db, seed, config).await
+}
+
+/// Starts the real server with a configuration of the test's own.
+pub async fn spawn_app_with(db: TestDb, seed: bool, config: ServeArgs) -> TestApp {
+    let service = open(&db.url, seed).await.expect("open the service");
+    // A database that served before (a restart) has the first admin token already.
+    let earlier = service.store().list_tokens().await.expect("tokens").len();
+    let name = match earlier {
+        0 => "test-admin".to_owned(),
+        n => format!("test-admin-{n}"),
+    };
+    let token = create_token(&service, &name, Role::Admin).await;
     let app = Application::build(service.clone(), &config)
         .await
         .expect("bind");
@@ -166,21 +182,62 @@ pub async fn spawn_app(db: TestDb, seed: bool) -> TestApp {
         client: reqwest::Client::new(),
         service,
         db,
+        token,
         shutdown: Some(tx),
         server: Some(server),
     }
 }
 
+/// Makes a token for a test, straight in the store.
+pub async fn create_token(service: &Service, name: &str, role: Role) -> String {
+    let token = new_token().expect("token");
+    service
+        .store()
+        .create_token(
+            name,
+            role,
+            &hash_token(&token),
+            &Author::new("test", "setup"),
+        )
+        .await
+        .expect("create token");
+    token
+}
+
+/// Imports a data file through the service's write path, as the `import` command does.
+pub async fn import(
+    service: &Service,
+    file: &samenhang::dataset::DataFile,
+    replace: bool,
+) -> samenhang::error::Result<samenhang::dataset::ImportSummary> {
+    let author = Author::new("test", "import");
+    service
+        .write(&author, |d| samenhang::dataset::import(d, file, replace))
+        .await
+        .map(|(_, summary)| summary)
+}
+
 impl TestApp {
-    /// Posts a GraphQL request and returns the whole response body.
-    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
-        let response = self
+    /// Posts a GraphQL request with a token (or none) and returns the HTTP response.
+    pub async fn post_as(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> reqwest::Response {
+        let mut request = self
             .client
             .post(format!("{}/graphql", self.base))
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("request sent");
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// Posts a GraphQL request as admin and returns the whole response body.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        let response = self.post_as(Some(&self.token), query, variables).await;
         assert!(response.status().is_success(), "HTTP {}", response.status());
         response.json().await.expect("JSON body")
     }

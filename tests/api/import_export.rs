@@ -11,8 +11,7 @@ use crate::helpers::{Backend, TestDb, db_test, spawn_app};
 
 async fn import(app: &crate::helpers::TestApp, text: &str, replace: bool) -> Result<(), Error> {
     let file = dataset::parse(text)?;
-    app.service
-        .write(|d| dataset::import(d, &file, replace))
+    crate::helpers::import(&app.service, &file, replace)
         .await
         .map(|_| ())
 }
@@ -192,6 +191,16 @@ async fn a_write_that_fails_in_the_database_changes_nothing(db: TestDb) {
     install_failing_trigger(&app.db).await;
     let before_graph = app.export().await;
     let before_version = app.service.snapshot().version;
+    let audited = || async {
+        let all = samenhang::store::AuditFilter::default();
+        app.service
+            .store()
+            .audit_log(&all, None, 1)
+            .await
+            .expect("audit")
+            .1
+    };
+    let before_audit = audited().await;
 
     // A multi-row write: the area, a wijk and a first partner are written before the
     // database refuses the second partner.
@@ -224,6 +233,11 @@ areas:
     assert!(
         stored == app.service.snapshot().data,
         "the database kept part of the write"
+    );
+    assert_eq!(
+        audited().await,
+        before_audit,
+        "the audit trail kept part of it"
     );
 
     // Over the API the failure is an opaque internal error, and the next write works.

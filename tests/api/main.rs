@@ -13,3 +13,4 @@ mod import_export;
 mod maps;
 mod persistence;
 mod schema;
+mod security;

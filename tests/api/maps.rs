@@ -437,8 +437,7 @@ async fn names_survive_every_format(db: TestDb) {
     let app = spawn_app(db, false).await;
     let file = samenhang::dataset::parse(include_str!("../fixtures/tricky-names.yaml"))
         .expect("the fixture parses");
-    app.service
-        .write(|d| samenhang::dataset::import(d, &file, false))
+    crate::helpers::import(&app.service, &file, false)
         .await
         .expect("imports");
     let snapshot = app.service.snapshot();

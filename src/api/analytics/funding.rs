@@ -72,7 +72,7 @@ pub struct StreamStopImpact {
 #[derive(Default)]
 pub struct FundingQuery;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Viewer)")]
 impl FundingQuery {
     /// The interventions whose every funding stream ends in or before `endingBy` (a stream
     /// without an end year does not end); earliest end first. With `year`, only interventions

@@ -207,7 +207,7 @@ fn matrix(s: &Arc<Snapshot>, m: questions::Matrix) -> Result<CoverageMatrix> {
 #[derive(Default)]
 pub struct IntegrationQuery;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Viewer)")]
 impl IntegrationQuery {
     /// Partners working on interventions in at least `minClusters` programme clusters, with
     /// their interventions per cluster; most clusters first, then most interventions.

@@ -320,7 +320,7 @@ fn wanted_measures(ctx: &Context<'_>, order_by: CentralityMeasure) -> Vec<analyt
 #[derive(Default)]
 pub struct NetworkQuery;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Viewer)")]
 impl NetworkQuery {
     /// The partner collaboration network: partners linked when they work on the same
     /// intervention, weighted by how many they share. Filter by area, cluster, wijk, funding

@@ -259,7 +259,7 @@ impl Area {
 #[derive(Default)]
 pub struct AreaQuery;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Viewer)")]
 impl AreaQuery {
     /// The area with this slug, or null.
     async fn area(
@@ -336,7 +336,7 @@ pub struct UpdateAreaInput {
 #[derive(Default)]
 pub struct AreaMutation;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Editor)")]
 impl AreaMutation {
     /// Creates an area.
     async fn create_area(

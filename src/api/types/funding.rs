@@ -187,7 +187,7 @@ impl FundingStream {
 #[derive(Default)]
 pub struct FundingStreamQuery;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Viewer)")]
 impl FundingStreamQuery {
     /// The funding stream with this slug, or null.
     async fn funding_stream(
@@ -283,7 +283,7 @@ pub struct UpdateFundingStreamInput {
 #[derive(Default)]
 pub struct FundingStreamMutation;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Editor)")]
 impl FundingStreamMutation {
     /// Creates a funding stream.
     async fn create_funding_stream(

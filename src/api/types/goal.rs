@@ -160,7 +160,7 @@ impl Goal {
 #[derive(Default)]
 pub struct GoalQuery;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Viewer)")]
 impl GoalQuery {
     /// The goal with this slug, or null.
     async fn goal(
@@ -266,7 +266,7 @@ fn optional_ref(
 #[derive(Default)]
 pub struct GoalMutation;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Editor)")]
 impl GoalMutation {
     /// Creates a goal.
     async fn create_goal(

@@ -212,7 +212,7 @@ impl Intervention {
 #[derive(Default)]
 pub struct InterventionQuery;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Viewer)")]
 impl InterventionQuery {
     /// The intervention with this slug, or null.
     async fn intervention(
@@ -320,7 +320,7 @@ pub struct UpdateInterventionInput {
 #[derive(Default)]
 pub struct InterventionMutation;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Editor)")]
 impl InterventionMutation {
     /// Creates an intervention.
     async fn create_intervention(

@@ -145,7 +145,7 @@ impl Line {
 #[derive(Default)]
 pub struct LineQuery;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Viewer)")]
 impl LineQuery {
     /// The line with this slug, or null.
     async fn line(
@@ -245,7 +245,7 @@ pub struct UpdateLineInput {
 #[derive(Default)]
 pub struct LineMutation;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Editor)")]
 impl LineMutation {
     /// Creates a line in a programme cluster.
     async fn create_line(

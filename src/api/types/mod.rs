@@ -132,7 +132,7 @@ pub async fn create<T>(
 ) -> async_graphql::Result<T> {
     use super::OrGql;
     let (s, id) = super::service(ctx)?
-        .write(move |d| {
+        .write(&super::author(ctx), move |d| {
             let row = row(d);
             d.create(row)
         })
@@ -152,7 +152,7 @@ pub async fn update<T>(
     use super::OrGql;
     let id = super::ids::expect(id, table, "id").gql()?;
     let (s, ()) = super::service(ctx)?
-        .write(move |d| {
+        .write(&super::author(ctx), move |d| {
             let mut row = d.current_row(table, id)?;
             patch(&mut row)?;
             d.update(row)
@@ -172,7 +172,7 @@ pub async fn delete(
     use super::OrGql;
     let node = super::ids::expect(&id, table, "id").gql()?;
     super::service(ctx)?
-        .write(move |d| d.delete(table, node, cascade))
+        .write(&super::author(ctx), move |d| d.delete(table, node, cascade))
         .await
         .gql()?;
     Ok(DeletedNode { id })
@@ -244,7 +244,7 @@ pub async fn link<T>(
     let a = reference(from, from_table, from_field)?;
     let b = reference(to, to_table, to_field)?;
     let (s, ()) = super::service(ctx)?
-        .write(move |d| change(d, a, b))
+        .write(&super::author(ctx), move |d| change(d, a, b))
         .await
         .gql()?;
     loaded_one(&s, a, load)

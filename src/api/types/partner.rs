@@ -222,7 +222,7 @@ impl Partner {
 #[derive(Default)]
 pub struct PartnerQuery;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Viewer)")]
 impl PartnerQuery {
     /// The partner with this slug, or null.
     async fn partner(
@@ -334,7 +334,7 @@ pub struct UpdatePartnerInput {
 #[derive(Default)]
 pub struct PartnerMutation;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Editor)")]
 impl PartnerMutation {
     /// Creates a partner.
     async fn create_partner(

@@ -209,7 +209,7 @@ impl Programme {
 #[derive(Default)]
 pub struct ProgrammeQuery;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Viewer)")]
 impl ProgrammeQuery {
     /// The programme cluster with this slug, or null.
     async fn programme(
@@ -292,7 +292,7 @@ pub struct UpdateProgrammeInput {
 #[derive(Default)]
 pub struct ProgrammeMutation;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Editor)")]
 impl ProgrammeMutation {
     /// Creates a programme cluster.
     async fn create_programme(

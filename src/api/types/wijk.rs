@@ -125,7 +125,7 @@ impl Wijk {
 #[derive(Default)]
 pub struct WijkQuery;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Viewer)")]
 impl WijkQuery {
     /// The wijk with this slug, or null.
     async fn wijk(
@@ -213,7 +213,7 @@ pub struct UpdateWijkInput {
 #[derive(Default)]
 pub struct WijkMutation;
 
-#[Object]
+#[Object(guard = "crate::api::Need(crate::auth::Role::Editor)")]
 impl WijkMutation {
     /// Creates a wijk.
     async fn create_wijk(

@@ -1,0 +1,298 @@
+//! `/graphql`, following the GraphQL over HTTP specification: the answer's media type by the
+//! client's `Accept` header, status codes that tell a refused request from a partial answer,
+//! mutations only over POST, and POST bodies only as JSON (a cross-site form cannot send
+//! one without the browser asking first).
+
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::{ParseRequestError, Pos, Positioned};
+use async_graphql_axum::GraphQLRequest;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::security::principal;
+use super::{AppState, error_response, request_error};
+use crate::api::{add_error_codes, prepare};
+use crate::auth::Role;
+
+/// The two media types of a GraphQL answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Media {
+    /// `application/graphql-response+json`: request errors get 4xx statuses.
+    GraphqlResponse,
+    /// `application/json`: every well-formed request gets 200, errors are in the body.
+    Json,
+}
+
+impl Media {
+    fn content_type(self) -> &'static str {
+        match self {
+            Media::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Media::Json => "application/json; charset=utf-8",
+        }
+    }
+}
+
+/// The media type to answer in, from an `Accept` header: the acceptable type with the highest
+/// quality, `application/graphql-response+json` on a tie; `application/json` when the header
+/// is missing or accepts anything. `None` when neither is acceptable.
+pub fn negotiate(accept: Option<&str>) -> Option<Media> {
+    let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else {
+        return Some(Media::Json);
+    };
+    let mut best: Option<(f32, u8, Media)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';').map(str::trim);
+        let kind = parts.next().unwrap_or_default().to_ascii_lowercase();
+        let quality = parts
+            .filter_map(|p| p.strip_prefix("q="))
+            .find_map(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        // Explicitly named types rank above wildcards of the same quality.
+        let (rank, media) = match kind.as_str() {
+            "application/graphql-response+json" => (3, Media::GraphqlResponse),
+            "application/json" => (2, Media::Json),
+            "application/*" | "*/*" => (1, Media::Json),
+            _ => continue,
+        };
+        if quality > 0.0 && best.is_none_or(|(q, r, _)| (quality, rank) > (q, r)) {
+            best = Some((quality, rank, media));
+        }
+    }
+    best.map(|(_, _, media)| media)
+}
+
+/// Whether a POST body's `Content-Type` is JSON.
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .is_some_and(|v| v == "application/json" || v == "application/graphql-response+json")
+}
+
+/// The operation a request runs: the named one, or the only one.
+fn operation_type(doc: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
+    doc.operations
+        .iter()
+        .find(|(op_name, _)| match (name, op_name) {
+            (Some(wanted), Some(op_name)) => wanted == op_name.as_str(),
+            (Some(_), None) => false,
+            (None, _) => true,
+        })
+        .map(|(_, op)| op.node.ty)
+}
+
+/// How many fields in the document carry an alias.
+fn aliases(doc: &ExecutableDocument) -> usize {
+    fn count(set: &Positioned<SelectionSet>) -> usize {
+        set.node
+            .items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(f) => {
+                    usize::from(f.node.alias.is_some()) + count(&f.node.selection_set)
+                }
+                Selection::InlineFragment(f) => count(&f.node.selection_set),
+                Selection::FragmentSpread(_) => 0,
+            })
+            .sum()
+    }
+    doc.operations
+        .iter()
+        .map(|(_, op)| count(&op.node.selection_set))
+        .chain(doc.fragments.values().map(|f| count(&f.node.selection_set)))
+        .sum()
+}
+
+/// An answer that carries only request errors, in the negotiated media type: 400 for
+/// `application/graphql-response+json`, 200 for `application/json`.
+fn refused(media: Media, code: &str, message: String, pos: Option<Pos>) -> Response {
+    let mut error = async_graphql::ServerError::new(message, pos);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    answer(media, async_graphql::Response::from_errors(vec![error]))
+}
+
+/// Serialises a GraphQL response with the status its media type calls for.
+fn answer(media: Media, response: async_graphql::Response) -> Response {
+    // No data and only errors outside execution: the request itself was refused.
+    let refused_whole = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let mut body = match serde_json::to_value(&response) {
+        Ok(body) => body,
+        Err(err) => {
+            tracing::error!(error = %err, "cannot serialise a GraphQL response");
+            return request_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                "internal server error",
+            );
+        }
+    };
+    let status = match media {
+        Media::GraphqlResponse if refused_whole => {
+            if let Some(map) = body.as_object_mut() {
+                map.remove("data");
+            }
+            StatusCode::BAD_REQUEST
+        }
+        _ => StatusCode::OK,
+    };
+    let mut out = (status, body.to_string()).into_response();
+    let headers = out.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(media.content_type()),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept, Authorization"),
+    );
+    out
+}
+
+/// The rejection of a body that is not a GraphQL request at all.
+pub struct BadRequest(ParseRequestError);
+
+impl From<ParseRequestError> for BadRequest {
+    fn from(err: ParseRequestError) -> Self {
+        BadRequest(err)
+    }
+}
+
+impl IntoResponse for BadRequest {
+    fn into_response(self) -> Response {
+        match self.0 {
+            ParseRequestError::PayloadTooLarge => request_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                "the request body is too large",
+            ),
+            other => request_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                format!("not a GraphQL request: {other}"),
+            ),
+        }
+    }
+}
+
+/// `GET` and `POST /graphql`.
+pub async fn graphql(State(state): State<AppState>, request: Request) -> Response {
+    let headers = request.headers();
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let Some(media) = negotiate(accept) else {
+        return request_error(
+            StatusCode::NOT_ACCEPTABLE,
+            "NOT_ACCEPTABLE",
+            "answers are application/graphql-response+json or application/json",
+        );
+    };
+    let method = request.method().clone();
+    if method == Method::POST && !is_json(headers) {
+        return request_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send the request as Content-Type: application/json",
+        );
+    }
+    let principal = match principal(&state, headers).await {
+        Ok(principal) => principal,
+        Err(err) => return error_response(err),
+    };
+    let request = match GraphQLRequest::<BadRequest>::from_request(request, &state).await {
+        Ok(request) => request.into_inner(),
+        Err(rejection) => return rejection.into_response(),
+    };
+    let doc = match async_graphql::parser::parse_query(&request.query) {
+        Ok(doc) => doc,
+        Err(err) => {
+            let pos = err.positions().next();
+            return refused(media, "GRAPHQL_PARSE_FAILED", err.to_string(), pos);
+        }
+    };
+    let found = aliases(&doc);
+    if found > state.max_aliases {
+        return refused(
+            media,
+            "GRAPHQL_VALIDATION_FAILED",
+            format!(
+                "the query uses {found} aliases; at most {} are allowed",
+                state.max_aliases
+            ),
+            None,
+        );
+    }
+    let operation = operation_type(&doc, request.operation_name.as_deref());
+    let write = operation.is_some_and(|t| t != OperationType::Query);
+    if method == Method::GET && write {
+        let mut response = request_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "mutations must be sent with POST",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    let needed = if write { Role::Editor } else { Role::Viewer };
+    if let Err(err) = principal.require(needed) {
+        return error_response(err);
+    }
+    let request = prepare(request, &state.service, principal);
+    let mut response = state.schema.execute(request).await;
+    add_error_codes(&mut response);
+    answer(media, response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_types_by_accept_header() {
+        use Media::*;
+        assert_eq!(negotiate(None), Some(Json));
+        assert_eq!(negotiate(Some("*/*")), Some(Json));
+        assert_eq!(negotiate(Some("application/json")), Some(Json));
+        assert_eq!(
+            negotiate(Some("application/graphql-response+json")),
+            Some(GraphqlResponse)
+        );
+        assert_eq!(
+            negotiate(Some("application/json, application/graphql-response+json")),
+            Some(GraphqlResponse)
+        );
+        assert_eq!(
+            negotiate(Some(
+                "application/graphql-response+json;q=0.5, application/json"
+            )),
+            Some(Json)
+        );
+        assert_eq!(
+            negotiate(Some(
+                "text/html, application/graphql-response+json;q=0.9, */*;q=0.8"
+            )),
+            Some(GraphqlResponse)
+        );
+        assert_eq!(negotiate(Some("text/html")), None);
+        assert_eq!(negotiate(Some("application/json;q=0")), None);
+    }
+
+    #[test]
+    fn aliases_are_counted_everywhere() {
+        let doc = async_graphql::parser::parse_query(
+            "query { a: partners { n: totalCount } ...F ... on Query { b: areas { totalCount } } }
+             fragment F on Query { c: wijken { totalCount } }",
+        )
+        .unwrap();
+        assert_eq!(aliases(&doc), 4);
+    }
+}

@@ -1,0 +1,158 @@
+//! HTTP hardening shared by every route: security headers, the content security policies of
+//! the two HTML pages, the CORS allow-list, and the token check of the non-GraphQL routes.
+
+use std::sync::LazyLock;
+
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
+use axum::response::Response;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use sha2::{Digest, Sha256};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use super::{AppState, error_response};
+use crate::auth::{Principal, Role};
+use crate::error::{Error, Result};
+
+/// What a response may load when it says nothing itself: nothing. JSON, CSV and SVG answers
+/// run no script and cannot be framed.
+const DEFAULT_CSP: &str =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/// GraphiQL loads React and GraphiQL from unpkg.com and starts them with an inline script.
+pub const GRAPHIQL_CSP: &str = "default-src 'none'; script-src 'unsafe-inline' https://unpkg.com; \
+     style-src 'unsafe-inline' https://unpkg.com; font-src https://unpkg.com data:; \
+     img-src 'self' data: https://unpkg.com; connect-src 'self'; frame-ancestors 'none'; \
+     base-uri 'none'; form-action 'none'";
+
+/// The maps page runs only its own script (allowed by its hash) and shows maps from here.
+pub static MAPS_PAGE_CSP: LazyLock<String> = LazyLock::new(|| {
+    let page = super::maps::PAGE_TEMPLATE;
+    let script = page
+        .split_once("<script>")
+        .and_then(|(_, rest)| rest.split_once("</script>"))
+        .map_or("", |(script, _)| script);
+    let hash = STANDARD.encode(Sha256::digest(script.as_bytes()));
+    format!(
+        "default-src 'none'; script-src 'sha256-{hash}'; style-src 'unsafe-inline'; \
+         img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    )
+});
+
+/// Layers that add the security headers to every response that has not set them itself.
+pub fn header_layers() -> [SetResponseHeaderLayer<HeaderValue>; 4] {
+    let fixed = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    [
+        fixed(header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        fixed(header::X_FRAME_OPTIONS, "DENY"),
+        fixed(header::REFERRER_POLICY, "no-referrer"),
+        fixed(header::CONTENT_SECURITY_POLICY, DEFAULT_CSP),
+    ]
+}
+
+/// The CORS layer for the configured origins; `None` when no origin is allowed (browsers
+/// then let only samenhang's own pages read its answers).
+pub fn cors_layer(origins: &[String]) -> Result<Option<CorsLayer>> {
+    let origins: Vec<&str> = origins
+        .iter()
+        .map(|o| o.trim())
+        .filter(|o| !o.is_empty())
+        .collect();
+    if origins.is_empty() {
+        return Ok(None);
+    }
+    let allow = if origins == ["*"] {
+        AllowOrigin::any()
+    } else {
+        let values =
+            origins
+                .iter()
+                .map(|origin| {
+                    let valid = (origin.starts_with("https://") || origin.starts_with("http://"))
+                        && !origin.ends_with('/')
+                        && origin.split("://").nth(1).is_some_and(|host| {
+                            !host.is_empty() && !host.contains('/') && !host.contains('*')
+                        });
+                    HeaderValue::from_str(origin).ok().filter(|_| valid).ok_or_else(|| {
+                    Error::invalid(
+                        "cors-origin",
+                        format!(
+                            "{origin:?} is not an origin: use scheme://host[:port], such as \
+                             https://kaart.example.nl, or * alone"
+                        ),
+                    )
+                })
+                })
+                .collect::<Result<Vec<_>>>()?;
+        AllowOrigin::list(values)
+    };
+    Ok(Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT])
+            .max_age(std::time::Duration::from_secs(3600)),
+    ))
+}
+
+/// The principal of a request, from its `Authorization` header.
+pub async fn principal(state: &AppState, headers: &HeaderMap) -> Result<Principal> {
+    let authorization = match headers.get(header::AUTHORIZATION) {
+        None => None,
+        Some(value) => Some(value.to_str().map_err(|_| {
+            Error::Unauthenticated("the Authorization header is not readable text".into())
+        })?),
+    };
+    state
+        .service
+        .authenticator()
+        .principal(authorization, state.anonymous_read)
+        .await
+}
+
+/// Lets a request through only for principals that may read; otherwise the refusal.
+pub async fn require_reader(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+    principal(state, headers)
+        .await
+        .and_then(|p| p.require(Role::Viewer))
+        .map_err(error_response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_checked() {
+        assert!(cors_layer(&[]).unwrap().is_none());
+        assert!(cors_layer(&["*".into()]).unwrap().is_some());
+        assert!(
+            cors_layer(&["https://kaart.example.nl".into()])
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            cors_layer(&["http://localhost:5173".into()])
+                .unwrap()
+                .is_some()
+        );
+        for bad in [
+            "kaart.example.nl",
+            "https://kaart.example.nl/",
+            "https://*.nl",
+            "https://",
+        ] {
+            let err = cors_layer(&[bad.into()]).unwrap_err();
+            assert_eq!(err.code(), "BAD_USER_INPUT", "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_maps_page_script_is_allowed_by_its_hash() {
+        assert!(MAPS_PAGE_CSP.contains("script-src 'sha256-"));
+        assert!(!MAPS_PAGE_CSP.contains("sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="));
+    }
+}
