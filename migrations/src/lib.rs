@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_graph_tables;
 mod m20261130_000001_tokens_and_audit;
+mod m20261130_000002_node_versions;
 
 /// The ordered list of samenhang's migrations.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_create_graph_tables::Migration),
             Box::new(m20261130_000001_tokens_and_audit::Migration),
+            Box::new(m20261130_000002_node_versions::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ pub mod questions;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+pub use centrality::{Cancel, Cancelled};
 pub use csr::Csr;
 pub use network::{Network, NetworkKind};
 
@@ -80,14 +81,16 @@ fn sources(n: usize, k: usize, seed: u64) -> Vec<usize> {
 
 /// One centrality measure of every node of a network (in node order), computed once per
 /// snapshot, scope and, for betweenness, sample size. `None` when an iteration did not
-/// converge. Only what is asked for is computed.
+/// converge. Only what is asked for is computed. Betweenness and closeness stop when `cancel`
+/// is set; a cancelled computation is not cached.
 pub fn measure(
     s: &Snapshot,
     kind: NetworkKind,
     scope: &Filter,
     measure: Measure,
     sample: Option<usize>,
-) -> Arc<Option<Vec<f64>>> {
+    cancel: Option<&Cancel>,
+) -> Result<Arc<Option<Vec<f64>>>, Cancelled> {
     let net = network(s, kind, scope);
     let n = net.nodes.len();
     let sample = sample_size(n, sample).filter(|_| measure == Measure::Betweenness);
@@ -95,20 +98,20 @@ pub fn measure(
         "measure {kind:?} {measure:?} {} {sample:?}",
         network::scope_key(scope)
     );
-    s.cached(&key, || {
+    s.cached_try(&key, || {
         let g = &net.graph;
-        match measure {
+        Ok(match measure {
             Measure::Degree => Some((0..n as u32).map(|v| g.degree(v) as f64).collect()),
             Measure::DegreeCentrality => Some(centrality::degree_centrality(g)),
             Measure::WeightedDegree => Some((0..n as u32).map(|v| g.weighted_degree(v)).collect()),
             Measure::Betweenness => {
                 let chosen = sample.map(|k| sources(n, k, 1));
-                centrality::betweenness(g, chosen.as_deref(), None).ok()
+                Some(centrality::betweenness(g, chosen.as_deref(), cancel)?)
             }
-            Measure::Closeness => centrality::closeness(g, None).ok(),
+            Measure::Closeness => Some(centrality::closeness(g, cancel)?),
             Measure::Eigenvector => centrality::eigenvector(g),
             Measure::Pagerank => centrality::pagerank(g),
-        }
+        })
     })
 }
 

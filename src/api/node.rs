@@ -11,7 +11,14 @@ use crate::graph::Snapshot;
 
 /// Anything with a global ID: every node type implements it.
 #[derive(Interface)]
-#[graphql(field(name = "id", ty = "ID", desc = "The opaque global ID."))]
+#[graphql(
+    field(name = "id", ty = "ID", desc = "The opaque global ID."),
+    field(
+        name = "version",
+        ty = "i64",
+        desc = "1 when the node was created, one more with every change."
+    )
+)]
 pub enum Node {
     Area(Area),
     Programme(Programme),

@@ -297,6 +297,8 @@ macro_rules! tables {
         #[derive(Clone, Debug, Default, PartialEq, Eq)]
         pub struct Dataset {
             $(pub $field: BTreeMap<Id, Arc<$rec>>,)+
+            /// The version of each node changed since it was created (absent: version 1).
+            pub versions: BTreeMap<Id, i64>,
             /// The next free id.
             pub next_id: Id,
         }
@@ -315,6 +317,7 @@ macro_rules! tables {
 
             /// Removes a row, returning it.
             pub fn remove(&mut self, table: Table, id: Id) -> Option<Row> {
+                self.versions.remove(&id);
                 match table { $(Table::$rec => self.$field.remove(&id).map(|r| Row::$rec(Arc::unwrap_or_clone(r)))),+ }
             }
 
@@ -344,6 +347,11 @@ tables!(
 );
 
 impl Dataset {
+    /// A node's version: 1 when created, one more with every change.
+    pub fn version_of(&self, id: Id) -> i64 {
+        self.versions.get(&id).copied().unwrap_or(1)
+    }
+
     /// Hands out a fresh id.
     pub fn allocate_id(&mut self) -> Id {
         let id = self.next_id.max(1);

@@ -76,6 +76,21 @@ pub struct Snapshot {
     cache: Mutex<HashMap<(TypeId, String), Box<dyn Any + Send + Sync>>>,
 }
 
+/// One cached value, computed by one caller at a time.
+struct CacheCell<T> {
+    value: OnceLock<Arc<T>>,
+    computing: Mutex<()>,
+}
+
+impl<T> Default for CacheCell<T> {
+    fn default() -> Self {
+        CacheCell {
+            value: OnceLock::new(),
+            computing: Mutex::new(()),
+        }
+    }
+}
+
 /// Most cached values per snapshot; beyond it the cache starts over.
 const CACHE_ENTRIES: usize = 256;
 
@@ -429,7 +444,20 @@ impl Snapshot {
         key: &str,
         compute: impl FnOnce() -> T,
     ) -> Arc<T> {
-        let cell: Arc<OnceLock<Arc<T>>> = {
+        match self.cached_try(key, || Ok::<T, std::convert::Infallible>(compute())) {
+            Ok(value) => value,
+            Err(never) => match never {},
+        }
+    }
+
+    /// As [`Snapshot::cached`], for a computation that can fail (be cancelled): a failure is
+    /// not kept, so the next caller computes afresh.
+    pub fn cached_try<T: Send + Sync + 'static, E>(
+        &self,
+        key: &str,
+        compute: impl FnOnce() -> Result<T, E>,
+    ) -> Result<Arc<T>, E> {
+        let cell: Arc<CacheCell<T>> = {
             let mut cache = self
                 .cache
                 .lock()
@@ -440,14 +468,26 @@ impl Snapshot {
             }
             let entry = cache
                 .entry(key)
-                .or_insert_with(|| Box::new(Arc::new(OnceLock::<Arc<T>>::new())));
+                .or_insert_with(|| Box::new(Arc::new(CacheCell::<T>::default())));
             // The key holds the type, so the cell is always of this type.
             entry
-                .downcast_ref::<Arc<OnceLock<Arc<T>>>>()
+                .downcast_ref::<Arc<CacheCell<T>>>()
                 .cloned()
                 .unwrap_or_default()
         };
-        cell.get_or_init(|| Arc::new(compute())).clone()
+        if let Some(value) = cell.value.get() {
+            return Ok(value.clone());
+        }
+        // One computation at a time per key; who waited finds the value set.
+        let _computing = cell
+            .computing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(value) = cell.value.get() {
+            return Ok(value.clone());
+        }
+        let value = Arc::new(compute()?);
+        Ok(cell.value.get_or_init(|| value).clone())
     }
 
     /// The folded name of a node (for sorting).
@@ -504,6 +544,18 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
+
+    #[test]
+    fn a_failed_computation_is_not_cached() {
+        let s = Snapshot::build(Dataset::default(), 1);
+        let failed: Result<Arc<u32>, &str> = s.cached_try("x", || Err("cancelled"));
+        assert!(failed.is_err());
+        assert_eq!(*s.cached_try::<u32, &str>("x", || Ok(7)).unwrap(), 7);
+        assert_eq!(
+            *s.cached_try::<u32, &str>("x", || Err("not asked")).unwrap(),
+            7
+        );
+    }
 
     #[test]
     fn cached_values_are_computed_once_per_snapshot() {

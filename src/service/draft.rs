@@ -418,8 +418,24 @@ impl Draft {
             self.slugs.insert(old, None);
             self.slugs.insert(new, Some(row.id()));
         }
-        self.put(row.clone(), Op::Update(row));
+        let version = self.data.version_of(row.id()) + 1;
+        self.data.versions.insert(row.id(), version);
+        self.put(row.clone(), Op::Update(row, Some(version)));
         Ok(())
+    }
+
+    /// Refuses a change made on another version of a node than the current one.
+    pub fn check_version(&self, id: Id, expected: Option<i64>) -> Result<()> {
+        let current = self.data.version_of(id);
+        match expected {
+            Some(v) if v != current => Err(Error::conflict(
+                format!(
+                    "the node was changed in the meantime: it is at version {current}, the change was made on version {v}; read it again and redo the change"
+                ),
+                Some("version"),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// The stored version of a node.
@@ -960,7 +976,7 @@ impl Draft {
             _ => false,
         };
         if !unchanged {
-            self.put(row.clone(), Op::Update(row));
+            self.put(row.clone(), Op::Update(row, None));
         }
     }
 }

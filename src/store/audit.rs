@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use super::convert::Stored;
-use super::entities::{api_token, audit_entry};
+use super::entities::{Versioned, api_token, audit_entry};
 use super::{Op, Store, for_each_table};
 use crate::auth::{Role, TokenInfo};
 use crate::domain::{Dataset, Id, Row, Table};
@@ -87,10 +87,16 @@ pub fn node_key(table: Table, id: Id) -> String {
     format!("{}:{id}", table.type_name())
 }
 
-fn row_json(row: &Row) -> Result<String> {
+fn row_json(row: &Row, version: i64) -> Result<String> {
     macro_rules! json {
         ($($module:ident: $rec:ident),+) => {
-            match row { $(Row::$rec(r) => serde_json::to_string(&r.to_model()),)+ }
+            match row {
+                $(Row::$rec(r) => {
+                    let mut model = r.to_model();
+                    model.set_version(version);
+                    serde_json::to_string(&model)
+                })+
+            }
         };
     }
     for_each_table!(json).map_err(|e| Error::Internal(format!("cannot record a row: {e}")))
@@ -103,12 +109,17 @@ pub(super) fn entries(
     author: &Author,
     at: i64,
 ) -> Result<Vec<audit_entry::ActiveModel>> {
-    // Rows as this write has left them so far, over the base.
-    let mut now: HashMap<(Table, Id), Option<Row>> = HashMap::new();
+    // Rows (with their versions) as this write has left them so far, over the base.
+    let mut now: HashMap<(Table, Id), Option<(Row, i64)>> = HashMap::new();
     let mut out = Vec::with_capacity(ops.len());
     for op in ops {
         let (table, id, after) = match op {
-            Op::Insert(row) | Op::Update(row) => (row.table(), row.id(), Some(row.clone())),
+            Op::Insert(row) => (row.table(), row.id(), Some((row.clone(), 1))),
+            Op::Update(row, version) => (
+                row.table(),
+                row.id(),
+                Some((row.clone(), version.unwrap_or(1))),
+            ),
             Op::Delete(table, id) => (*table, *id, None),
         };
         let before = match op {
@@ -116,9 +127,9 @@ pub(super) fn entries(
             _ => now
                 .get(&(table, id))
                 .cloned()
-                .unwrap_or_else(|| base.get(table, id)),
+                .unwrap_or_else(|| base.get(table, id).map(|row| (row, base.version_of(id)))),
         };
-        let Some(shown) = after.as_ref().or(before.as_ref()) else {
+        let Some((shown, _)) = after.as_ref().or(before.as_ref()) else {
             return Err(Error::Internal(format!(
                 "a write deletes {} {id}, which is not there",
                 table.name()
@@ -127,6 +138,12 @@ pub(super) fn entries(
         let (node, other_node) = match shown.ends() {
             Some(((t1, a), (t2, b))) => (node_key(t1, a), Some(node_key(t2, b))),
             None => (node_key(table, id), None),
+        };
+        let json = |state: &Option<(Row, i64)>| {
+            state
+                .as_ref()
+                .map(|(row, version)| row_json(row, *version))
+                .transpose()
         };
         out.push(audit_entry::ActiveModel {
             id: NotSet,
@@ -137,8 +154,8 @@ pub(super) fn entries(
             row_id: Set(id),
             node: Set(node),
             other_node: Set(other_node),
-            before: Set(before.as_ref().map(row_json).transpose()?),
-            after: Set(after.as_ref().map(row_json).transpose()?),
+            before: Set(json(&before)?),
+            after: Set(json(&after)?),
         });
         now.insert((table, id), after);
     }

@@ -1,5 +1,6 @@
 //! Conversions between domain records and database models. Enum columns hold the `snake_case`
-//! names; a value the enum does not know is a corrupt row and fails loudly.
+//! names; a value the enum does not know is a corrupt row and fails loudly. Node models are
+//! made at version 1, as a new row starts; an update sets the node's next version.
 
 use super::entities::{self as e, StringList};
 use crate::domain::*;
@@ -36,6 +37,7 @@ impl Stored for Area {
     fn to_model(&self) -> Self::Model {
         e::area::Model {
             id: self.id,
+            version: 1,
             slug: self.slug.clone(),
             name: self.name.clone(),
             municipality: self.municipality.clone(),
@@ -61,6 +63,7 @@ impl Stored for Programme {
     fn to_model(&self) -> Self::Model {
         e::programme::Model {
             id: self.id,
+            version: 1,
             area_id: self.area_id,
             slug: self.slug.clone(),
             name: self.name.clone(),
@@ -91,6 +94,7 @@ impl Stored for Line {
     fn to_model(&self) -> Self::Model {
         e::line::Model {
             id: self.id,
+            version: 1,
             area_id: self.area_id,
             slug: self.slug.clone(),
             name: self.name.clone(),
@@ -123,6 +127,7 @@ impl Stored for Goal {
     fn to_model(&self) -> Self::Model {
         e::goal::Model {
             id: self.id,
+            version: 1,
             area_id: self.area_id,
             slug: self.slug.clone(),
             name: self.name.clone(),
@@ -156,6 +161,7 @@ impl Stored for Intervention {
     fn to_model(&self) -> Self::Model {
         e::intervention::Model {
             id: self.id,
+            version: 1,
             area_id: self.area_id,
             slug: self.slug.clone(),
             name: self.name.clone(),
@@ -187,6 +193,7 @@ impl Stored for Partner {
     fn to_model(&self) -> Self::Model {
         e::partner::Model {
             id: self.id,
+            version: 1,
             area_id: self.area_id,
             slug: self.slug.clone(),
             name: self.name.clone(),
@@ -216,6 +223,7 @@ impl Stored for FundingStream {
     fn to_model(&self) -> Self::Model {
         e::funding_stream::Model {
             id: self.id,
+            version: 1,
             area_id: self.area_id,
             slug: self.slug.clone(),
             name: self.name.clone(),
@@ -246,6 +254,7 @@ impl Stored for Wijk {
     fn to_model(&self) -> Self::Model {
         e::wijk::Model {
             id: self.id,
+            version: 1,
             area_id: self.area_id,
             slug: self.slug.clone(),
             name: self.name.clone(),

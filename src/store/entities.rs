@@ -4,6 +4,37 @@
 use sea_orm::FromJsonQueryResult;
 use serde::{Deserialize, Serialize};
 
+/// The version column of node rows (link rows have none).
+pub trait Versioned {
+    fn version(&self) -> Option<i64>;
+    fn set_version(&mut self, version: i64);
+}
+
+macro_rules! versioned {
+    (nodes: $($node:ident),+; links: $($link:ident),+) => {
+        $(impl Versioned for $node::Model {
+            fn version(&self) -> Option<i64> {
+                Some(self.version)
+            }
+            fn set_version(&mut self, version: i64) {
+                self.version = version;
+            }
+        })+
+        $(impl Versioned for $link::Model {
+            fn version(&self) -> Option<i64> {
+                None
+            }
+            fn set_version(&mut self, _: i64) {}
+        })+
+    };
+}
+
+versioned!(
+    nodes: area, programme, line, goal, intervention, partner, funding_stream, wijk;
+    links: line_funding, intervention_goal, intervention_partner, intervention_funding,
+        intervention_wijk, intervention_relation
+);
+
 /// A list of strings kept in a JSON column.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]
 pub struct StringList(pub Vec<String>);
@@ -37,6 +68,7 @@ entity!(area, "area", {
     municipality: Option<String>,
     description: Option<String>,
     source: Option<String>,
+    version: i64,
 });
 
 entity!(programme, "programme", {
@@ -46,6 +78,7 @@ entity!(programme, "programme", {
     description: Option<String>,
     chair: Option<String>,
     ambition: Option<String>,
+    version: i64,
 });
 
 entity!(line, "line", {
@@ -59,6 +92,7 @@ entity!(line, "line", {
     target_groups: StringList,
     principles: StringList,
     focus: StringList,
+    version: i64,
 });
 
 entity!(goal, "goal", {
@@ -70,6 +104,7 @@ entity!(goal, "goal", {
     parent_id: Option<i64>,
     level: String,
     number: Option<String>,
+    version: i64,
 });
 
 entity!(intervention, "intervention", {
@@ -84,6 +119,7 @@ entity!(intervention, "intervention", {
     indicators: StringList,
     target_groups: StringList,
     notes: Option<String>,
+    version: i64,
 });
 
 entity!(partner, "partner", {
@@ -93,6 +129,7 @@ entity!(partner, "partner", {
     description: Option<String>,
     kind: String,
     aliases: StringList,
+    version: i64,
 });
 
 entity!(funding_stream, "funding_stream", {
@@ -105,6 +142,7 @@ entity!(funding_stream, "funding_stream", {
     end_year: Option<i32>,
     amount_eur: Option<i64>,
     aliases: StringList,
+    version: i64,
 });
 
 entity!(wijk, "wijk", {
@@ -115,6 +153,7 @@ entity!(wijk, "wijk", {
     municipality: Option<String>,
     cbs_code: Option<String>,
     aliases: StringList,
+    version: i64,
 });
 
 entity!(line_funding, "line_funding", {

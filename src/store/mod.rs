@@ -22,12 +22,14 @@ use crate::error::{Error, Result};
 pub use audit::{AuditEntry, AuditFilter, Author, format_time, node_key, now_ms};
 use convert::Stored;
 use entities as e;
+use entities::Versioned;
 
 /// One change to one row, in the order it must be applied.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {
     Insert(Row),
-    Update(Row),
+    /// A row's new content; for a node, with its new version.
+    Update(Row, Option<i64>),
     Delete(Table, Id),
 }
 
@@ -104,6 +106,9 @@ impl Store {
                     .all(&self.db)
                     .await?
                 {
+                    if let Some(version) = model.version().filter(|&v| v != 1) {
+                        data.versions.insert(model.id, version);
+                    }
                     data.put(Row::$rec(crate::domain::$rec::from_model(model)?));
                 }
             )+};
@@ -133,8 +138,8 @@ impl Store {
                     insert_rows(&txn, table, &rest[..run]).await?;
                     run
                 }
-                Op::Update(row) => {
-                    update_row(&txn, row).await?;
+                Op::Update(row, version) => {
+                    update_row(&txn, row, *version).await?;
                     1
                 }
                 Op::Delete(table, id) => {
@@ -211,12 +216,16 @@ async fn insert_rows(db: &impl ConnectionTrait, table: Table, ops: &[Op]) -> Res
     Ok(())
 }
 
-async fn update_row(db: &impl ConnectionTrait, row: &Row) -> Result<()> {
+async fn update_row(db: &impl ConnectionTrait, row: &Row, version: Option<i64>) -> Result<()> {
     macro_rules! update {
         ($($module:ident: $rec:ident),+) => {
             match row {
                 $(Row::$rec(r) => {
-                    let model = r.to_model().into_active_model().reset_all();
+                    let mut model = r.to_model();
+                    if let Some(version) = version {
+                        model.set_version(version);
+                    }
+                    let model = model.into_active_model().reset_all();
                     e::$module::Entity::update(model).exec(db).await?;
                 })+
             }

@@ -23,6 +23,11 @@ impl Area {
     pub async fn id(&self) -> ID {
         ids::encode(Table::Area, self.r.id)
     }
+    /// 1 when the node was created, one more with every change. Send it with an update to be
+    /// refused (`CONFLICT`) when someone else changed the node in between.
+    pub async fn version(&self) -> i64 {
+        self.s.data.version_of(self.r.id)
+    }
     /// Short unique name for URLs and lookups (e.g. `lelystad-oost`).
     async fn slug(&self) -> &str {
         &self.r.slug
@@ -363,11 +368,16 @@ impl AreaMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The area to change.")] id: ID,
         #[graphql(desc = "The changes.")] input: UpdateAreaInput,
+        #[graphql(
+            desc = "The version the change was made on (see `version`); when given and the node has changed since, the update is refused with `CONFLICT`."
+        )]
+        version: Option<i64>,
     ) -> Result<Area> {
         update(
             ctx,
             &id,
             Table::Area,
+            version,
             move |row| {
                 let Row::Area(r) = row else {
                     return Err(wrong_row());

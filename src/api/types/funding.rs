@@ -48,6 +48,11 @@ impl FundingStream {
     pub async fn id(&self) -> ID {
         ids::encode(Table::FundingStream, self.r.id)
     }
+    /// 1 when the node was created, one more with every change. Send it with an update to be
+    /// refused (`CONFLICT`) when someone else changed the node in between.
+    pub async fn version(&self) -> i64 {
+        self.s.data.version_of(self.r.id)
+    }
     /// Short name, unique among the area's streams (e.g. `vhf-1`).
     async fn slug(&self) -> &str {
         &self.r.slug
@@ -315,11 +320,16 @@ impl FundingStreamMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The stream to change.")] id: ID,
         #[graphql(desc = "The changes.")] input: UpdateFundingStreamInput,
+        #[graphql(
+            desc = "The version the change was made on (see `version`); when given and the node has changed since, the update is refused with `CONFLICT`."
+        )]
+        version: Option<i64>,
     ) -> Result<FundingStream> {
         update(
             ctx,
             &id,
             Table::FundingStream,
+            version,
             move |row| {
                 let Row::FundingStream(r) = row else {
                     return Err(wrong_row());

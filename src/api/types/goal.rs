@@ -24,6 +24,11 @@ impl Goal {
     pub async fn id(&self) -> ID {
         ids::encode(Table::Goal, self.r.id)
     }
+    /// 1 when the node was created, one more with every change. Send it with an update to be
+    /// refused (`CONFLICT`) when someone else changed the node in between.
+    pub async fn version(&self) -> i64 {
+        self.s.data.version_of(self.r.id)
+    }
     /// Short name, unique among the area's goals.
     async fn slug(&self) -> &str {
         &self.r.slug
@@ -320,6 +325,10 @@ impl GoalMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The goal to change.")] id: ID,
         #[graphql(desc = "The changes.")] input: UpdateGoalInput,
+        #[graphql(
+            desc = "The version the change was made on (see `version`); when given and the node has changed since, the update is refused with `CONFLICT`."
+        )]
+        version: Option<i64>,
     ) -> Result<Goal> {
         let line = optional_ref(input.line_id, Table::Line, "lineId")?;
         let parent = optional_ref(input.parent_id, Table::Goal, "parentId")?;
@@ -327,6 +336,7 @@ impl GoalMutation {
             ctx,
             &id,
             Table::Goal,
+            version,
             move |row| {
                 let Row::Goal(r) = row else {
                     return Err(wrong_row());

@@ -68,6 +68,11 @@ impl Intervention {
     pub async fn id(&self) -> ID {
         ids::encode(Table::Intervention, self.r.id)
     }
+    /// 1 when the node was created, one more with every change. Send it with an update to be
+    /// refused (`CONFLICT`) when someone else changed the node in between.
+    pub async fn version(&self) -> i64 {
+        self.s.data.version_of(self.r.id)
+    }
     /// Short name, unique among the area's interventions.
     async fn slug(&self) -> &str {
         &self.r.slug
@@ -354,11 +359,16 @@ impl InterventionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The intervention to change.")] id: ID,
         #[graphql(desc = "The changes.")] input: UpdateInterventionInput,
+        #[graphql(
+            desc = "The version the change was made on (see `version`); when given and the node has changed since, the update is refused with `CONFLICT`."
+        )]
+        version: Option<i64>,
     ) -> Result<Intervention> {
         update(
             ctx,
             &id,
             Table::Intervention,
+            version,
             move |row| {
                 let Row::Intervention(r) = row else {
                     return Err(wrong_row());

@@ -23,6 +23,11 @@ impl Line {
     pub async fn id(&self) -> ID {
         ids::encode(Table::Line, self.r.id)
     }
+    /// 1 when the node was created, one more with every change. Send it with an update to be
+    /// refused (`CONFLICT`) when someone else changed the node in between.
+    pub async fn version(&self) -> i64 {
+        self.s.data.version_of(self.r.id)
+    }
     /// Short name, unique among the area's lines (e.g. `preventie-met-gezag`).
     async fn slug(&self) -> &str {
         &self.r.slug
@@ -278,6 +283,10 @@ impl LineMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The line to change.")] id: ID,
         #[graphql(desc = "The changes.")] input: UpdateLineInput,
+        #[graphql(
+            desc = "The version the change was made on (see `version`); when given and the node has changed since, the update is refused with `CONFLICT`."
+        )]
+        version: Option<i64>,
     ) -> Result<Line> {
         let programme = input
             .programme_id
@@ -288,6 +297,7 @@ impl LineMutation {
             ctx,
             &id,
             Table::Line,
+            version,
             move |row| {
                 let Row::Line(r) = row else {
                     return Err(wrong_row());

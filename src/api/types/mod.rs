@@ -141,11 +141,13 @@ pub async fn create<T>(
     loaded_one(&s, id, load)
 }
 
-/// Applies a patch to a node and returns the node as read from the new snapshot.
+/// Applies a patch to a node (made on `version`, when given) and returns the node as read
+/// from the new snapshot.
 pub async fn update<T>(
     ctx: &async_graphql::Context<'_>,
     id: &async_graphql::ID,
     table: Table,
+    version: Option<i64>,
     patch: impl FnOnce(&mut crate::domain::Row) -> Result<()> + Send,
     load: fn(&Arc<Snapshot>, Id) -> Option<T>,
 ) -> async_graphql::Result<T> {
@@ -154,6 +156,7 @@ pub async fn update<T>(
     let (s, ()) = super::service(ctx)?
         .write(&super::author(ctx), move |d| {
             let mut row = d.current_row(table, id)?;
+            d.check_version(id, version)?;
             patch(&mut row)?;
             d.update(row)
         })

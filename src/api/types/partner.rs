@@ -46,6 +46,11 @@ impl Partner {
     pub async fn id(&self) -> ID {
         ids::encode(Table::Partner, self.r.id)
     }
+    /// 1 when the node was created, one more with every change. Send it with an update to be
+    /// refused (`CONFLICT`) when someone else changed the node in between.
+    pub async fn version(&self) -> i64 {
+        self.s.data.version_of(self.r.id)
+    }
     /// Short name, unique among the area's partners (e.g. `welzijn-lelystad`).
     async fn slug(&self) -> &str {
         &self.r.slug
@@ -363,11 +368,16 @@ impl PartnerMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The partner to change.")] id: ID,
         #[graphql(desc = "The changes.")] input: UpdatePartnerInput,
+        #[graphql(
+            desc = "The version the change was made on (see `version`); when given and the node has changed since, the update is refused with `CONFLICT`."
+        )]
+        version: Option<i64>,
     ) -> Result<Partner> {
         update(
             ctx,
             &id,
             Table::Partner,
+            version,
             move |row| {
                 let Row::Partner(r) = row else {
                     return Err(wrong_row());

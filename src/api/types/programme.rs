@@ -23,6 +23,11 @@ impl Programme {
     pub async fn id(&self) -> ID {
         ids::encode(Table::Programme, self.r.id)
     }
+    /// 1 when the node was created, one more with every change. Send it with an update to be
+    /// refused (`CONFLICT`) when someone else changed the node in between.
+    pub async fn version(&self) -> i64 {
+        self.s.data.version_of(self.r.id)
+    }
     /// Short name, unique among the area's programme clusters (e.g. `veilige-wijken`).
     async fn slug(&self) -> &str {
         &self.r.slug
@@ -321,11 +326,16 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The cluster to change.")] id: ID,
         #[graphql(desc = "The changes.")] input: UpdateProgrammeInput,
+        #[graphql(
+            desc = "The version the change was made on (see `version`); when given and the node has changed since, the update is refused with `CONFLICT`."
+        )]
+        version: Option<i64>,
     ) -> Result<Programme> {
         update(
             ctx,
             &id,
             Table::Programme,
+            version,
             move |row| {
                 let Row::Programme(r) = row else {
                     return Err(wrong_row());

@@ -22,6 +22,11 @@ impl Wijk {
     pub async fn id(&self) -> ID {
         ids::encode(Table::Wijk, self.r.id)
     }
+    /// 1 when the node was created, one more with every change. Send it with an update to be
+    /// refused (`CONFLICT`) when someone else changed the node in between.
+    pub async fn version(&self) -> i64 {
+        self.s.data.version_of(self.r.id)
+    }
     /// Short name, unique among the area's wijken (e.g. `atolwijk`).
     async fn slug(&self) -> &str {
         &self.r.slug
@@ -243,11 +248,16 @@ impl WijkMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The wijk to change.")] id: ID,
         #[graphql(desc = "The changes.")] input: UpdateWijkInput,
+        #[graphql(
+            desc = "The version the change was made on (see `version`); when given and the node has changed since, the update is refused with `CONFLICT`."
+        )]
+        version: Option<i64>,
     ) -> Result<Wijk> {
         update(
             ctx,
             &id,
             Table::Wijk,
+            version,
             move |row| {
                 let Row::Wijk(r) = row else {
                     return Err(wrong_row());
