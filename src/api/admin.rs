@@ -149,6 +149,7 @@ pub struct AdminQuery;
 #[Object(guard = "crate::api::Need(Role::Admin)")]
 impl AdminQuery {
     /// The audit trail, newest first: every change to the data and to tokens. Admins only.
+    #[graphql(complexity = "crate::api::page_cost(first, None, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
@@ -162,6 +163,7 @@ impl AdminQuery {
 
     /// The history of one node, newest first: its own changes and those of the links to and
     /// from it. Admins only.
+    #[graphql(complexity = "crate::api::page_cost(first, None, child_complexity)")]
     async fn history(
         &self,
         ctx: &Context<'_>,

@@ -103,6 +103,16 @@ pub fn build_schema(service: Arc<Service>, limits: Limits) -> AppSchema {
     }
 }
 
+/// The cost of a page field for the complexity limit: the items it may return (`first` or
+/// `last`, 100 when neither is given, at most 500) times the cost of one item, plus one.
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let items = first
+        .or(last)
+        .map_or(DEFAULT_PAGE_SIZE, |n| usize::try_from(n).unwrap_or(0))
+        .min(MAX_PAGE_SIZE);
+    items.saturating_mul(child_complexity).saturating_add(1)
+}
+
 /// The schema in SDL, as committed in `schema/schema.graphql`.
 pub fn sdl() -> String {
     let options = async_graphql::SDLExportOptions::new()
@@ -241,7 +251,8 @@ pub fn gql_error(err: Error) -> async_graphql::Error {
 
 /// Gives the errors async-graphql raises itself an `extensions.code` too: errors before
 /// execution (syntax, validation, complexity and depth limits) get
-/// `GRAPHQL_VALIDATION_FAILED`; an uncoded error inside execution is an internal one.
+/// `GRAPHQL_VALIDATION_FAILED`; an argument value it cannot read (an `Int` out of range)
+/// `BAD_USER_INPUT`; any other uncoded error inside execution is an internal one.
 pub fn add_error_codes(response: &mut async_graphql::Response) {
     for error in &mut response.errors {
         if error
@@ -251,8 +262,14 @@ pub fn add_error_codes(response: &mut async_graphql::Response) {
         {
             continue;
         }
+        // async-graphql checks argument values while it executes: such errors have a path
+        // and these message shapes (see `InputValueError`).
+        let bad_value = error.message.starts_with("Failed to parse \"")
+            || error.message.starts_with("Expected input type \"");
         let code = if error.path.is_empty() {
             "GRAPHQL_VALIDATION_FAILED"
+        } else if bad_value {
+            "BAD_USER_INPUT"
         } else {
             "INTERNAL_SERVER_ERROR"
         };

@@ -18,6 +18,9 @@ use crate::auth::{Role, TokenInfo};
 use crate::domain::{Dataset, Id, Row, Table};
 use crate::error::{Error, Result};
 
+/// An audit entry ready to insert.
+pub(super) type Entry = audit_entry::ActiveModel;
+
 /// Who made a write, and with which operation (a mutation's name, `import`, ...).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Author {
@@ -103,12 +106,7 @@ fn row_json(row: &Row, version: i64) -> Result<String> {
 }
 
 /// The audit entries of a write: `ops` applied to `base`, one entry per operation.
-pub(super) fn entries(
-    base: &Dataset,
-    ops: &[Op],
-    author: &Author,
-    at: i64,
-) -> Result<Vec<audit_entry::ActiveModel>> {
+pub(super) fn entries(base: &Dataset, ops: &[Op], author: &Author, at: i64) -> Result<Vec<Entry>> {
     // Rows (with their versions) as this write has left them so far, over the base.
     let mut now: HashMap<(Table, Id), Option<(Row, i64)>> = HashMap::new();
     let mut out = Vec::with_capacity(ops.len());
@@ -163,10 +161,7 @@ pub(super) fn entries(
 }
 
 /// Writes audit entries inside a transaction.
-pub(super) async fn record(
-    db: &impl ConnectionTrait,
-    entries: Vec<audit_entry::ActiveModel>,
-) -> Result<()> {
+pub(super) async fn record(db: &impl ConnectionTrait, entries: Vec<Entry>) -> Result<()> {
     let mut entries = entries.into_iter().peekable();
     while entries.peek().is_some() {
         let chunk: Vec<_> = entries.by_ref().take(super::INSERT_CHUNK).collect();

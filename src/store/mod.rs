@@ -39,6 +39,22 @@ pub struct Store {
     db: DatabaseConnection,
 }
 
+/// How often a transaction aborted by a conflict is run again.
+pub const RETRIES: u32 = 3;
+
+/// Whether PostgreSQL aborted a transaction for a conflict with another one, so that running it
+/// again may succeed (SQLSTATE 40001 serialization failure, 40P01 deadlock).
+fn is_transient(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    let (DbErr::Exec(RuntimeErr::SqlxError(err)) | DbErr::Query(RuntimeErr::SqlxError(err))) = err
+    else {
+        return false;
+    };
+    err.as_database_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| code == "40001" || code == "40P01")
+}
+
 /// Rows per `INSERT` statement; keeps the bound parameters far below every backend's limit.
 const INSERT_CHUNK: usize = 500;
 
@@ -118,12 +134,27 @@ impl Store {
     }
 
     /// Applies the operations of a write on `base` in one transaction, with their audit
-    /// entries: all of them, or none.
+    /// entries: all of them, or none. A transaction that PostgreSQL aborts for a conflict with
+    /// another one (serialization failure, deadlock) is run again, up to [`RETRIES`] times.
     pub async fn apply(&self, base: &Dataset, ops: &[Op], author: &Author) -> Result<()> {
         if ops.is_empty() {
             return Ok(());
         }
         let entries = audit::entries(base, ops, author, now_ms())?;
+        let mut attempt = 0;
+        loop {
+            match self.apply_once(ops, entries.clone()).await {
+                Err(Error::Database(err)) if attempt < RETRIES && is_transient(&err) => {
+                    attempt += 1;
+                    tracing::warn!(error = %err, attempt, "transaction conflict: trying again");
+                    tokio::time::sleep(Duration::from_millis(10 << attempt)).await;
+                }
+                done => return done,
+            }
+        }
+    }
+
+    async fn apply_once(&self, ops: &[Op], entries: Vec<audit::Entry>) -> Result<()> {
         let txn = self.db.begin().await?;
         let mut rest = ops;
         while let Some(first) = rest.first() {

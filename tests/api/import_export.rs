@@ -262,3 +262,58 @@ areas:
     assert!(stored == app.service.snapshot().data);
 }
 db_test!(a_write_that_fails_in_the_database_changes_nothing);
+
+/// PostgreSQL aborts a transaction that conflicts with another (SQLSTATE 40001): the write is
+/// run again and lands once; a conflict that does not go away is an internal error that
+/// changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_conflicts_are_retried() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let app = spawn_app(db, true).await;
+    let conn = app.db.connect().await;
+    conn.execute_unprepared(
+        "CREATE SEQUENCE conflicts; \
+         CREATE FUNCTION conflict() RETURNS trigger AS $$ BEGIN \
+           IF nextval('conflicts') <= 2 OR NEW.slug = 'altijd' THEN \
+             RAISE EXCEPTION 'injected conflict' USING ERRCODE = '40001'; \
+           END IF; RETURN NEW; \
+         END $$ LANGUAGE plpgsql; \
+         CREATE TRIGGER conflict BEFORE INSERT ON wijk FOR EACH ROW EXECUTE FUNCTION conflict();",
+    )
+    .await
+    .expect("trigger");
+    let area = app.id_of("area", "lelystad-oost").await;
+    let create = "mutation($a: ID!, $s: String!) { createWijk(input: { areaId: $a, slug: $s, name: $s }) { slug } }";
+    let created = app
+        .data(create, json!({ "a": area, "s": "derde-keer" }))
+        .await;
+    assert_eq!(created["createWijk"]["slug"], "derde-keer");
+    let attempts = conn
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT last_value FROM conflicts",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<i64>(0)
+        .unwrap();
+    assert_eq!(attempts, 3, "two conflicts, then the write landed");
+    let audited = app
+        .data(
+            "{ auditLog(filter: { operation: \"createWijk\" }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(audited["auditLog"]["totalCount"], 1);
+
+    let before = app.export().await;
+    let error = app.error(create, json!({ "a": area, "s": "altijd" })).await;
+    assert_eq!(error["extensions"]["code"], "INTERNAL_SERVER_ERROR");
+    assert_eq!(app.export().await, before);
+    let stored = app.service.store().load().await.expect("load");
+    assert!(stored == app.service.snapshot().data);
+    conn.close().await.ok();
+}

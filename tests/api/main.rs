@@ -9,6 +9,7 @@ mod consistency;
 mod crud;
 mod dataset;
 mod errors;
+mod fuzz;
 mod import_export;
 mod maps;
 mod persistence;

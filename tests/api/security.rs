@@ -528,6 +528,24 @@ async fn query_limits(db: TestDb) {
     assert_eq!(refused["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
     assert!(refused["message"].as_str().unwrap().contains("65 aliases"));
 
+    // A page costs its size times the cost of one item: nested pages multiply.
+    let nested_pages = |n: usize| {
+        format!(
+            "{{ partners(first: {n}) {{ nodes {{ interventions(first: {n}) {{ edges {{ node {{ name }} }} }} }} }} }}"
+        )
+    };
+    app.data(&nested_pages(10), json!({})).await;
+    let refused = app.error(&nested_pages(500), json!({})).await;
+    assert_eq!(refused["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("complex"),
+        "{refused:#}"
+    );
+
     let directives = format!("{{ __typename {} }}", "@include(if: true) ".repeat(9));
     let refused = app.error(&directives, json!({})).await;
     assert_eq!(

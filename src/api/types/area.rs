@@ -51,6 +51,7 @@ impl Area {
 
     /// The programme clusters of this area.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn programmes(
         &self,
         #[graphql(desc = "Conditions on the clusters; `area` is this area.")] filter: Option<
@@ -81,6 +82,7 @@ impl Area {
 
     /// The lines (lijnen / pijlers) of this area.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn lines(
         &self,
         #[graphql(desc = "Conditions on the lines; `area` is this area.")] filter: Option<
@@ -111,6 +113,7 @@ impl Area {
 
     /// The goals of this area, at every level.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn goals(
         &self,
         #[graphql(desc = "Conditions on the goals; `area` is this area.")] filter: Option<
@@ -141,6 +144,7 @@ impl Area {
 
     /// The interventions of this area.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn interventions(
         &self,
         #[graphql(desc = "Conditions on the interventions; `area` is this area.")] filter: Option<
@@ -171,6 +175,7 @@ impl Area {
 
     /// The partners of this area.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn partners(
         &self,
         #[graphql(desc = "Conditions on the partners; `area` is this area.")] filter: Option<
@@ -201,6 +206,7 @@ impl Area {
 
     /// The funding streams of this area.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn funding_streams(
         &self,
         #[graphql(desc = "Conditions on the streams; `area` is this area.")] filter: Option<
@@ -231,6 +237,7 @@ impl Area {
 
     /// The wijken of this area.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn wijken(
         &self,
         #[graphql(desc = "Conditions on the wijken; `area` is this area.")] filter: Option<
@@ -278,6 +285,7 @@ impl AreaQuery {
 
     /// All areas.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn areas(
         &self,
         ctx: &Context<'_>,
