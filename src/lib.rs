@@ -4,7 +4,7 @@
 //! Layers, from the outside in: [`server`] (HTTP) and [`cli`] (commands) → [`api`] (GraphQL)
 //! → [`service`] (the write path) and [`graph`] (in-memory snapshots for reads) → [`store`]
 //! (sea-orm). [`domain`] holds the records all layers share; [`dataset`] reads and writes the
-//! data file.
+//! data file; [`auth`] knows tokens, roles and who a request acts as.
 
 pub mod analytics;
 pub mod api;

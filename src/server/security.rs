@@ -23,7 +23,7 @@ const DEFAULT_CSP: &str =
 /// GraphiQL loads React and GraphiQL from unpkg.com and starts them with an inline script.
 pub const GRAPHIQL_CSP: &str = "default-src 'none'; script-src 'unsafe-inline' https://unpkg.com; \
      style-src 'unsafe-inline' https://unpkg.com; font-src https://unpkg.com data:; \
-     img-src 'self' data: https://unpkg.com; connect-src 'self'; frame-ancestors 'none'; \
+     img-src 'self' data: https://unpkg.com https://graphql.org; connect-src 'self'; frame-ancestors 'none'; \
      base-uri 'none'; form-action 'none'";
 
 /// The maps page runs only its own script (allowed by its hash) and shows maps from here.

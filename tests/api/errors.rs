@@ -83,6 +83,16 @@ async fn bad_input_is_refused_and_changes_nothing(db: TestDb) {
     )
     .await;
 
+    // A goal cannot move below its own sub-goal.
+    refused(
+        &app,
+        "mutation($g: ID!, $p: ID!) { updateGoal(id: $g, input: { parentId: $p }) { id } }",
+        json!({ "g": main_goal, "p": sub_goal }),
+        "BAD_USER_INPUT",
+        Some("parentId"),
+    )
+    .await;
+
     // Duplicates.
     refused(
         &app,

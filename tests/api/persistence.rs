@@ -215,7 +215,13 @@ fn the_commands_import_export_and_print_the_schema() {
     );
     let help = run(dir.path(), &["--help"]);
     let help = String::from_utf8_lossy(&help.stdout);
-    for variable in ["DATABASE_URL", "SAMENHANG_ADDR", "SAMENHANG_NO_SEED"] {
+    for variable in [
+        "DATABASE_URL",
+        "SAMENHANG_ADDR",
+        "SAMENHANG_NO_SEED",
+        "SAMENHANG_ANONYMOUS",
+        "SAMENHANG_CORS_ORIGINS",
+    ] {
         assert!(
             help.contains(variable),
             "--help does not document {variable}"

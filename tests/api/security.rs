@@ -514,6 +514,18 @@ async fn graphql_over_http(db: TestDb) {
         .unwrap()
         .to_owned();
     assert!(csp.contains("script-src 'sha256-"), "{csp}");
+    // The policy allows the page's one script by its hash; inline handlers would be blocked.
+    let html = page.text().await.unwrap();
+    for handler in [
+        "onsubmit=",
+        "onclick=",
+        "onchange=",
+        "oninput=",
+        "onload=",
+        "onerror=",
+    ] {
+        assert!(!html.contains(handler), "the maps page uses {handler}");
+    }
 }
 db_test!(graphql_over_http);
 
