@@ -135,12 +135,21 @@ fn dot_id(text: &str) -> String {
     out
 }
 
-/// A CSV field (RFC 4180).
+/// A CSV field (RFC 4180). Text that a spreadsheet would run as a formula (starting with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return, and not a number) gets a leading `'`, which
+/// spreadsheets show as text (OWASP's advice against CSV injection).
 fn csv(text: &str) -> String {
+    let formula =
+        text.starts_with(['=', '+', '-', '@', '\t', '\r']) && text.parse::<f64>().is_err();
+    let text = if formula {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_owned()
+        text
     }
 }
 
@@ -474,6 +483,9 @@ mod tests {
         assert_eq!(dot_id(r#"a "b" \ c"#), r#""a \"b\" \\ c""#);
         assert_eq!(csv(r#"Wonen, "Werk""#), r#""Wonen, ""Werk""""#);
         assert_eq!(csv("Bestaanszekerheid"), "Bestaanszekerheid");
+        assert_eq!(csv("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv("-0.25"), "-0.25");
         assert_eq!(json("<b>\"é\""), r#""<b>\"é\"""#);
     }
 }

@@ -194,5 +194,12 @@ async fn stale_versions_are_refused(db: TestDb) {
         .await;
     assert_eq!(read["node"]["version"], 3);
     assert_eq!(read["node"]["name"], "Bureau Halt");
+
+    // A deletion decided on an old version is refused too.
+    let delete = "mutation($id: ID!, $v: Int) { deletePartner(id: $id, version: $v) { id } }";
+    let refused = app.error(delete, json!({ "id": halt, "v": 2 })).await;
+    assert_eq!(refused["extensions"]["code"], "CONFLICT");
+    let deleted = app.data(delete, json!({ "id": halt, "v": 3 })).await;
+    assert_eq!(deleted["deletePartner"]["id"], halt);
 }
 db_test!(stale_versions_are_refused);

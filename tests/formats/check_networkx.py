@@ -14,11 +14,19 @@ def read_csv(path):
         return list(csv.DictReader(f))
 
 
+def shown(cell):
+    """A CSV cell as a spreadsheet shows it: samenhang puts a ' before text that would
+    otherwise run as a formula."""
+    if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        return cell[1:]
+    return cell
+
+
 def check(stem: pathlib.Path) -> list[str]:
     problems = []
     nodes = read_csv(stem.with_name(stem.name + ".nodes.csv"))
     edges = read_csv(stem.with_name(stem.name + ".edges.csv"))
-    labels = {row["Id"]: row["Label"] for row in nodes}
+    labels = {row["Id"]: shown(row["Label"]) for row in nodes}
     weights = {frozenset((row["From"], row["To"])): float(row["Weight"]) for row in edges}
     if len(labels) != len(nodes):
         problems.append("node ids repeat in nodes.csv")

@@ -409,7 +409,11 @@ impl AreaMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The area to delete.")] id: ID,
         #[graphql(desc = "Also delete everything the area holds.", default = false)] cascade: bool,
+        #[graphql(
+            desc = "The version the deletion was decided on (see `version`); when given and the node has changed since, the deletion is refused with `CONFLICT`."
+        )]
+        version: Option<i64>,
     ) -> Result<DeletedNode> {
-        delete(ctx, id, Table::Area, cascade).await
+        delete(ctx, id, Table::Area, cascade, version).await
     }
 }

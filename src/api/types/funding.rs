@@ -357,7 +357,11 @@ impl FundingStreamMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The stream to delete.")] id: ID,
+        #[graphql(
+            desc = "The version the deletion was decided on (see `version`); when given and the node has changed since, the deletion is refused with `CONFLICT`."
+        )]
+        version: Option<i64>,
     ) -> Result<DeletedNode> {
-        delete(ctx, id, Table::FundingStream, false).await
+        delete(ctx, id, Table::FundingStream, false, version).await
     }
 }

@@ -371,7 +371,11 @@ impl GoalMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The goal to delete.")] id: ID,
+        #[graphql(
+            desc = "The version the deletion was decided on (see `version`); when given and the node has changed since, the deletion is refused with `CONFLICT`."
+        )]
+        version: Option<i64>,
     ) -> Result<DeletedNode> {
-        delete(ctx, id, Table::Goal, false).await
+        delete(ctx, id, Table::Goal, false, version).await
     }
 }

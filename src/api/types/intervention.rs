@@ -396,8 +396,12 @@ impl InterventionMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The intervention to delete.")] id: ID,
+        #[graphql(
+            desc = "The version the deletion was decided on (see `version`); when given and the node has changed since, the deletion is refused with `CONFLICT`."
+        )]
+        version: Option<i64>,
     ) -> Result<DeletedNode> {
-        delete(ctx, id, Table::Intervention, false).await
+        delete(ctx, id, Table::Intervention, false, version).await
     }
 
     /// Records that an intervention contributes to a goal (nothing changes if it does already).

@@ -326,8 +326,12 @@ impl LineMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The line to delete.")] id: ID,
+        #[graphql(
+            desc = "The version the deletion was decided on (see `version`); when given and the node has changed since, the deletion is refused with `CONFLICT`."
+        )]
+        version: Option<i64>,
     ) -> Result<DeletedNode> {
-        delete(ctx, id, Table::Line, false).await
+        delete(ctx, id, Table::Line, false, version).await
     }
 
     /// Names a funding stream for a whole line (nothing changes if it is named already).

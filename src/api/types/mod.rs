@@ -165,17 +165,22 @@ pub async fn update<T>(
     loaded_one(&s, id, load)
 }
 
-/// Deletes a node.
+/// Deletes a node (as seen at `version`, when given).
 pub async fn delete(
     ctx: &async_graphql::Context<'_>,
     id: async_graphql::ID,
     table: Table,
     cascade: bool,
+    version: Option<i64>,
 ) -> async_graphql::Result<DeletedNode> {
     use super::OrGql;
     let node = super::ids::expect(&id, table, "id").gql()?;
     super::service(ctx)?
-        .write(&super::author(ctx), move |d| d.delete(table, node, cascade))
+        .write(&super::author(ctx), move |d| {
+            d.expect(table, node, "id")?;
+            d.check_version(node, version)?;
+            d.delete(table, node, cascade)
+        })
         .await
         .gql()?;
     Ok(DeletedNode { id })

@@ -404,7 +404,11 @@ impl PartnerMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The partner to delete.")] id: ID,
+        #[graphql(
+            desc = "The version the deletion was decided on (see `version`); when given and the node has changed since, the deletion is refused with `CONFLICT`."
+        )]
+        version: Option<i64>,
     ) -> Result<DeletedNode> {
-        delete(ctx, id, Table::Partner, false).await
+        delete(ctx, id, Table::Partner, false, version).await
     }
 }

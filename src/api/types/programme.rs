@@ -363,7 +363,11 @@ impl ProgrammeMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The cluster to delete.")] id: ID,
+        #[graphql(
+            desc = "The version the deletion was decided on (see `version`); when given and the node has changed since, the deletion is refused with `CONFLICT`."
+        )]
+        version: Option<i64>,
     ) -> Result<DeletedNode> {
-        delete(ctx, id, Table::Programme, false).await
+        delete(ctx, id, Table::Programme, false, version).await
     }
 }

@@ -283,7 +283,11 @@ impl WijkMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The wijk to delete.")] id: ID,
+        #[graphql(
+            desc = "The version the deletion was decided on (see `version`); when given and the node has changed since, the deletion is refused with `CONFLICT`."
+        )]
+        version: Option<i64>,
     ) -> Result<DeletedNode> {
-        delete(ctx, id, Table::Wijk, false).await
+        delete(ctx, id, Table::Wijk, false, version).await
     }
 }
