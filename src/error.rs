@@ -118,6 +118,14 @@ impl Error {
     }
 }
 
+impl From<crate::analytics::Cancelled> for Error {
+    /// A computation given up because its request was: the client is gone, so nobody reads
+    /// this error but the log.
+    fn from(_: crate::analytics::Cancelled) -> Self {
+        Error::Internal("the computation was given up with its request".into())
+    }
+}
+
 impl From<DbErr> for Error {
     /// Constraint violations the application did not catch first (a concurrent writer, a row
     /// written around the service) become conflicts; everything else is internal.

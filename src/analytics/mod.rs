@@ -28,6 +28,28 @@ pub const EXACT_BETWEENNESS_LIMIT: usize = 5_000;
 /// The sample size used above that limit.
 pub const DEFAULT_SAMPLE: usize = 1_000;
 
+/// Sets its flag when dropped: when a request is given up (it timed out), the server drops the
+/// request's future, and the computation it started sees the flag and stops.
+struct CancelOnDrop(Arc<Cancel>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Runs a computation on a blocking thread, so the async workers keep serving requests, with a
+/// flag that is set when the returned future is dropped: the computation checks it and stops.
+pub async fn off_thread<T: Send + 'static>(
+    work: impl FnOnce(&Cancel) -> crate::error::Result<T> + Send + 'static,
+) -> crate::error::Result<T> {
+    let cancel = Arc::new(Cancel::new(false));
+    let _on_drop = CancelOnDrop(cancel.clone());
+    tokio::task::spawn_blocking(move || work(&cancel))
+        .await
+        .map_err(|e| crate::error::Error::Internal(format!("a computation failed: {e}")))?
+}
+
 /// A network for a scope, built once per snapshot.
 pub fn network(s: &Snapshot, kind: NetworkKind, scope: &Filter) -> Arc<Network> {
     let key = format!("network {kind:?} {}", network::scope_key(scope));
@@ -212,4 +234,33 @@ pub fn communities(s: &Snapshot, scope: &Filter, resolution: f64, seed: u64) -> 
             agreement,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+    use std::time::Duration;
+
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_request_given_up_stops_its_computation() {
+        let (seen, stopped) = std::sync::mpsc::channel();
+        let work = off_thread(move |cancel| {
+            for _ in 0..10_000 {
+                if cancel.load(Ordering::Relaxed) {
+                    let _ = seen.send(());
+                    return Err(Cancelled.into());
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Ok(())
+        });
+        // As the server's timeout does: wait a little, then drop the request's future.
+        let timed_out = tokio::time::timeout(Duration::from_millis(50), work).await;
+        assert!(timed_out.is_err());
+        stopped
+            .recv_timeout(Duration::from_secs(5))
+            .expect("the computation saw the cancel and stopped");
+    }
 }

@@ -3,7 +3,6 @@
 
 use async_graphql::{Context, Object, Result, SimpleObject};
 
-use super::analytics::blocking;
 use super::{OrGql, filters, ids, snapshot};
 use crate::error::Error;
 use crate::graph::Snapshot;
@@ -260,10 +259,11 @@ impl MapQuery {
             || look.field("y").exists();
         let spec = map_spec(&s, view, &request, layout).gql()?;
         let file_name = format.map(|f| maps::file_name(&s, &spec, f));
-        let map = blocking(move || maps::build_limited(&s, &spec, MAX_GRAPHQL_NODES))
-            .await
-            .gql()?
-            .gql()?;
+        let map = crate::analytics::off_thread(move |cancel| {
+            maps::build_limited(&s, &spec, MAX_GRAPHQL_NODES, Some(cancel))
+        })
+        .await
+        .gql()?;
         Ok(NetworkMap {
             map,
             format,

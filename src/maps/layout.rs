@@ -8,8 +8,9 @@
 //! The same graph and seed always give the same picture.
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 
-use crate::analytics::Csr;
+use crate::analytics::{Cancel, Cancelled, Csr};
 use crate::synth::Rng;
 
 /// Up to this many nodes, every pair repels; above, only nodes in neighbouring grid cells.
@@ -18,8 +19,12 @@ const EXACT_REPULSION: usize = 1_500;
 const SCALING: f64 = 2.0;
 const GRAVITY: f64 = 1.0;
 
-/// Positions in a 1000 × 1000 box, one per node.
-pub fn layout(graph: &Csr, seed: u64) -> Vec<(f64, f64)> {
+/// Positions in a 1000 × 1000 box, one per node. Stops when `cancel` is set.
+pub fn layout(
+    graph: &Csr,
+    seed: u64,
+    cancel: Option<&Cancel>,
+) -> Result<Vec<(f64, f64)>, Cancelled> {
     let n = graph.node_count();
     let mut rng = Rng::new(seed);
     let mut placed: Vec<(f64, f64)> = vec![(0.0, 0.0); n];
@@ -40,7 +45,7 @@ pub fn layout(graph: &Csr, seed: u64) -> Vec<(f64, f64)> {
     let (mut column_y, mut column_width) = (0.0f64, 0.0f64);
     for component in &components {
         let radius = (component.len() as f64).sqrt();
-        let local = component_layout(graph, component, &mut rng);
+        let local = component_layout(graph, component, &mut rng, cancel)?;
         let cell = 2.0 * radius + 1.0;
         if row_height == 0.0 {
             row_height = cell;
@@ -60,7 +65,7 @@ pub fn layout(graph: &Csr, seed: u64) -> Vec<(f64, f64)> {
         column_y += cell;
         column_width = column_width.max(cell);
     }
-    fit(&placed)
+    Ok(fit(&placed))
 }
 
 /// The connected components, each as ascending node positions.
@@ -91,10 +96,15 @@ fn components(graph: &Csr) -> Vec<Vec<usize>> {
 }
 
 /// Lays out one component; positions fill the unit disc.
-fn component_layout(graph: &Csr, members: &[usize], rng: &mut Rng) -> Vec<(f64, f64)> {
+fn component_layout(
+    graph: &Csr,
+    members: &[usize],
+    rng: &mut Rng,
+    cancel: Option<&Cancel>,
+) -> Result<Vec<(f64, f64)>, Cancelled> {
     let n = members.len();
     if n == 1 {
-        return vec![(0.0, 0.0)];
+        return Ok(vec![(0.0, 0.0)]);
     }
     let local: HashMap<usize, usize> = members.iter().enumerate().map(|(i, &v)| (v, i)).collect();
     let mut edges: Vec<(usize, usize, f64)> = Vec::new();
@@ -130,6 +140,9 @@ fn component_layout(graph: &Csr, members: &[usize], rng: &mut Rng) -> Vec<(f64, 
     let cooling = (temperature - side / 400.0) / iterations as f64;
     let mut shift = vec![(0.0f64, 0.0f64); n];
     for _ in 0..iterations {
+        if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return Err(Cancelled);
+        }
         shift.iter_mut().for_each(|d| *d = (0.0, 0.0));
         repel(&pos, &mass, &mut shift);
         for &(a, b, w) in &edges {
@@ -168,9 +181,10 @@ fn component_layout(graph: &Csr, members: &[usize], rng: &mut Rng) -> Vec<(f64, 
         .iter()
         .map(|p| ((p.0 - cx).powi(2) + (p.1 - cy).powi(2)).sqrt())
         .fold(1e-9, f64::max);
-    pos.iter()
+    Ok(pos
+        .iter()
         .map(|p| ((p.0 - cx) / reach, (p.1 - cy) / reach))
-        .collect()
+        .collect())
 }
 
 /// ForceAtlas2 repulsion `k (m_i)(m_j) / d`, exact or over a grid of cells.
@@ -266,11 +280,18 @@ mod tests {
     }
 
     #[test]
+    fn a_cancelled_layout_stops() {
+        let g = crate::analytics::csr::two_triangles();
+        let cancel = Cancel::new(true);
+        assert_eq!(layout(&g, 7, Some(&cancel)), Err(Cancelled));
+    }
+
+    #[test]
     fn same_seed_same_picture_and_linked_nodes_stay_close() {
         let g = crate::analytics::csr::two_triangles();
-        let a = layout(&g, 7);
-        assert_eq!(a, layout(&g, 7));
-        assert_ne!(a, layout(&g, 8));
+        let a = layout(&g, 7, None).unwrap();
+        assert_eq!(a, layout(&g, 7, None).unwrap());
+        assert_ne!(a, layout(&g, 8, None).unwrap());
         assert!(
             a.iter()
                 .all(|&(x, y)| (0.0..=1000.0).contains(&x) && (0.0..=1000.0).contains(&y))
@@ -285,7 +306,7 @@ mod tests {
         let mut edges: Vec<(u32, u32, f64)> = (0..40).map(|v| (v, (v + 1) % 40, 1.0)).collect();
         edges.push((40, 41, 1.0));
         let g = Csr::from_edges(42, edges);
-        let a = layout(&g, 1);
+        let a = layout(&g, 1, None).unwrap();
         let (xs, ys): (Vec<f64>, Vec<f64>) = a[..40].iter().copied().unzip();
         let spread = |v: &[f64]| {
             v.iter().cloned().fold(f64::MIN, f64::max) - v.iter().cloned().fold(f64::MAX, f64::min)
@@ -307,8 +328,8 @@ mod tests {
         // A ring of 2 000 nodes: more than EXACT_REPULSION, so repulsion runs on the grid.
         let n = 2_000u32;
         let g = Csr::from_edges(n as usize, (0..n).map(|v| (v, (v + 1) % n, 1.0)));
-        let a = layout(&g, 1);
-        assert_eq!(a, layout(&g, 1));
+        let a = layout(&g, 1, None).unwrap();
+        assert_eq!(a, layout(&g, 1, None).unwrap());
         assert!(a.iter().all(|&(x, y)| x.is_finite() && y.is_finite()));
         let near: f64 = (0..n as usize)
             .map(|v| distance(a[v], a[(v + 1) % n as usize]))

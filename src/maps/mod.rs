@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 pub use formats::{Format, write, xml};
 
-use crate::analytics::{self, Csr, NetworkKind, centrality, community, network, paths};
+use crate::analytics::{self, Cancel, Csr, NetworkKind, centrality, community, network, paths};
 use crate::domain::{Id, Table};
 use crate::error::{Error, Result};
 use crate::graph::{EdgeKind, Filter, Snapshot};
@@ -285,11 +285,17 @@ type RawEdge = (Id, Id, f64, String);
 
 /// Builds a map from a snapshot.
 pub fn build(s: &Snapshot, spec: &MapSpec) -> Result<Map> {
-    build_limited(s, spec, MAX_NODES)
+    build_limited(s, spec, MAX_NODES, None)
 }
 
-/// Builds a map from a snapshot, refusing one of more than `max_nodes` nodes.
-pub fn build_limited(s: &Snapshot, spec: &MapSpec, max_nodes: usize) -> Result<Map> {
+/// Builds a map from a snapshot, refusing one of more than `max_nodes` nodes. The
+/// betweenness and the layout stop when `cancel` is set.
+pub fn build_limited(
+    s: &Snapshot,
+    spec: &MapSpec,
+    max_nodes: usize,
+    cancel: Option<&Cancel>,
+) -> Result<Map> {
     // The nodes and edges of the view, as record ids.
     let (ids, edges): (Vec<Id>, Vec<RawEdge>) = match spec.view {
         View::Collaboration => {
@@ -391,12 +397,11 @@ pub fn build_limited(s: &Snapshot, spec: &MapSpec, max_nodes: usize) -> Result<M
 
     let sampled = (n > EXACT_LIMIT).then_some(500);
     let sources: Option<Vec<usize>> = sampled.map(|k| (0..n).step_by((n / k).max(1)).collect());
-    let betweenness =
-        centrality::betweenness(&graph, sources.as_deref(), None).unwrap_or_else(|_| vec![0.0; n]);
+    let betweenness = centrality::betweenness(&graph, sources.as_deref(), cancel)?;
     let pagerank = centrality::pagerank(&graph).unwrap_or_else(|| vec![0.0; n]);
     let communities = community::louvain(&graph, 1.0, spec.seed);
     let positions = if spec.layout {
-        layout::layout(&graph, spec.seed)
+        layout::layout(&graph, spec.seed, cancel)?
     } else {
         vec![(0.0, 0.0); n]
     };

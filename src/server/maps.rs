@@ -14,7 +14,6 @@ use axum::response::{Html, IntoResponse, Response};
 use super::security::{MAPS_PAGE_CSP, require_reader};
 use super::{AppState, error_response, request_error};
 use crate::api::map_spec;
-use crate::error::Error;
 use crate::maps::{self, Format, MapRequest};
 
 /// Bytes per streamed chunk.
@@ -90,12 +89,14 @@ pub async fn map_file(
     let name = maps::file_name(&s, &spec, format);
     let built = {
         let s = s.clone();
-        tokio::task::spawn_blocking(move || maps::build(&s, &spec)).await
+        crate::analytics::off_thread(move |cancel| {
+            maps::build_limited(&s, &spec, maps::MAX_NODES, Some(cancel))
+        })
+        .await
     };
     let map = match built {
-        Ok(Ok(map)) => Arc::new(map),
-        Ok(Err(err)) => return error_response(err),
-        Err(err) => return error_response(Error::Internal(format!("map task failed: {err}"))),
+        Ok(map) => Arc::new(map),
+        Err(err) => return error_response(err),
     };
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     tokio::task::spawn_blocking(move || {

@@ -17,7 +17,6 @@ pub use network::NetworkQuery;
 
 use super::node::Node;
 use super::types::{Intervention, Partner, Programme};
-use crate::analytics;
 use crate::domain::Id;
 use crate::error::{Error, Result};
 use crate::graph::Snapshot;
@@ -33,27 +32,6 @@ pub(super) async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| Error::Internal(format!("an analytics task failed: {e}")))
-}
-
-/// Sets its flag when dropped: when the request times out, the server drops the request's
-/// future, and the computation it started sees the flag and stops.
-struct CancelOnDrop(Arc<analytics::Cancel>);
-
-impl Drop for CancelOnDrop {
-    fn drop(&mut self) {
-        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
-    }
-}
-
-/// As [`blocking`], for a computation that stops when the request is given up.
-pub(super) async fn cancellable<T: Send + 'static>(
-    work: impl FnOnce(&analytics::Cancel) -> Result<T, analytics::Cancelled> + Send + 'static,
-) -> Result<T> {
-    let cancel = Arc::new(analytics::Cancel::new(false));
-    let _on_drop = CancelOnDrop(cancel.clone());
-    blocking(move || work(&cancel))
-        .await?
-        .map_err(|e| Error::Internal(format!("{e}")))
 }
 
 fn partners(s: &Arc<Snapshot>, ids: impl IntoIterator<Item = Id>) -> Vec<Partner> {
@@ -99,34 +77,5 @@ impl Share {
                 count as f64 / total as f64
             },
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::atomic::Ordering;
-    use std::time::Duration;
-
-    use super::*;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_request_given_up_stops_its_computation() {
-        let (seen, stopped) = std::sync::mpsc::channel();
-        let work = cancellable(move |cancel| {
-            for _ in 0..10_000 {
-                if cancel.load(Ordering::Relaxed) {
-                    let _ = seen.send(());
-                    return Err(analytics::Cancelled);
-                }
-                std::thread::sleep(Duration::from_millis(1));
-            }
-            Ok(())
-        });
-        // As the server's timeout does: wait a little, then drop the request's future.
-        let timed_out = tokio::time::timeout(Duration::from_millis(50), work).await;
-        assert!(timed_out.is_err());
-        stopped
-            .recv_timeout(Duration::from_secs(5))
-            .expect("the computation saw the cancel and stopped");
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 
-use super::{blocking, cancellable, interventions, node};
+use super::{blocking, interventions, node};
 use crate::analytics::{self, NetworkKind, network::shared_interventions, paths};
 use crate::api::filters::{NetworkFilter, analytics_scope};
 use crate::api::node::Node;
@@ -444,7 +444,7 @@ impl NetworkQuery {
         let wanted = wanted_measures(ctx, order_by);
         let (net, values) = {
             let (s, scope) = (s.clone(), scope.clone());
-            cancellable(move |cancel| {
+            analytics::off_thread(move |cancel| {
                 let values: HashMap<analytics::Measure, Arc<Option<Vec<f64>>>> = wanted
                     .into_iter()
                     .map(|m| {
