@@ -147,12 +147,12 @@ pub struct ServeArgs {
     /// Largest request body, in bytes.
     #[arg(long, env = "SAMENHANG_BODY_LIMIT", default_value_t = 1 << 20, global = true)]
     pub body_limit: usize,
-    /// Most cost one query may add up to (fields cost 1; analytics fields more, e.g. 5000 for
-    /// `centrality`).
+    /// Most cost one query may add up to: a field costs 1, a page its size times the cost of
+    /// one item, an analytics field more (e.g. 50 000 for `centrality`).
     #[arg(
         long,
         env = "SAMENHANG_MAX_COMPLEXITY",
-        default_value_t = 20_000,
+        default_value_t = 200_000,
         global = true
     )]
     pub max_complexity: usize,
@@ -233,7 +233,7 @@ impl Default for ServeArgs {
             no_seed: false,
             request_timeout_secs: 30,
             body_limit: 1 << 20,
-            max_complexity: 20_000,
+            max_complexity: 200_000,
             max_depth: 24,
             max_aliases: 64,
             max_recursion: 32,

@@ -418,7 +418,7 @@ async fn expensive_queries_are_bounded(db: TestDb) {
             .as_array()
             .is_some_and(|t| t.len() > 50)
     );
-    // Five centrality questions in one query cost 25 000, over the default 20 000.
+    // Five centrality questions in one query cost 250 000, over the default 200 000.
     let greedy = "{ a: centrality(top: 1) { nodeCount } b: centrality(top: 2) { nodeCount } c: centrality(top: 3) { nodeCount }
                     d: centrality(top: 4) { nodeCount } e: centrality(top: 5) { nodeCount } }";
     let error = app.error(greedy, json!({})).await;

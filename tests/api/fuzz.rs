@@ -178,7 +178,7 @@ fn mutations_never_fail_inside(db: TestDb) {
     let (service, schema, valid) = runtime.block_on(async {
         let service = samenhang::cli::open(&db.url, true).await.expect("open");
         let limits = Limits {
-            complexity: 20_000,
+            complexity: 200_000,
             depth: 24,
             recursion: 32,
             directives: 8,

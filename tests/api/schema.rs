@@ -64,3 +64,21 @@ async fn everything_in_the_schema_is_described() {
     }
     assert!(missing.is_empty(), "undocumented: {missing:#?}");
 }
+
+/// Every GraphQL example in the README runs without errors on the bundled dataset (as an
+/// admin, so the audit-trail example runs too), so the front door stays true.
+async fn readme_examples_run(db: crate::helpers::TestDb) {
+    let app = crate::helpers::spawn_app(db, true).await;
+    let readme = include_str!("../../README.md");
+    let examples: Vec<&str> = readme
+        .split("```graphql\n")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("```").map(|(query, _)| query))
+        .collect();
+    assert!(examples.len() >= 8, "found {} examples", examples.len());
+    for query in examples {
+        let body = app.graphql(query, serde_json::json!({})).await;
+        assert!(body.get("errors").is_none(), "{query}\n{body:#}");
+    }
+}
+crate::helpers::db_test!(readme_examples_run);
