@@ -206,18 +206,19 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
         Ok(principal) => principal,
         Err(err) => return error_response(err),
     };
-    let request = match GraphQLRequest::<BadRequest>::from_request(request, &state).await {
+    let mut request = match GraphQLRequest::<BadRequest>::from_request(request, &state).await {
         Ok(request) => request.into_inner(),
         Err(rejection) => return rejection.into_response(),
     };
-    let doc = match async_graphql::parser::parse_query(&request.query) {
-        Ok(doc) => doc,
+    // Parsed once: the schema executes the document parsed here.
+    let operation_name = request.operation_name.clone();
+    let (found, operation) = match request.parsed_query() {
+        Ok(doc) => (aliases(doc), operation_type(doc, operation_name.as_deref())),
         Err(err) => {
-            let pos = err.positions().next();
-            return refused(media, "GRAPHQL_PARSE_FAILED", err.to_string(), pos);
+            let pos = err.locations.first().copied();
+            return refused(media, "GRAPHQL_PARSE_FAILED", err.message, pos);
         }
     };
-    let found = aliases(&doc);
     if found > state.max_aliases {
         return refused(
             media,
@@ -229,7 +230,6 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
             None,
         );
     }
-    let operation = operation_type(&doc, request.operation_name.as_deref());
     let write = operation.is_some_and(|t| t != OperationType::Query);
     if method == Method::GET && write {
         let mut response = request_error(

@@ -14,6 +14,7 @@ use axum::response::{Html, IntoResponse, Response};
 use super::security::{MAPS_PAGE_CSP, require_reader};
 use super::{AppState, error_response, request_error};
 use crate::api::map_spec;
+use crate::domain::NodeRecord;
 use crate::maps::{self, Format, MapRequest};
 
 /// Bytes per streamed chunk.
@@ -163,9 +164,15 @@ pub async fn page(
         .and_then(|slug| s.area_by_slug(slug))
         .or_else(|| d.areas.keys().next().copied());
     let of_area = |a: crate::domain::Id| Some(a) == area;
-    let pairs = |items: Vec<(String, String)>| -> Vec<(String, String)> {
+    // "all", then the area's nodes of one table, as (slug, name).
+    let choices = |records: Vec<&dyn NodeRecord>| -> Vec<(String, String)> {
         let mut all = vec![(String::new(), "all".to_owned())];
-        all.extend(items);
+        all.extend(
+            records
+                .into_iter()
+                .filter(|r| of_area(r.area_id()))
+                .map(|r| (r.slug().to_owned(), r.name().to_owned())),
+        );
         all
     };
     let areas: Vec<(String, String)> = d
@@ -173,27 +180,9 @@ pub async fn page(
         .values()
         .map(|a| (a.slug.clone(), a.name.clone()))
         .collect();
-    let clusters = pairs(
-        d.programmes
-            .values()
-            .filter(|p| of_area(p.area_id))
-            .map(|p| (p.slug.clone(), p.name.clone()))
-            .collect(),
-    );
-    let wijken = pairs(
-        d.wijken
-            .values()
-            .filter(|w| of_area(w.area_id))
-            .map(|w| (w.slug.clone(), w.name.clone()))
-            .collect(),
-    );
-    let streams = pairs(
-        d.funding_streams
-            .values()
-            .filter(|f| of_area(f.area_id))
-            .map(|f| (f.slug.clone(), f.name.clone()))
-            .collect(),
-    );
+    let clusters = choices(d.programmes.values().map(|p| &**p as _).collect());
+    let wijken = choices(d.wijken.values().map(|w| &**w as _).collect());
+    let streams = choices(d.funding_streams.values().map(|f| &**f as _).collect());
     let mut partners: Vec<(String, String)> = d
         .partners
         .values()

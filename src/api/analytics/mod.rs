@@ -25,15 +25,6 @@ use crate::graph::Snapshot;
 #[derive(MergedObject, Default)]
 pub struct AnalyticsQuery(IntegrationQuery, NetworkQuery, FundingQuery);
 
-/// Runs a computation on a blocking thread, so the async workers keep serving requests.
-pub(super) async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| Error::Internal(format!("an analytics task failed: {e}")))
-}
-
 fn partners(s: &Arc<Snapshot>, ids: impl IntoIterator<Item = Id>) -> Vec<Partner> {
     ids.into_iter()
         .filter_map(|id| Partner::load(s, id))

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 
-use super::{blocking, interventions, node};
+use super::{interventions, node};
 use crate::analytics::{self, NetworkKind, network::shared_interventions, paths};
 use crate::api::filters::{NetworkFilter, analytics_scope};
 use crate::api::node::Node;
@@ -343,11 +343,11 @@ impl NetworkQuery {
         let scope = scope(&s, &area, year, &filter)?;
         let (net, brokers) = {
             let (s, scope) = (s.clone(), scope.clone());
-            blocking(move || {
-                (
+            analytics::off_thread(move |_| {
+                Ok((
                     analytics::network(&s, NetworkKind::Collaboration, &scope),
                     analytics::brokers(&s, NetworkKind::Collaboration, &scope),
-                )
+                ))
             })
             .await
             .gql()?
@@ -531,11 +531,11 @@ impl NetworkQuery {
         let scope = scope(&s, &area, year, &filter)?;
         let (net, found) = {
             let (s, scope) = (s.clone(), scope.clone());
-            blocking(move || {
-                (
+            analytics::off_thread(move |_| {
+                Ok((
                     analytics::network(&s, NetworkKind::Collaboration, &scope),
                     analytics::communities(&s, &scope, resolution, seed),
-                )
+                ))
             })
             .await
             .gql()?
@@ -602,7 +602,7 @@ impl NetworkQuery {
         let b = ids::node_ref(&s, &to, scope.area, "to").gql()?;
         let net = {
             let (s, scope) = (s.clone(), scope.clone());
-            blocking(move || analytics::network(&s, network, &scope))
+            analytics::off_thread(move |_| Ok(analytics::network(&s, network, &scope)))
                 .await
                 .gql()?
         };
@@ -673,7 +673,7 @@ impl NetworkQuery {
         let center = ids::node_ref(&s, &node, scope.area, "node").gql()?;
         let net = {
             let (s, scope) = (s.clone(), scope.clone());
-            blocking(move || analytics::network(&s, network, &scope))
+            analytics::off_thread(move |_| Ok(analytics::network(&s, network, &scope)))
                 .await
                 .gql()?
         };
