@@ -147,18 +147,29 @@ pub struct ServeArgs {
     /// Largest request body, in bytes.
     #[arg(long, env = "SAMENHANG_BODY_LIMIT", default_value_t = 1 << 20, global = true)]
     pub body_limit: usize,
-    /// Most cost one query may add up to: a field costs 1, a page its size times the cost of
-    /// one item, an analytics field more (e.g. 50 000 for `centrality`).
+    /// Highest cost of one query: an upper bound on the values its answer can hold, computed
+    /// before it runs. A field counts 1, a list its most items times what each holds (a page
+    /// its size, an unpaged list the longest such list in the data), an analytics field its
+    /// `@cost` (e.g. 50 000 for `centrality`).
     #[arg(
         long,
         env = "SAMENHANG_MAX_COMPLEXITY",
         default_value_t = 200_000,
         global = true
     )]
-    pub max_complexity: usize,
+    pub max_complexity: u64,
+    /// Most values (fields and list items) one answer may produce while it runs; past it the
+    /// request stops with `COST_ACTUAL_TOO_EXPENSIVE`.
+    #[arg(
+        long,
+        env = "SAMENHANG_MAX_VALUES",
+        default_value_t = 1_000_000,
+        global = true
+    )]
+    pub max_values: u64,
     /// Deepest nesting of fields in one query.
     #[arg(long, env = "SAMENHANG_MAX_DEPTH", default_value_t = 24, global = true)]
-    pub max_depth: usize,
+    pub max_depth: u64,
     /// Most aliased fields in one query (aliases multiply the work of a short query).
     #[arg(
         long,
@@ -166,7 +177,7 @@ pub struct ServeArgs {
         default_value_t = 64,
         global = true
     )]
-    pub max_aliases: usize,
+    pub max_aliases: u64,
     /// Deepest nesting the query parser follows (selection sets, lists and objects in
     /// arguments).
     #[arg(
@@ -209,6 +220,51 @@ pub struct ServeArgs {
         global = true
     )]
     pub cors_origins: Vec<String>,
+    /// Most open connections; beyond it a new connection is answered 503 and closed.
+    #[arg(
+        long,
+        env = "SAMENHANG_MAX_CONNECTIONS",
+        default_value_t = 1024,
+        global = true
+    )]
+    pub max_connections: usize,
+    /// Most requests served at once; beyond it a request is answered 503 with `Retry-After`
+    /// (`/health` is always answered).
+    #[arg(
+        long,
+        env = "SAMENHANG_MAX_IN_FLIGHT",
+        default_value_t = 256,
+        global = true
+    )]
+    pub max_in_flight: usize,
+    /// Longest wait, in seconds, for a client to send a request's headers: from the
+    /// connection's start and, between requests, from the end of the last answer (so it is
+    /// also the idle timeout of a kept-alive connection).
+    #[arg(
+        long,
+        env = "SAMENHANG_HEADER_TIMEOUT",
+        default_value_t = 10,
+        global = true
+    )]
+    pub header_timeout_secs: u64,
+    /// Longest time, in seconds, a connection may make no progress while an answer is being
+    /// sent (a client that stops reading).
+    #[arg(
+        long,
+        env = "SAMENHANG_WRITE_TIMEOUT",
+        default_value_t = 30,
+        global = true
+    )]
+    pub write_timeout_secs: u64,
+    /// On SIGTERM or Ctrl-C, how long, in seconds, requests in flight may take to finish
+    /// before the server stops anyway.
+    #[arg(
+        long,
+        env = "SAMENHANG_SHUTDOWN_GRACE",
+        default_value_t = 10,
+        global = true
+    )]
+    pub shutdown_grace_secs: u64,
 }
 
 /// What anonymous requests may do.
@@ -224,6 +280,18 @@ impl ServeArgs {
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs.max(1))
     }
+
+    pub fn header_timeout(&self) -> Duration {
+        Duration::from_secs(self.header_timeout_secs.max(1))
+    }
+
+    pub fn write_timeout(&self) -> Duration {
+        Duration::from_secs(self.write_timeout_secs.max(1))
+    }
+
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace_secs)
+    }
 }
 
 impl Default for ServeArgs {
@@ -234,6 +302,7 @@ impl Default for ServeArgs {
             request_timeout_secs: 30,
             body_limit: 1 << 20,
             max_complexity: 200_000,
+            max_values: 1_000_000,
             max_depth: 24,
             max_aliases: 64,
             max_recursion: 32,
@@ -241,6 +310,11 @@ impl Default for ServeArgs {
             no_introspection: false,
             anonymous: Anonymous::Read,
             cors_origins: Vec::new(),
+            max_connections: 1024,
+            max_in_flight: 256,
+            header_timeout_secs: 10,
+            write_timeout_secs: 30,
+            shutdown_grace_secs: 10,
         }
     }
 }

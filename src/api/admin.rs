@@ -149,7 +149,6 @@ pub struct AdminQuery;
 #[Object(guard = "crate::api::Need(Role::Admin)")]
 impl AdminQuery {
     /// The audit trail, newest first: every change to the data and to tokens. Admins only.
-    #[graphql(complexity = "crate::api::page_cost(first, None, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
@@ -163,7 +162,6 @@ impl AdminQuery {
 
     /// The history of one node, newest first: its own changes and those of the links to and
     /// from it. Admins only.
-    #[graphql(complexity = "crate::api::page_cost(first, None, child_complexity)")]
     async fn history(
         &self,
         ctx: &Context<'_>,

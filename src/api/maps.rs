@@ -10,7 +10,7 @@ use crate::maps::{self, Format, Map, MapRequest, MapSpec, View};
 
 /// The most nodes a map returned through GraphQL may hold; larger maps download from
 /// `/maps/{view}.{ext}`, which streams.
-const MAX_GRAPHQL_NODES: usize = 20_000;
+pub(crate) const MAX_GRAPHQL_NODES: usize = 20_000;
 /// The largest `document` returned through GraphQL, in bytes.
 const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
 
@@ -240,7 +240,7 @@ impl MapQuery {
     /// and a deterministic layout. Give `format` to also get the map as a file (GEXF,
     /// GraphML, Cytoscape JSON, DOT, CSV or SVG), the same as `/maps/{view}.{ext}` serves.
     /// At most 20 000 nodes; larger maps download from `/maps`.
-    #[graphql(complexity = 20000)]
+    #[graphql(directive = crate::api::limits::cost::apply(20000))]
     async fn network_map(
         &self,
         ctx: &Context<'_>,

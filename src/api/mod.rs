@@ -7,6 +7,7 @@ mod analytics;
 mod connection;
 mod filters;
 mod ids;
+mod limits;
 mod maps;
 mod node;
 mod types;
@@ -22,6 +23,7 @@ use crate::service::Service;
 use crate::store::Author;
 
 pub use connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+pub use limits::{Limits, TIMEOUT_CODE};
 pub use maps::map_spec;
 
 /// The root of all reads.
@@ -69,28 +71,12 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscript
     )
 }
 
-/// Bounds on what one query may ask.
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    /// Most summed field cost (see the `complexity` of the analytics fields).
-    pub complexity: usize,
-    /// Deepest field nesting.
-    pub depth: usize,
-    /// Deepest nesting the parser follows.
-    pub recursion: usize,
-    /// Most directives on one field.
-    pub directives: usize,
-    /// Whether introspection and "did you mean" suggestions are on.
-    pub introspection: bool,
-}
-
-/// The schema serving a service. Requests must carry a snapshot and a principal (see
-/// [`prepare`]).
+/// The schema serving a service, bounded by `limits`. Requests must carry a snapshot and a
+/// principal (see [`prepare`]).
 pub fn build_schema(service: Arc<Service>, limits: Limits) -> AppSchema {
     let builder = schema_builder()
         .data(service)
-        .limit_complexity(limits.complexity)
-        .limit_depth(limits.depth)
+        .extension(limits::QueryLimits::new(limits))
         .limit_recursive_depth(limits.recursion)
         .limit_directives(limits.directives);
     if limits.introspection {
@@ -101,16 +87,6 @@ pub fn build_schema(service: Arc<Service>, limits: Limits) -> AppSchema {
             .disable_suggestions()
             .finish()
     }
-}
-
-/// The cost of a page field for the complexity limit: the items it may return (`first` or
-/// `last`, 100 when neither is given, at most 500) times the cost of one item, plus one.
-pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
-    let items = first
-        .or(last)
-        .map_or(DEFAULT_PAGE_SIZE, |n| usize::try_from(n).unwrap_or(0))
-        .min(MAX_PAGE_SIZE);
-    items.saturating_mul(child_complexity).saturating_add(1)
 }
 
 /// The schema in SDL, as committed in `schema/schema.graphql`.

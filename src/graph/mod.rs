@@ -3,6 +3,7 @@
 //! new snapshot; readers hold the one they started with, so they never see half a change.
 
 mod filter;
+mod sizes;
 
 use std::any::{Any, TypeId};
 use std::collections::{BTreeSet, HashMap};
@@ -15,6 +16,7 @@ use petgraph::visit::EdgeRef;
 use crate::domain::*;
 
 pub use filter::{Filter, Order, OrderField, SortKey};
+pub use sizes::ListSizes;
 
 /// What an edge of the graph means. Edges point from the dependent node to the one it
 /// depends on: intervention → goal/partner/stream/wijk, goal → parent goal or line,
@@ -72,6 +74,8 @@ pub struct Snapshot {
     intervention_programmes: HashMap<Id, Vec<Id>>,
     /// Folded names and aliases, for sorting and search.
     folded: HashMap<Id, (String, Vec<String>)>,
+    /// The longest list of each kind, for pricing queries.
+    sizes: ListSizes,
     /// Values computed from this snapshot (analytics), by type and key.
     cache: Mutex<HashMap<(TypeId, String), Box<dyn Any + Send + Sync>>>,
 }
@@ -200,6 +204,14 @@ impl Snapshot {
             ids.sort_unstable();
             ids.dedup();
         }
+        let longest =
+            |lists: &HashMap<Id, Vec<Id>>| lists.values().map(Vec::len).max().unwrap_or(0) as u64;
+        let sizes = ListSizes::of(
+            &data,
+            &graph,
+            longest(&intervention_lines),
+            longest(&intervention_programmes),
+        );
 
         Snapshot {
             version,
@@ -212,6 +224,7 @@ impl Snapshot {
             intervention_lines,
             intervention_programmes,
             folded,
+            sizes,
             cache: Mutex::new(HashMap::new()),
         }
     }
@@ -488,6 +501,11 @@ impl Snapshot {
         }
         let value = Arc::new(compute()?);
         Ok(cell.value.get_or_init(|| value).clone())
+    }
+
+    /// The longest list of each kind and the size of each table.
+    pub fn sizes(&self) -> &ListSizes {
+        &self.sizes
     }
 
     /// The folded name of a node (for sorting).

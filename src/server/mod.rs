@@ -1,9 +1,11 @@
 //! The HTTP server: GraphQL at `/graphql` (POST, and GET for queries), GraphiQL at `/`,
 //! network maps at `/maps`, and `/health`, behind the security layers (headers, CORS, body
-//! limit, timeout). [`Application::build`] binds and reports its port; [`router`] serves
-//! tests in-process.
+//! limit, admission with its timeout) and a listener that bounds connections.
+//! [`Application::build`] binds and reports its port; [`router`] serves tests in-process.
 
+mod admission;
 mod graphql;
+mod listener;
 mod maps;
 mod security;
 
@@ -15,13 +17,13 @@ use async_graphql::http::GraphiQLSource;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use sea_orm::ConnectionTrait;
 use serde_json::json;
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::api::{AppSchema, Limits, build_schema};
@@ -38,38 +40,29 @@ pub struct AppState {
     pub schema: AppSchema,
     /// Whether requests without a token may read.
     pub anonymous_read: bool,
-    /// Most aliased fields in one query.
-    pub max_aliases: usize,
 }
 
 /// The service's routes with their layers. Fails on a configuration that cannot work (an
 /// origin that is not one).
 pub fn router(service: Arc<Service>, config: &ServeArgs) -> Result<Router> {
-    let limits = Limits {
-        complexity: config.max_complexity,
-        depth: config.max_depth,
-        recursion: config.max_recursion,
-        directives: config.max_directives,
-        introspection: !config.no_introspection,
-    };
     let state = AppState {
-        schema: build_schema(service.clone(), limits),
+        schema: build_schema(service.clone(), limits(config)),
         service,
         anonymous_read: config.anonymous == Anonymous::Read,
-        max_aliases: config.max_aliases,
     };
-    let mut router = Router::new()
+    let admission = admission::Admission::new(config.max_in_flight, config.request_timeout());
+    // `/health` stays outside admission: it answers even when the server is full.
+    let admitted = Router::new()
         .route("/", get(graphiql))
         .route("/graphql", get(graphql::graphql).post(graphql::graphql))
-        .route("/health", get(health))
         .route("/maps", get(maps::page))
         .route("/maps/{file}", get(maps::map_file))
+        .layer(middleware::from_fn_with_state(admission, admission::admit));
+    let mut router = Router::new()
+        .route("/health", get(health))
+        .merge(admitted)
         .with_state(state)
-        .layer(RequestBodyLimitLayer::new(config.body_limit))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::GATEWAY_TIMEOUT,
-            config.request_timeout(),
-        ));
+        .layer(RequestBodyLimitLayer::new(config.body_limit));
     if let Some(cors) = security::cors_layer(&config.cors_origins)? {
         router = router.layer(cors);
     }
@@ -79,10 +72,25 @@ pub fn router(service: Arc<Service>, config: &ServeArgs) -> Result<Router> {
     Ok(router.layer(TraceLayer::new_for_http()))
 }
 
+/// The bounds on a query that a configuration sets.
+pub fn limits(config: &ServeArgs) -> Limits {
+    Limits {
+        cost: config.max_complexity,
+        depth: config.max_depth,
+        aliases: config.max_aliases,
+        recursion: config.max_recursion,
+        directives: config.max_directives,
+        values: config.max_values,
+        timeout: config.request_timeout(),
+        introspection: !config.no_introspection,
+    }
+}
+
 /// A bound, not yet running server.
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    limits: listener::ConnectionLimits,
 }
 
 impl Application {
@@ -92,7 +100,17 @@ impl Application {
             .await
             .map_err(|e| Error::Internal(format!("cannot listen on {}: {e}", config.addr)))?;
         let router = router(service, config)?;
-        Ok(Application { listener, router })
+        let limits = listener::ConnectionLimits {
+            max: config.max_connections.max(1),
+            header_timeout: config.header_timeout(),
+            write_timeout: config.write_timeout(),
+            grace: config.shutdown_grace(),
+        };
+        Ok(Application {
+            listener,
+            router,
+            limits,
+        })
     }
 
     /// The address the server listens on.
@@ -102,15 +120,14 @@ impl Application {
             .map_err(|e| Error::Internal(format!("no local address: {e}")))
     }
 
-    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    /// Serves until `shutdown` completes, then lets the requests in flight finish for at
+    /// most the grace period.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(|e| Error::Internal(format!("server failed: {e}")))
+        listener::serve(self.listener, self.router, self.limits, shutdown).await;
+        Ok(())
     }
 }
 

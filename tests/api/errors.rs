@@ -423,7 +423,7 @@ async fn expensive_queries_are_bounded(db: TestDb) {
                     d: centrality(top: 4) { nodeCount } e: centrality(top: 5) { nodeCount } }";
     let error = app.error(greedy, json!({})).await;
     assert_eq!(
-        error["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+        error["extensions"]["code"], "COST_ESTIMATED_TOO_EXPENSIVE",
         "{error:#}"
     );
     assert!(

@@ -6,8 +6,9 @@
 use std::sync::Arc;
 
 use proptest::prelude::*;
-use samenhang::api::{AppSchema, Limits, build_schema, prepare};
+use samenhang::api::{AppSchema, build_schema, prepare};
 use samenhang::auth::{Principal, Role};
+use samenhang::config::ServeArgs;
 use samenhang::dataset;
 use samenhang::graph::Snapshot;
 use samenhang::service::{Draft, Service};
@@ -159,7 +160,7 @@ async fn ids(schema: &AppSchema, service: &Service) -> Vec<String> {
     ids
 }
 
-fn request(service: &Service, query: &str, variables: Value) -> async_graphql::Request {
+pub(crate) fn request(service: &Service, query: &str, variables: Value) -> async_graphql::Request {
     let admin = Principal::Token {
         name: "fuzz".into(),
         role: Role::Admin,
@@ -177,13 +178,7 @@ fn mutations_never_fail_inside(db: TestDb) {
         .unwrap();
     let (service, schema, valid) = runtime.block_on(async {
         let service = samenhang::cli::open(&db.url, true).await.expect("open");
-        let limits = Limits {
-            complexity: 200_000,
-            depth: 24,
-            recursion: 32,
-            directives: 8,
-            introspection: true,
-        };
+        let limits = samenhang::server::limits(&ServeArgs::default());
         let schema = build_schema(service.clone(), limits);
         let valid = ids(&schema, &service).await;
         (service, schema, valid)

@@ -145,14 +145,18 @@ pub struct TestApp {
     server: Option<tokio::task::JoinHandle<()>>,
 }
 
+/// The default configuration, on a free port.
+pub fn config() -> ServeArgs {
+    ServeArgs {
+        addr: "127.0.0.1:0".parse().expect("address"),
+        ..ServeArgs::default()
+    }
+}
+
 /// Starts the real server on a free port. With `seed`, an empty database gets the bundled
 /// Lelystad Oost dataset, as in production.
 pub async fn spawn_app(db: TestDb, seed: bool) -> TestApp {
-    let config = ServeArgs {
-        addr: "127.0.0.1:0".parse().expect("address"),
-        ..ServeArgs::default()
-    };
-    spawn_app_with(db, seed, config).await
+    spawn_app_with(db, seed, config()).await
 }
 
 /// Starts the real server with a configuration of the test's own.
@@ -235,6 +239,16 @@ impl TestApp {
         request.send().await.expect("request sent")
     }
 
+    /// The status of `/health`.
+    pub async fn health(&self) -> reqwest::StatusCode {
+        self.client
+            .get(format!("{}/health", self.base))
+            .send()
+            .await
+            .expect("health answered")
+            .status()
+    }
+
     /// Posts a GraphQL request as admin and returns the whole response body.
     pub async fn graphql(&self, query: &str, variables: Value) -> Value {
         let response = self.post_as(Some(&self.token), query, variables).await;
@@ -301,5 +315,97 @@ impl TestApp {
             .expect("close the pool");
         let TestApp { db, .. } = self;
         db
+    }
+}
+
+/// The real binary serving on a free port with a fresh seeded SQLite file of its own, for
+/// tests that need a process of its own (its memory, its open files, its signals).
+pub struct Server {
+    pub child: std::process::Child,
+    pub port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    /// Starts `samenhang serve` with extra flags and waits until it answers `/health`.
+    pub async fn start(flags: &[&str]) -> Server {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("free port");
+        let database = format!("sqlite://{}", dir.path().join("samenhang.sqlite").display());
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_samenhang"))
+            .current_dir(dir.path())
+            .env_remove("DATABASE_URL")
+            .env("RUST_LOG", "warn")
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .args(["--database-url", &database])
+            .args(flags)
+            .spawn()
+            .expect("start samenhang");
+        let mut server = Server {
+            child,
+            port,
+            _dir: dir,
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while reqwest::get(server.url("/health")).await.is_err() {
+            if let Ok(Some(status)) = server.child.try_wait() {
+                panic!("the server exited early: {status}");
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server did not start"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        server
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// A line of the process's `/proc/PID/status` as a number (kB for memory).
+    fn status(&self, key: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("the server's status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|rest| rest.trim_start_matches(':').split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no {key} in the status"))
+    }
+
+    /// The most memory the process has held (VmHWM), in KiB.
+    pub fn peak_memory_kib(&self) -> u64 {
+        self.status("VmHWM")
+    }
+
+    /// How many files (sockets included) the process has open.
+    pub fn open_files(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/fd", self.child.id()))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    }
+
+    /// Sends SIGTERM and waits for the process to exit.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let _ = std::process::Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        self.child.wait().expect("the server exits")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }

@@ -11,6 +11,7 @@ mod dataset;
 mod errors;
 mod fuzz;
 mod import_export;
+mod limits;
 mod maps;
 mod persistence;
 mod schema;

@@ -4,19 +4,12 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestDb, create_token, db_test, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, TestDb, config, create_token, db_test, spawn_app, spawn_app_with};
 use samenhang::auth::Role;
 use samenhang::config::{Anonymous, ServeArgs};
 
 const CREATE_AREA: &str = "mutation($i: CreateAreaInput!) { createArea(input: $i) { id } }";
 const PARTNERS: &str = "{ partners { totalCount } }";
-
-fn config() -> ServeArgs {
-    ServeArgs {
-        addr: "127.0.0.1:0".parse().expect("address"),
-        ..ServeArgs::default()
-    }
-}
 
 async fn body(response: reqwest::Response) -> (StatusCode, Value) {
     let status = response.status();
@@ -219,13 +212,7 @@ async fn anonymous_access_can_be_switched_off(db: TestDb) {
             .unwrap();
         assert_eq!(response.status(), 200, "{path}");
     }
-    let health = app
-        .client
-        .get(format!("{}/health", app.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(health.status(), 200);
+    assert_eq!(app.health().await, 200);
 }
 db_test!(anonymous_access_can_be_switched_off);
 
@@ -548,7 +535,14 @@ async fn query_limits(db: TestDb) {
     };
     app.data(&nested_pages(10), json!({})).await;
     let refused = app.error(&nested_pages(500), json!({})).await;
-    assert_eq!(refused["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
+    assert_eq!(
+        refused["extensions"]["code"],
+        "COST_ESTIMATED_TOO_EXPENSIVE"
+    );
+    // partners 1 + nodes (1 + 500 × (an item 1 + interventions (1 + edges (1 + 500 × (an item
+    // 1 + node 1 + name 1))))).
+    assert_eq!(refused["extensions"]["cost"], 2 + 500 * (2 + 1 + 500 * 3));
+    assert_eq!(refused["extensions"]["limit"], 200_000);
     assert!(
         refused["message"]
             .as_str()

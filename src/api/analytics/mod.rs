@@ -14,6 +14,7 @@ use async_graphql::{MergedObject, SimpleObject};
 pub use funding::FundingQuery;
 pub use integration::IntegrationQuery;
 pub use network::NetworkQuery;
+pub(crate) use network::{MAX_EGO_NODES, MAX_NETWORK_ITEMS};
 
 use super::node::Node;
 use super::types::{Intervention, Partner, Programme};

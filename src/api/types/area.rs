@@ -51,7 +51,6 @@ impl Area {
 
     /// The programme clusters of this area.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn programmes(
         &self,
         #[graphql(desc = "Conditions on the clusters; `area` is this area.")] filter: Option<
@@ -82,7 +81,6 @@ impl Area {
 
     /// The lines (lijnen / pijlers) of this area.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn lines(
         &self,
         #[graphql(desc = "Conditions on the lines; `area` is this area.")] filter: Option<
@@ -113,7 +111,6 @@ impl Area {
 
     /// The goals of this area, at every level.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn goals(
         &self,
         #[graphql(desc = "Conditions on the goals; `area` is this area.")] filter: Option<
@@ -144,7 +141,6 @@ impl Area {
 
     /// The interventions of this area.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn interventions(
         &self,
         #[graphql(desc = "Conditions on the interventions; `area` is this area.")] filter: Option<
@@ -175,7 +171,6 @@ impl Area {
 
     /// The partners of this area.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn partners(
         &self,
         #[graphql(desc = "Conditions on the partners; `area` is this area.")] filter: Option<
@@ -206,7 +201,6 @@ impl Area {
 
     /// The funding streams of this area.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn funding_streams(
         &self,
         #[graphql(desc = "Conditions on the streams; `area` is this area.")] filter: Option<
@@ -237,7 +231,6 @@ impl Area {
 
     /// The wijken of this area.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn wijken(
         &self,
         #[graphql(desc = "Conditions on the wijken; `area` is this area.")] filter: Option<
@@ -285,7 +278,6 @@ impl AreaQuery {
 
     /// All areas.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn areas(
         &self,
         ctx: &Context<'_>,

@@ -113,7 +113,6 @@ impl FundingStream {
 
     /// The interventions the stream pays, with the amount and note per intervention.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn interventions(
         &self,
         #[graphql(desc = "Conditions on the interventions.")] filter: Option<InterventionFilter>,
@@ -161,7 +160,6 @@ impl FundingStream {
 
     /// The partners working on interventions the stream pays.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn partners(
         &self,
         #[graphql(desc = "Conditions on the partners; `fundingStream` is this stream.")]
@@ -212,7 +210,6 @@ impl FundingStreamQuery {
 
     /// Funding streams of all areas.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn funding_streams(
         &self,
         ctx: &Context<'_>,

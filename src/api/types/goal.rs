@@ -94,7 +94,6 @@ impl Goal {
 
     /// The interventions contributing to this goal.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn interventions(
         &self,
         #[graphql(
@@ -133,7 +132,6 @@ impl Goal {
 
     /// The partners working for this goal or a goal below it.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn partners(
         &self,
         #[graphql(desc = "Conditions on the partners; `goal` is this goal.")] filter: Option<
@@ -185,7 +183,6 @@ impl GoalQuery {
 
     /// Goals of all areas, at every level.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn goals(
         &self,
         ctx: &Context<'_>,

@@ -235,7 +235,6 @@ impl InterventionQuery {
 
     /// Interventions of all areas.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn interventions(
         &self,
         ctx: &Context<'_>,

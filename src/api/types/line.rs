@@ -87,7 +87,6 @@ impl Line {
 
     /// The interventions working for the line's goals.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn interventions(
         &self,
         #[graphql(desc = "Conditions on the interventions; `line` is this line.")] filter: Option<
@@ -118,7 +117,6 @@ impl Line {
 
     /// The partners working on the line's interventions.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn partners(
         &self,
         #[graphql(desc = "Conditions on the partners; `line` is this line.")] filter: Option<
@@ -170,7 +168,6 @@ impl LineQuery {
 
     /// Lines of all areas.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn lines(
         &self,
         ctx: &Context<'_>,

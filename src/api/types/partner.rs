@@ -87,7 +87,6 @@ impl Partner {
 
     /// The interventions the partner works on, with its role in each.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn interventions(
         &self,
         #[graphql(desc = "Only interventions where the partner has this role.")] role: Option<
@@ -136,7 +135,6 @@ impl Partner {
 
     /// The partners that share at least one intervention with this one.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn collaborators(
         &self,
         #[graphql(desc = "Conditions on the partners (and the shared interventions).")]
@@ -166,7 +164,6 @@ impl Partner {
 
     /// The funding streams paying the partner's interventions.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn funding_streams(
         &self,
         #[graphql(desc = "Conditions on the streams; `partner` is this partner.")] filter: Option<
@@ -197,7 +194,6 @@ impl Partner {
 
     /// The wijken the partner works in, through its interventions.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn wijken(
         &self,
         #[graphql(desc = "Conditions on the wijken; `partner` is this partner.")] filter: Option<
@@ -277,7 +273,6 @@ impl PartnerQuery {
 
     /// Partners of all areas.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn partners(
         &self,
         ctx: &Context<'_>,

@@ -63,7 +63,6 @@ impl Programme {
 
     /// The goals of the cluster's lines, at every level.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn goals(
         &self,
         #[graphql(desc = "Conditions on the goals; `programme` is this cluster.")] filter: Option<
@@ -94,7 +93,6 @@ impl Programme {
 
     /// The interventions working for the cluster's goals.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn interventions(
         &self,
         #[graphql(desc = "Conditions on the interventions; `programme` is this cluster.")]
@@ -124,7 +122,6 @@ impl Programme {
 
     /// The partners working on the cluster's interventions.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn partners(
         &self,
         #[graphql(desc = "Conditions on the partners; `programme` is this cluster.")]
@@ -154,7 +151,6 @@ impl Programme {
 
     /// The funding streams paying the cluster's interventions or named for its lines.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn funding_streams(
         &self,
         #[graphql(desc = "Conditions on the streams; `programme` is this cluster.")] filter: Option<
@@ -185,7 +181,6 @@ impl Programme {
 
     /// The wijken the cluster's interventions reach.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn wijken(
         &self,
         #[graphql(desc = "Conditions on the wijken; `programme` is this cluster.")] filter: Option<
@@ -237,7 +232,6 @@ impl ProgrammeQuery {
 
     /// Programme clusters of all areas.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn programmes(
         &self,
         ctx: &Context<'_>,

@@ -67,7 +67,6 @@ impl Wijk {
 
     /// The interventions taking place in the wijk.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn interventions(
         &self,
         #[graphql(desc = "Conditions on the interventions; `wijk` is this wijk.")] filter: Option<
@@ -98,7 +97,6 @@ impl Wijk {
 
     /// The partners working in the wijk.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn partners(
         &self,
         #[graphql(desc = "Conditions on the partners; `wijk` is this wijk.")] filter: Option<
@@ -150,7 +148,6 @@ impl WijkQuery {
 
     /// Wijken of all areas.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page_cost(first, last, child_complexity)")]
     async fn wijken(
         &self,
         ctx: &Context<'_>,

@@ -1,0 +1,288 @@
+//! Bounds on the work of one request, enforced inside the schema so that every path that runs
+//! a document (HTTP, WebSocket, tests calling `schema.execute`) is bounded alike. Before it
+//! runs: the document's cost (an upper bound on the values of its answer, see [`measure`]),
+//! depth and aliases. While it runs: a ceiling on the values it produces and a deadline,
+//! checked as it goes; the work yields often, so a timeout can drop it and other requests get
+//! their turn on the worker threads.
+
+mod measure;
+mod sizes;
+
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use std::any::TypeId;
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest, NextResolve,
+    ResolveInfo,
+};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{
+    Request, Response, ServerError, ServerResult, TypeDirective, Value, Variables,
+};
+
+pub use measure::Measure;
+pub use sizes::{SchemaSizes, Sizes};
+
+use crate::graph::Snapshot;
+
+/// What a field costs beyond its own value, for the query cost limit: the work it does (an
+/// analytics question) counted as that many values.
+#[TypeDirective(location = "FieldDefinition")]
+pub fn cost(weight: u32) {}
+
+/// Bounds on what one request may ask and do.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Highest cost of a document: the most values its answer may hold, plus the weights of
+    /// expensive fields.
+    pub cost: u64,
+    /// Deepest field nesting.
+    pub depth: u64,
+    /// Most aliased fields, as executed (fragments expanded).
+    pub aliases: u64,
+    /// Deepest nesting the parser follows.
+    pub recursion: usize,
+    /// Most directives on one field.
+    pub directives: usize,
+    /// Most values (fields and list items) one answer may produce while it runs.
+    pub values: u64,
+    /// Longest time a document may run.
+    pub timeout: Duration,
+    /// Whether introspection and "did you mean" suggestions are on.
+    pub introspection: bool,
+}
+
+/// The extension that enforces [`Limits`]; one instance per request.
+pub struct QueryLimits {
+    limits: Limits,
+    schema: Arc<OnceLock<SchemaSizes>>,
+}
+
+impl QueryLimits {
+    pub fn new(limits: Limits) -> QueryLimits {
+        QueryLimits {
+            limits,
+            schema: Arc::new(OnceLock::new()),
+        }
+    }
+}
+
+impl ExtensionFactory for QueryLimits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(Guard {
+            limits: self.limits,
+            schema: self.schema.clone(),
+            started: Instant::now(),
+            requested: AtomicU64::new(0),
+            produced: AtomicU64::new(0),
+            stopped: AtomicU8::new(RUNNING),
+        })
+    }
+}
+
+const RUNNING: u8 = 0;
+const TOO_LARGE: u8 = 1;
+const TIMED_OUT: u8 = 2;
+
+/// How often (in values produced) a running request checks its deadline and lets other work
+/// run.
+const CHECK_EVERY: u64 = 64;
+
+/// The error `extensions.code` of a request stopped by its deadline; HTTP answers it with 504.
+pub const TIMEOUT_CODE: &str = "GATEWAY_TIMEOUT";
+
+struct Guard {
+    limits: Limits,
+    schema: Arc<OnceLock<SchemaSizes>>,
+    started: Instant,
+    /// The document's cost, as measured before it ran.
+    requested: AtomicU64,
+    /// Values produced so far.
+    produced: AtomicU64,
+    stopped: AtomicU8,
+}
+
+impl Guard {
+    fn stop(&self, why: u8) -> ServerError {
+        // The first reason sticks.
+        let _ = self
+            .stopped
+            .compare_exchange(RUNNING, why, Ordering::Relaxed, Ordering::Relaxed);
+        self.reason()
+            .unwrap_or_else(|| ServerError::new("stopped", None))
+    }
+
+    /// Why the request was stopped, as the error its answer carries.
+    fn reason(&self) -> Option<ServerError> {
+        match self.stopped.load(Ordering::Relaxed) {
+            TOO_LARGE => Some(error(
+                "COST_ACTUAL_TOO_EXPENSIVE",
+                format!(
+                    "the answer grew past {} values; ask for less (smaller pages, fewer fields)",
+                    self.limits.values
+                ),
+                &[("limit", self.limits.values)],
+            )),
+            TIMED_OUT => Some(error(
+                TIMEOUT_CODE,
+                format!(
+                    "the request took longer than {} s and was stopped",
+                    self.limits.timeout.as_secs_f64()
+                ),
+                &[("limit", millis(self.limits.timeout))],
+            )),
+            _ => None,
+        }
+    }
+
+    fn measure(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        doc: &ExecutableDocument,
+        variables: &Variables,
+        snapshot: Option<&Snapshot>,
+    ) -> ServerResult<Measure> {
+        let registry = &ctx.schema_env.registry;
+        let data = snapshot.map(|s| *s.sizes()).unwrap_or_default();
+        let schema = *self.schema.get_or_init(|| SchemaSizes::of(registry));
+        let sizes = Sizes { data, schema };
+        measure::measure(registry, doc, variables, &sizes).map_err(|err| match err {
+            measure::Unmeasurable::FragmentCycle(name) => error(
+                "GRAPHQL_VALIDATION_FAILED",
+                format!("the fragment \"{name}\" spreads itself"),
+                &[],
+            ),
+        })
+    }
+}
+
+/// A request error with a code and numbers in its extensions.
+fn error(code: &str, message: String, numbers: &[(&str, u64)]) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", code);
+    for &(name, value) in numbers {
+        extensions.set(name, Value::from(value));
+    }
+    error
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+#[async_trait::async_trait]
+impl Extension for Guard {
+    /// Measures the document before anything else walks it: the parser's own checks follow
+    /// fragments as often as they are spread, so only a document whose size is bounded may
+    /// reach them.
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let snapshot = request
+            .data
+            .get(&TypeId::of::<Arc<Snapshot>>())
+            .and_then(|d| d.downcast_ref::<Arc<Snapshot>>())
+            .cloned();
+        let variables = request.variables.clone();
+        let doc = request.parsed_query().map_err(|mut err| {
+            err.extensions
+                .get_or_insert_with(Default::default)
+                .set("code", "GRAPHQL_PARSE_FAILED");
+            err
+        })?;
+        let m = self.measure(ctx, doc, &variables, snapshot.as_deref())?;
+        self.requested.store(m.cost, Ordering::Relaxed);
+        let limits = &self.limits;
+        let checks = [
+            (
+                "aliases",
+                m.aliases,
+                limits.aliases,
+                "GRAPHQL_VALIDATION_FAILED",
+                "the query uses {found} aliases; at most {limit} are allowed",
+            ),
+            (
+                "depth",
+                m.depth,
+                limits.depth,
+                "GRAPHQL_VALIDATION_FAILED",
+                "the query is nested {found} deep; at most {limit} is allowed",
+            ),
+            (
+                "cost",
+                m.cost,
+                limits.cost,
+                "COST_ESTIMATED_TOO_EXPENSIVE",
+                "the query is too complex: it may cost {found}, more than the limit of {limit} \
+                 (a list costs its items times what each holds; page with first/last)",
+            ),
+        ];
+        for (what, found, limit, code, message) in checks {
+            if found > limit {
+                let message = message
+                    .replace("{found}", &found.to_string())
+                    .replace("{limit}", &limit.to_string());
+                return Err(error(code, message, &[(what, found), ("limit", limit)]));
+            }
+        }
+        next.run(ctx, request).await
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let response = next.run(ctx, operation_name).await;
+        // A stopped request answers only why: never a partial answer.
+        let response = match self.reason() {
+            Some(reason) => Response::from_errors(vec![reason]),
+            None => response,
+        };
+        // What the request was priced at and what it produced, as Shopify and GitHub tell it.
+        let priced = Value::Object(
+            [
+                ("requested", self.requested.load(Ordering::Relaxed)),
+                ("actual", self.produced.load(Ordering::Relaxed)),
+                ("limit", self.limits.cost),
+            ]
+            .into_iter()
+            .map(|(k, v)| (async_graphql::Name::new(k), Value::from(v)))
+            .collect(),
+        );
+        response.extension("cost", priced)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        info: ResolveInfo<'_>,
+        next: NextResolve<'_>,
+    ) -> ServerResult<Option<Value>> {
+        if let Some(reason) = self.reason() {
+            return Err(reason);
+        }
+        let produced = self.produced.fetch_add(1, Ordering::Relaxed) + 1;
+        if produced > self.limits.values {
+            return Err(self.stop(TOO_LARGE));
+        }
+        if produced.is_multiple_of(CHECK_EVERY) {
+            if self.started.elapsed() > self.limits.timeout {
+                return Err(self.stop(TIMED_OUT));
+            }
+            tokio::task::yield_now().await;
+        }
+        next.run(ctx, info).await
+    }
+}
+
+#[cfg(test)]
+mod tests;
