@@ -255,3 +255,38 @@ impl AsyncWrite for WriteDeadline {
         this.progress(cx, poll)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A client that stops reading: the server's writes fail once they have stalled for the
+    /// timeout, instead of holding the connection forever.
+    #[tokio::test]
+    async fn a_stalled_write_fails_after_its_timeout() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let _client = TcpStream::connect(addr).await.unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        let mut stream = WriteDeadline::new(server, Duration::from_millis(300));
+        let chunk = vec![0_u8; 1 << 16];
+        let started = std::time::Instant::now();
+        let mut written = 0_usize;
+        let err = loop {
+            match stream.write_all(&chunk).await {
+                Ok(()) => written += chunk.len(),
+                Err(err) => break err,
+            }
+            assert!(written < 1 << 30, "a gigabyte went into a socket nobody reads");
+        };
+        assert_eq!(err.kind(), io::ErrorKind::TimedOut);
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn the_open_file_limit_is_read() {
+        if cfg!(target_os = "linux") {
+            assert!(open_file_limit().is_some_and(|n| n > 0));
+        }
+    }
+}
