@@ -1,6 +1,8 @@
 //! Test harness: a fresh database per test (a SQLite file, or a PostgreSQL database when
 //! `TEST_POSTGRES_URL` is set), the real server on a free port, and GraphQL helpers.
 
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -215,6 +217,32 @@ pub async fn import(
         .write(&author, |d| samenhang::dataset::import(d, file, replace))
         .await
         .map(|(_, summary)| summary)
+}
+
+/// The real binary, run in `dir` without the caller's `DATABASE_URL`.
+pub fn samenhang(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_samenhang"));
+    command
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn");
+    command
+}
+
+/// Runs a command of the real binary to its end.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    samenhang(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run samenhang")
+}
+
+/// Runs a command of the real binary on a test database.
+pub fn cli(db: &TestDb, dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["--database-url", db.url.expose()];
+    all.extend_from_slice(args);
+    run(dir, &all)
 }
 
 impl TestApp {

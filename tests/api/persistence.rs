@@ -2,13 +2,12 @@
 //! configuration, honours `--addr`/`DATABASE_URL`, and its commands import, export and print
 //! the schema.
 
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestDb, db_test, spawn_app};
+use crate::helpers::{Backend, TestDb, cli, db_test, run, samenhang, spawn_app};
 
 async fn data_survives_a_restart(db: TestDb) {
     let app = spawn_app(db, true).await;
@@ -46,15 +45,6 @@ fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("free port")
-}
-
-fn samenhang(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_samenhang"));
-    command
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env("RUST_LOG", "warn");
-    command
 }
 
 /// Waits until the server answers `/health`.
@@ -144,14 +134,6 @@ async fn the_binary_runs_on_postgres() {
     assert!(count(port, "fundingStreams").await >= 12);
     assert_eq!(count(port, "wijken").await, 4);
     assert!(terminate(&mut child).success());
-}
-
-fn run(dir: &Path, args: &[&str]) -> std::process::Output {
-    samenhang(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run samenhang")
 }
 
 /// The commands: migrate, export, import (with a dry run), schema; bad files exit with 2 and
@@ -393,17 +375,10 @@ db_test!(a_killed_import_leaves_nothing);
 async fn acknowledged_writes_survive_a_kill(db: TestDb) {
     let dir = tempfile::tempdir().unwrap();
     let url = db.url.expose().to_owned();
-    let created = run(
+    let created = cli(
+        &db,
         dir.path(),
-        &[
-            "--database-url",
-            &url,
-            "token",
-            "create",
-            "schrijver",
-            "--role",
-            "editor",
-        ],
+        &["token", "create", "schrijver", "--role", "editor"],
     );
     assert!(
         created.status.success(),
