@@ -1,12 +1,14 @@
-//! The data file: parsing (with line and column for every problem), importing into a draft as
-//! one all-or-nothing write, and exporting the stored data back into the same format. The
-//! bundled datasets, transcribed by hand from the source documents, live in `data/`.
+//! The data file: parsing (with line and column for every problem, and the check that the file
+//! is whole: its closing `end` record), importing into a draft as one all-or-nothing write,
+//! and exporting the stored data back into the same format. The bundled datasets, transcribed
+//! by hand from the source documents, live in `data/`.
 
 mod file;
 
 use std::collections::{HashMap, HashSet};
 
 pub use file::*;
+use serde_saphyr::Spanned;
 
 use crate::domain::*;
 use crate::error::{Error, Problem, Result};
@@ -29,8 +31,9 @@ pub const BUNDLED: &[(&str, &str)] = &[
 /// The dataset a new database starts with.
 pub const DEFAULT_DATASET: &str = "lelystad-oost";
 
-/// The format version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format version this build reads and writes. Version 2 added the closing `end` record;
+/// version 1 files are refused with the record to add (see [`parse`]).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Most problems reported for one file; the rest are counted.
 const MAX_PROBLEMS: usize = 50;
@@ -43,12 +46,130 @@ pub fn bundled(slug: &str) -> Option<&'static str> {
         .map(|(_, text)| *text)
 }
 
-/// Parses a data file. Syntax and type errors carry their line and column.
+/// Parses a data file and makes sure it is whole. Syntax and type errors carry their line and
+/// column. A file of another format version, without
+/// its closing `end` record, or whose records do not add up to the counts in `end` (a file
+/// that was cut off) is refused, with the `end` record to write when the file is whole.
+pub fn parse(text: &str) -> Result<DataFile> {
+    let file = deserialize(text).map_err(|err| match err {
+        Error::Invalid(mut problems) if !has_end_key(text) => {
+            problems.push(Problem {
+                field: "end".into(),
+                position: Some(last_line(text)),
+                message: "the file has no `end` record either: it may have been cut off".into(),
+            });
+            Error::Invalid(problems)
+        }
+        other => other,
+    })?;
+    check_whole(text, &file)?;
+    Ok(file)
+}
+
+/// Whether the text has a top-level `end:` key (to tell a cut-off file from a broken one).
+fn has_end_key(text: &str) -> bool {
+    text.lines().any(|line| {
+        line.strip_prefix("end")
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    })
+}
+
+/// The position of the last line of a text, where a cut-off file ends.
+fn last_line(text: &str) -> (u64, u64) {
+    (text.lines().count().max(1) as u64, 1)
+}
+
+/// Checks the version and that the file holds what its `end` record counts.
+fn check_whole(text: &str, file: &DataFile) -> Result<()> {
+    let found = Counts::of(&file.areas);
+    let version = &file.version;
+    if version.value != FORMAT_VERSION {
+        let message = if version.value == 1 {
+            format!(
+                "this is a format version 1 file, which has no `end` record: a copy that was cut off \
+                 cannot be told from a whole one, so this samenhang reads version {FORMAT_VERSION} only. \
+                 If the file is whole, upgrade it: set `version: {FORMAT_VERSION}` and add at its end\n{}",
+                found.to_block().trim_end()
+            )
+        } else {
+            format!("this samenhang reads format version {FORMAT_VERSION}")
+        };
+        return refused("version", position(version), message);
+    }
+    let Some(end) = &file.end else {
+        return refused(
+            "end",
+            Some(last_line(text)),
+            format!(
+                "the file ends early or has no `end` record: it may have been cut off. \
+                 If it is whole (written or edited by hand), add at its end\n{}",
+                found.to_block().trim_end()
+            ),
+        );
+    };
+    if let Some(key) = &file.after_end {
+        return refused(
+            &key.value,
+            position(key),
+            format!(
+                "`{}` comes after the `end` record; `end` must be the last key of the file",
+                key.value
+            ),
+        );
+    }
+    let said = end.value.kinds();
+    let missing: Vec<&str> = said
+        .iter()
+        .filter(|(_, n)| n.is_none())
+        .map(|(key, _)| *key)
+        .collect();
+    if !missing.is_empty() {
+        return refused(
+            "end",
+            position(end),
+            format!(
+                "the `end` record has no count of {}: the file may have been cut off inside it. \
+                 If the file is whole, its `end` record is\n{}",
+                missing.join(", "),
+                found.to_block().trim_end()
+            ),
+        );
+    }
+    let mut problems = Problems::default();
+    for ((key, said), (_, holds)) in said.into_iter().zip(found.kinds()) {
+        if said != holds {
+            problems.add(
+                &format!("end.{key}"),
+                Some(end),
+                format!(
+                    "the `end` record counts {} {key}, but the file holds {}: records were lost \
+                     (a cut-off file?) or added or removed by hand; if the file is as it should \
+                     be, set `{key}: {}`",
+                    said.unwrap_or_default(),
+                    holds.unwrap_or_default(),
+                    holds.unwrap_or_default()
+                ),
+            );
+        }
+    }
+    problems.finish()
+}
+
+/// A file refused for one problem.
+fn refused(field: &str, position: Option<(u64, u64)>, message: String) -> Result<()> {
+    Err(Error::Invalid(vec![Problem {
+        field: field.into(),
+        position,
+        message,
+    }]))
+}
+
+/// Reads the YAML into a [`DataFile`].
 ///
 /// The parser's resource budget grows with the text: a document cannot hold more nodes or
 /// events than it has bytes, so a large dataset (a national-scale export) parses, while the
 /// limits on anchors and aliases that stop expansion attacks keep their defaults.
-pub fn parse(text: &str) -> Result<DataFile> {
+fn deserialize(text: &str) -> Result<DataFile> {
     let mut budget = serde_saphyr::budget::Budget::default();
     budget.max_nodes = budget.max_nodes.max(text.len());
     budget.max_events = budget.max_events.max(2 * text.len());
@@ -94,14 +215,18 @@ pub struct ImportSummary {
 struct Problems(Vec<Problem>, usize);
 
 impl Problems {
-    fn add(&mut self, path: &str, at: Option<&At>, message: impl Into<String>) {
+    fn add<T>(&mut self, path: &str, at: Option<&Spanned<T>>, message: impl Into<String>) {
+        self.add_at(path, at.and_then(position), message);
+    }
+
+    fn add_at(&mut self, path: &str, position: Option<(u64, u64)>, message: impl Into<String>) {
         if self.0.len() >= MAX_PROBLEMS {
             self.1 += 1;
             return;
         }
         self.0.push(Problem {
             field: path.to_owned(),
-            position: at.and_then(position),
+            position,
             message: message.into(),
         });
     }
@@ -139,28 +264,17 @@ impl Problems {
     }
 }
 
-fn position(at: &At) -> Option<(u64, u64)> {
+fn position<T>(at: &Spanned<T>) -> Option<(u64, u64)> {
     let l = at.referenced;
     (l.line() > 0).then(|| (l.line(), l.column()))
 }
 
-/// Imports a parsed file into a draft: every area with everything in it. Existing areas with
-/// the same slug are refused, or replaced when `replace` is set. Every problem found is
-/// reported; on any problem the draft must be dropped.
+/// Imports a parsed file (whose version and `end` record [`parse`] has checked) into a draft:
+/// every area with everything in it. Existing areas with the same slug are refused, or
+/// replaced when `replace` is set. Every problem found is reported; on any problem the draft
+/// must be dropped.
 pub fn import(draft: &mut Draft, file: &DataFile, replace: bool) -> Result<ImportSummary> {
     let mut problems = Problems::default();
-    if file.version.value != FORMAT_VERSION {
-        return Err(Error::Invalid(vec![Problem {
-            field: "version".into(),
-            position: (file.version.referenced.line() > 0).then(|| {
-                (
-                    file.version.referenced.line(),
-                    file.version.referenced.column(),
-                )
-            }),
-            message: format!("this samenhang reads format version {FORMAT_VERSION}"),
-        }]));
-    }
     let mut summary = ImportSummary::default();
     let mut seen = HashSet::new();
     for (a, area) in file.areas.iter().enumerate() {
@@ -553,18 +667,16 @@ impl AreaImport<'_> {
 /// Writes the given areas (all when `None`) of a dataset in the file format.
 pub fn export(data: &Dataset, areas: Option<&[Id]>) -> DataFile {
     let index = ExportIndex::new(data);
-    let areas = data
+    let areas: Vec<AreaFile> = data
         .areas
         .values()
         .filter(|a| areas.is_none_or(|wanted| wanted.contains(&a.id)))
         .map(|a| index.area(a))
         .collect();
     DataFile {
-        version: serde_saphyr::Spanned::new(
-            FORMAT_VERSION,
-            serde_saphyr::Location::UNKNOWN,
-            serde_saphyr::Location::UNKNOWN,
-        ),
+        version: unplaced(FORMAT_VERSION),
+        end: Some(unplaced(Counts::of(&areas))),
+        after_end: None,
         areas,
     }
 }
@@ -855,12 +967,64 @@ mod tests {
         );
     }
 
+    /// Regression (issue "Bounded work for every request"): a cut-off file imported what was
+    /// left. Cuts of every bundled file are refused: at each of its last 40 line boundaries
+    /// and every tenth before them, and at every byte of its last 500 that loses more than
+    /// white space.
+    #[test]
+    fn every_cut_of_a_bundled_file_is_refused() {
+        for (slug, text) in BUNDLED {
+            let line_ends: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).collect();
+            let last = line_ends.len().saturating_sub(41);
+            let lines = line_ends[..line_ends.len() - 1]
+                .iter()
+                .enumerate()
+                .filter(|(n, _)| *n >= last || n % 10 == 0)
+                .map(|(_, &i)| i);
+            let tail = (text.len().saturating_sub(500)..text.len())
+                .filter(|&i| text.is_char_boundary(i) && text[..i].trim_end() != text.trim_end());
+            for cut in lines.chain(tail) {
+                let err = parse(&text[..cut])
+                    .err()
+                    .unwrap_or_else(|| panic!("{slug} cut after byte {cut} parses"));
+                assert_eq!(err.code(), "BAD_USER_INPUT", "{slug} at {cut}: {err}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_end_record_counts_every_record_and_link() {
+        let data = import_text(BUNDLED[0].1).expect("Lelystad Oost imports");
+        let file = export(&data, None);
+        let counts = file.end.expect("export writes `end`").value;
+        let expected = [
+            data.areas.len(),
+            data.wijken.len(),
+            data.partners.len(),
+            data.funding_streams.len(),
+            data.goals.len(),
+            data.programmes.len(),
+            data.lines.len(),
+            data.interventions.len(),
+            data.line_funding.len(),
+            data.intervention_goals.len(),
+            data.intervention_partners.len(),
+            data.intervention_funding.len(),
+            data.intervention_wijken.len(),
+            data.intervention_relations.len(),
+        ];
+        for ((kind, n), rows) in counts.kinds().into_iter().zip(expected) {
+            assert_eq!(n, Some(rows as u64), "{kind}");
+        }
+        assert!(counts.kinds().iter().all(|(_, n)| n > &Some(0)));
+    }
+
     #[test]
     fn an_alias_bomb_is_refused() {
         // A 10 kB string aliased 60 000 times would expand to 600 MB.
         let refs = vec!["*s"; 60_000].join(", ");
         let bomb = format!(
-            "version: 1\nareas:\n  - slug: x\n    name: X\n    description: &s \"{}\"\n    partners:\n      - slug: p\n        name: P\n        kind: other\n        aliases: [{refs}]\n",
+            "version: 2\nareas:\n  - slug: x\n    name: X\n    description: &s \"{}\"\n    partners:\n      - slug: p\n        name: P\n        kind: other\n        aliases: [{refs}]\n",
             "x".repeat(10_000)
         );
         let err = parse(&bomb).expect_err("refused").to_string();

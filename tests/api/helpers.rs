@@ -245,6 +245,26 @@ pub fn cli(db: &TestDb, dir: &Path, args: &[&str]) -> Output {
     run(dir, &all)
 }
 
+/// The closing `end` record of a test data file: the given counts, every other kind 0.
+pub fn end_record(counts: &[(&str, u64)]) -> String {
+    let kinds = samenhang::dataset::Counts::default().kinds();
+    for (kind, _) in counts {
+        assert!(
+            kinds.iter().any(|(k, _)| k == kind),
+            "no kind {kind} in `end`"
+        );
+    }
+    let mut out = String::from("end:\n");
+    for (kind, _) in kinds {
+        let n = counts
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(0, |(_, n)| *n);
+        out.push_str(&format!("  {kind}: {n}\n"));
+    }
+    out
+}
+
 impl TestApp {
     /// Posts a GraphQL request with a token (or none) and returns the HTTP response.
     pub async fn post_as(
@@ -311,6 +331,18 @@ impl TestApp {
         let snapshot = self.service.snapshot();
         samenhang::dataset::to_yaml(&samenhang::dataset::export(&snapshot.data, None))
             .expect("export")
+    }
+
+    /// The answer of `/health`.
+    pub async fn health(&self) -> Value {
+        self.client
+            .get(format!("{}/health", self.base))
+            .send()
+            .await
+            .expect("request sent")
+            .json()
+            .await
+            .expect("JSON body")
     }
 
     /// Stops the server gracefully and hands back the database.

@@ -176,7 +176,7 @@ fn the_commands_import_export_and_print_the_schema() {
     assert!(samenhang::dataset::parse(&text).is_ok());
 
     let bad = dir.path().join("bad.yaml");
-    std::fs::write(&bad, "version: 1\nareas:\n  - slug: x\n    name: X\n    partners:\n      - slug: p\n        name: P\n        kind: bank\n").unwrap();
+    std::fs::write(&bad, "version: 2\nareas:\n  - slug: x\n    name: X\n    partners:\n      - slug: p\n        name: P\n        kind: bank\n").unwrap();
     let refused = with_db(&["import", bad.to_str().unwrap()]);
     assert_eq!(refused.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&refused.stderr);
