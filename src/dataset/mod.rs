@@ -47,10 +47,11 @@ pub fn bundled(slug: &str) -> Option<&'static str> {
 }
 
 /// Parses a data file and makes sure it is whole. Syntax and type errors carry their line and
-/// column. A file of another format version, without
+/// column; so do characters samenhang cannot store. A file of another format version, without
 /// its closing `end` record, or whose records do not add up to the counts in `end` (a file
 /// that was cut off) is refused, with the `end` record to write when the file is whole.
 pub fn parse(text: &str) -> Result<DataFile> {
+    check_characters(text)?;
     let file = deserialize(text).map_err(|err| match err {
         Error::Invalid(mut problems) if !has_end_key(text) => {
             problems.push(Problem {
@@ -64,6 +65,28 @@ pub fn parse(text: &str) -> Result<DataFile> {
     })?;
     check_whole(text, &file)?;
     Ok(file)
+}
+
+/// Refuses text with characters no database or export format can carry, each with its line
+/// and column. Checked before parsing: the parser would refuse some of them with a message
+/// of its own and let others (the non-characters) through.
+fn check_characters(text: &str) -> Result<()> {
+    let mut problems = Problems::default();
+    for (l, line) in text.split('\n').enumerate() {
+        for (column, c) in line.chars().enumerate() {
+            if !is_storable(c) {
+                problems.add_at(
+                    "",
+                    Some((l as u64 + 1, column as u64 + 1)),
+                    format!(
+                        "the file holds {}, which samenhang cannot store and export faithfully: remove it",
+                        describe_unstorable(c)
+                    ),
+                );
+            }
+        }
+    }
+    problems.finish()
 }
 
 /// Whether the text has a top-level `end:` key (to tell a cut-off file from a broken one).
@@ -681,6 +704,30 @@ pub fn export(data: &Dataset, areas: Option<&[Id]>) -> DataFile {
     }
 }
 
+/// Stored text as the file writes it: characters no database or format can carry (stored
+/// before samenhang refused them, or written around it) become U+FFFD, so the file imports.
+trait Readable {
+    fn readable(&self) -> Self;
+}
+
+impl Readable for String {
+    fn readable(&self) -> String {
+        replace_unstorable(self).into_owned()
+    }
+}
+
+impl Readable for Option<String> {
+    fn readable(&self) -> Option<String> {
+        self.as_ref().map(Readable::readable)
+    }
+}
+
+impl Readable for Vec<String> {
+    fn readable(&self) -> Vec<String> {
+        self.iter().map(Readable::readable).collect()
+    }
+}
+
 /// Serialises a data file as YAML.
 pub fn to_yaml(file: &DataFile) -> Result<String> {
     let body = serde_saphyr::to_string(file)
@@ -772,21 +819,21 @@ impl<'a> ExportIndex<'a> {
         let of_area = |area_id: Id| area_id == a.id;
         AreaFile {
             slug: at(&a.slug),
-            name: a.name.clone(),
-            municipality: a.municipality.clone(),
-            description: a.description.clone(),
-            source: a.source.clone(),
+            name: a.name.readable(),
+            municipality: a.municipality.readable(),
+            description: a.description.readable(),
+            source: a.source.readable(),
             wijken: d
                 .wijken
                 .values()
                 .filter(|w| of_area(w.area_id))
                 .map(|w| WijkFile {
                     slug: at(&w.slug),
-                    name: w.name.clone(),
-                    municipality: w.municipality.clone(),
-                    cbs_code: w.cbs_code.clone(),
-                    description: w.description.clone(),
-                    aliases: w.aliases.clone(),
+                    name: w.name.readable(),
+                    municipality: w.municipality.readable(),
+                    cbs_code: w.cbs_code.readable(),
+                    description: w.description.readable(),
+                    aliases: w.aliases.readable(),
                 })
                 .collect(),
             partners: d
@@ -795,10 +842,10 @@ impl<'a> ExportIndex<'a> {
                 .filter(|p| of_area(p.area_id))
                 .map(|p| PartnerFile {
                     slug: at(&p.slug),
-                    name: p.name.clone(),
+                    name: p.name.readable(),
                     kind: p.kind,
-                    description: p.description.clone(),
-                    aliases: p.aliases.clone(),
+                    description: p.description.readable(),
+                    aliases: p.aliases.readable(),
                 })
                 .collect(),
             funding_streams: d
@@ -807,13 +854,13 @@ impl<'a> ExportIndex<'a> {
                 .filter(|f| of_area(f.area_id))
                 .map(|f| FundingStreamFile {
                     slug: at(&f.slug),
-                    name: f.name.clone(),
+                    name: f.name.readable(),
                     kind: f.kind,
                     start_year: f.start_year,
                     end_year: f.end_year,
                     amount_eur: f.amount_eur,
-                    description: f.description.clone(),
-                    aliases: f.aliases.clone(),
+                    description: f.description.readable(),
+                    aliases: f.aliases.readable(),
                 })
                 .collect(),
             goals: d
@@ -841,9 +888,9 @@ impl<'a> ExportIndex<'a> {
         GoalFile {
             slug: at(&g.slug),
             level: g.level,
-            number: g.number.clone(),
-            name: g.name.clone(),
-            description: g.description.clone(),
+            number: g.number.readable(),
+            name: g.name.readable(),
+            description: g.description.readable(),
             sub_goals: self
                 .sub_goals
                 .get(&g.id)
@@ -855,10 +902,10 @@ impl<'a> ExportIndex<'a> {
         let d = self.data;
         ProgrammeFile {
             slug: at(&p.slug),
-            name: p.name.clone(),
-            chair: p.chair.clone(),
-            ambition: p.ambition.clone(),
-            description: p.description.clone(),
+            name: p.name.readable(),
+            chair: p.chair.readable(),
+            ambition: p.ambition.readable(),
+            description: p.description.readable(),
             lines: d
                 .lines
                 .values()
@@ -866,12 +913,12 @@ impl<'a> ExportIndex<'a> {
                 .map(|l| LineFile {
                     slug: at(&l.slug),
                     number: l.number,
-                    name: l.name.clone(),
-                    nplv_action_line: l.nplv_action_line.clone(),
-                    description: l.description.clone(),
-                    target_groups: l.target_groups.clone(),
-                    principles: l.principles.clone(),
-                    focus: l.focus.clone(),
+                    name: l.name.readable(),
+                    nplv_action_line: l.nplv_action_line.readable(),
+                    description: l.description.readable(),
+                    target_groups: l.target_groups.readable(),
+                    principles: l.principles.readable(),
+                    focus: l.focus.readable(),
                     funding_streams: self.line_funding.get(&l.id).map_or_else(Vec::new, |ids| {
                         ids.iter()
                             .map(|&s| Self::slug(&d.funding_streams, s))
@@ -899,8 +946,8 @@ impl<'a> ExportIndex<'a> {
         }
         InterventionFile {
             slug: at(&i.slug),
-            name: i.name.clone(),
-            description: i.description.clone(),
+            name: i.name.readable(),
+            description: i.description.readable(),
             goals: self.goals.get(&i.id).map_or_else(Vec::new, |ids| {
                 ids.iter().map(|&g| Self::slug(&d.goals, g)).collect()
             }),
@@ -913,19 +960,19 @@ impl<'a> ExportIndex<'a> {
                 .map(|l| FundingRef {
                     stream: Self::slug(&d.funding_streams, l.funding_stream_id),
                     amount_eur: l.amount_eur,
-                    note: l.note.clone(),
+                    note: l.note.readable(),
                 })
                 .collect(),
             wijken: self.wijken.get(&i.id).map_or_else(Vec::new, |ids| {
                 ids.iter().map(|&w| Self::slug(&d.wijken, w)).collect()
             }),
-            period: i.period.clone(),
+            period: i.period.readable(),
             start_year: i.start_year,
             end_year: i.end_year,
-            targets: i.targets.clone(),
-            indicators: i.indicators.clone(),
-            target_groups: i.target_groups.clone(),
-            notes: i.notes.clone(),
+            targets: i.targets.readable(),
+            indicators: i.indicators.readable(),
+            target_groups: i.target_groups.readable(),
+            notes: i.notes.readable(),
             related: self
                 .related
                 .get(&i.id)
@@ -934,7 +981,7 @@ impl<'a> ExportIndex<'a> {
                 .map(|l| RelatedRef {
                     intervention: Self::slug(&d.interventions, l.to_id),
                     kind: l.kind,
-                    note: l.note.clone(),
+                    note: l.note.readable(),
                 })
                 .collect(),
         }

@@ -15,3 +15,4 @@ mod maps;
 mod persistence;
 mod schema;
 mod security;
+mod text;
