@@ -1016,8 +1016,8 @@ mod tests {
 
     /// Regression (issue "Bounded work for every request"): a cut-off file imported what was
     /// left. Cuts of every bundled file are refused: at each of its last 40 line boundaries
-    /// and every tenth before them, and at every byte of its last 500 that loses more than
-    /// white space.
+    /// and every 25th before them, and at every byte of its `end` record that loses more
+    /// than white space.
     #[test]
     fn every_cut_of_a_bundled_file_is_refused() {
         for (slug, text) in BUNDLED {
@@ -1026,9 +1026,10 @@ mod tests {
             let lines = line_ends[..line_ends.len() - 1]
                 .iter()
                 .enumerate()
-                .filter(|(n, _)| *n >= last || n % 10 == 0)
+                .filter(|(n, _)| *n >= last || n % 25 == 0)
                 .map(|(_, &i)| i);
-            let tail = (text.len().saturating_sub(500)..text.len())
+            let end = text.rfind("\nend:").expect("an end record");
+            let tail = (end..text.len())
                 .filter(|&i| text.is_char_boundary(i) && text[..i].trim_end() != text.trim_end());
             for cut in lines.chain(tail) {
                 let err = parse(&text[..cut])
