@@ -13,7 +13,10 @@ use samenhang::auth::Principal;
 use samenhang::config::{DatabaseUrl, ServeArgs};
 
 const QUERIES: [(&str, &str); 3] = [
-    ("partner page 20", "{ partners(first: 20) { nodes { id name } } }"),
+    (
+        "partner page 20",
+        "{ partners(first: 20) { nodes { id name } } }",
+    ),
     (
         "front-end page 100x100",
         "{ partners(first: 100) { nodes { id name interventions(first: 100) \

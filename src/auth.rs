@@ -109,21 +109,50 @@ pub fn hash_token(token: &str) -> String {
         .collect()
 }
 
-/// Checks a token name: what the audit trail shows as the actor.
+/// Actor names the audit trail gives to samenhang itself, in any case: the dataset loaded on
+/// first start (`samenhang`) and requests without a token (`anonymous`).
+const RESERVED_NAMES: &[&str] = &["samenhang", "anonymous"];
+/// Beginnings of actor names kept for samenhang, in any case: the command line (`cli:USER`)
+/// and anything the system may record in future (`system…`).
+const RESERVED_PREFIXES: &[&str] = &["cli:", "system"];
+
+/// Checks a token name: what the audit trail shows as the actor. Letters, digits and a few
+/// marks (never a control or non-character, so it is stored and exported alike everywhere),
+/// and never a name samenhang records for itself, so no token can pass its changes off as
+/// the seed loader's or the command line's.
 pub fn check_token_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 100
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::invalid(
+    if !ok {
+        return Err(Error::invalid(
             "name",
             "must be 1 to 100 letters, digits, '-', '_', '.' or '@'",
-        ))
+        ));
     }
+    let lower = name.to_ascii_lowercase();
+    if RESERVED_NAMES.contains(&lower.as_str())
+        || RESERVED_PREFIXES.iter().any(|p| lower.starts_with(p))
+    {
+        return Err(Error::invalid(
+            "name",
+            format!(
+                "{name:?} is reserved: the audit trail shows samenhang itself as `samenhang`, \
+                 `anonymous`, `cli:…` or `system…` (in any case); choose another name"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The token of an `Authorization` header value: the scheme `Bearer` in any case (RFC 7235),
+/// one or more spaces or tabs, and the token.
+fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, rest) = header.split_once([' ', '\t'])?;
+    let token = rest.trim_matches([' ', '\t']);
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 /// How long a token lookup is remembered: a revoked token stops working within this time.
@@ -161,14 +190,9 @@ impl Authenticator {
                 may_read: anonymous_read,
             });
         };
-        let token = header
-            .strip_prefix("Bearer ")
-            .or_else(|| header.strip_prefix("bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                Error::Unauthenticated("the Authorization header must be `Bearer <token>`".into())
-            })?;
+        let token = bearer_token(header).ok_or_else(|| {
+            Error::Unauthenticated("the Authorization header must be `Bearer <token>`".into())
+        })?;
         let hash = hash_token(token);
         let remembered = {
             let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
@@ -248,5 +272,32 @@ mod tests {
         assert!(check_token_name("anna@gemeente.nl").is_ok());
         assert!(check_token_name("").is_err());
         assert!(check_token_name("with space").is_err());
+        for reserved in [
+            "samenhang",
+            "SamenHang",
+            "anonymous",
+            "ANONYMOUS",
+            "system",
+            "system-import",
+            "System.Backup",
+            "cli:anna",
+        ] {
+            let err = check_token_name(reserved).unwrap_err();
+            assert_eq!(err.code(), "BAD_USER_INPUT", "{reserved}");
+        }
+        assert!(check_token_name("samenhang-redactie").is_ok());
+        assert!(check_token_name("ecosystem").is_ok());
+        assert!(check_token_name("client").is_ok());
+    }
+
+    #[test]
+    fn the_bearer_scheme_is_read_in_any_case() {
+        assert_eq!(bearer_token("Bearer smh_x"), Some("smh_x"));
+        assert_eq!(bearer_token("BEARER smh_x"), Some("smh_x"));
+        assert_eq!(bearer_token("bEaReR \t  smh_x "), Some("smh_x"));
+        assert_eq!(bearer_token("Bearer"), None);
+        assert_eq!(bearer_token("Bearer   "), None);
+        assert_eq!(bearer_token("Bearersmh_x"), None);
+        assert_eq!(bearer_token("Basic smh_x"), None);
     }
 }

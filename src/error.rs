@@ -64,6 +64,10 @@ pub enum Error {
     /// `FORBIDDEN` (HTTP 403): the token's role does not allow this.
     #[error("{0}")]
     Forbidden(String),
+    /// `BAD_REQUEST` (HTTP 400): the HTTP request itself is ambiguous or malformed (two
+    /// `Authorization` headers), so it is refused before anything runs.
+    #[error("{0}")]
+    BadRequest(String),
     /// `INTERNAL_SERVER_ERROR`: the database failed. Logged with context; clients see no detail.
     #[error("database error: {0}")]
     Database(DbErr),
@@ -113,6 +117,7 @@ impl Error {
             Error::Conflict { .. } => "CONFLICT",
             Error::Unauthenticated(_) => "UNAUTHENTICATED",
             Error::Forbidden(_) => "FORBIDDEN",
+            Error::BadRequest(_) => "BAD_REQUEST",
             Error::Database(_) | Error::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }

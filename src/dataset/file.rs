@@ -1,6 +1,9 @@
 //! The shape of the data file (see `docs/data-format.md`). Slugs and references keep their
 //! position in the file, so problems found after parsing can still point at a line.
 
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::{Location, Spanned};
 
@@ -10,21 +13,202 @@ use crate::domain::{FundingKind, GoalLevel, PartnerKind, RelationKind};
 pub type At = Spanned<String>;
 
 /// Wraps a value that did not come from a file.
+pub fn unplaced<T>(value: T) -> Spanned<T> {
+    Spanned::new(value, Location::UNKNOWN, Location::UNKNOWN)
+}
+
+/// Wraps a string that did not come from a file.
 pub fn at(value: &str) -> At {
-    Spanned::new(value.to_owned(), Location::UNKNOWN, Location::UNKNOWN)
+    unplaced(value.to_owned())
 }
 
 fn is_empty<T>(v: &[T]) -> bool {
     v.is_empty()
 }
 
-/// The whole file.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The whole file: its format version, the areas, and the closing `end` record.
+#[derive(Debug, Serialize)]
 pub struct DataFile {
     pub version: Spanned<u32>,
-    #[serde(default)]
     pub areas: Vec<AreaFile>,
+    /// How many records and links the file holds; `None` when the file has no `end` (it was
+    /// cut off, or is of format version 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<Spanned<Counts>>,
+    /// The first key found after `end`, which must be the last key (see [`parse`]).
+    ///
+    /// [`parse`]: super::parse
+    #[serde(skip)]
+    pub after_end: Option<At>,
+}
+
+/// The top-level keys of a data file, in the order export writes them.
+const KEYS: &[&str] = &["version", "areas", "end"];
+
+impl<'de> Deserialize<'de> for DataFile {
+    /// Reads the three top-level keys, refusing unknown and repeated ones, and noting a key
+    /// after `end`: a file cut off after an early `end` would otherwise still look whole.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<DataFile, D::Error> {
+        struct Keys;
+
+        impl<'de> Visitor<'de> for Keys {
+            type Value = DataFile;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a samenhang data file: a mapping with version, areas and end")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DataFile, A::Error> {
+                let mut version = None;
+                let mut areas = None;
+                let mut end = None;
+                let mut after_end = None;
+                while let Some(key) = map.next_key::<At>()? {
+                    if end.is_some() && after_end.is_none() {
+                        after_end = Some(key.clone());
+                    }
+                    match key.value.as_str() {
+                        "version" if version.is_none() => version = Some(map.next_value()?),
+                        "areas" if areas.is_none() => areas = Some(map.next_value()?),
+                        "end" if end.is_none() => {
+                            // `end:` with nothing after it (cut off right there) is a record
+                            // without counts, reported as such.
+                            let record: Spanned<Option<Counts>> = map.next_value()?;
+                            end = Some(Spanned::new(
+                                record.value.unwrap_or_default(),
+                                record.referenced,
+                                record.defined,
+                            ));
+                        }
+                        "version" => return Err(de::Error::duplicate_field("version")),
+                        "areas" => return Err(de::Error::duplicate_field("areas")),
+                        "end" => return Err(de::Error::duplicate_field("end")),
+                        other => return Err(de::Error::unknown_field(other, KEYS)),
+                    }
+                }
+                Ok(DataFile {
+                    version: version.ok_or_else(|| de::Error::missing_field("version"))?,
+                    areas: areas.unwrap_or_default(),
+                    end,
+                    after_end,
+                })
+            }
+        }
+
+        deserializer.deserialize_struct("DataFile", KEYS, Keys)
+    }
+}
+
+/// The closing `end` record: how many records of each kind, and how many links, the file
+/// holds. A file that lost anything at its end lost this record or changed a count, so a
+/// cut-off file is refused instead of imported in part. Every count is required; `None` is a
+/// count the file does not give.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Counts {
+    pub areas: Option<u64>,
+    pub wijken: Option<u64>,
+    pub partners: Option<u64>,
+    pub funding_streams: Option<u64>,
+    /// Every goal: area-wide, of lines, and sub-goals at any depth.
+    pub goals: Option<u64>,
+    pub programmes: Option<u64>,
+    pub lines: Option<u64>,
+    pub interventions: Option<u64>,
+    /// The slugs listed under the lines' `funding_streams`.
+    pub line_funding_streams: Option<u64>,
+    /// The slugs listed under the interventions' `goals`.
+    pub intervention_goals: Option<u64>,
+    /// The slugs listed under the interventions' `partners`, all roles together.
+    pub intervention_partners: Option<u64>,
+    /// The entries of the interventions' `funding`.
+    pub intervention_funding: Option<u64>,
+    /// The slugs listed under the interventions' `wijken`.
+    pub intervention_wijken: Option<u64>,
+    /// The entries of the interventions' `related`.
+    pub intervention_related: Option<u64>,
+}
+
+impl Counts {
+    /// What the areas of a file hold.
+    pub fn of(areas: &[AreaFile]) -> Counts {
+        fn goals(list: &[GoalFile]) -> usize {
+            list.iter().map(|g| 1 + goals(&g.sub_goals)).sum()
+        }
+        let sum = |count: &dyn Fn(&AreaFile) -> usize| -> Option<u64> {
+            Some(areas.iter().map(count).sum::<usize>() as u64)
+        };
+        let lines = || {
+            areas
+                .iter()
+                .flat_map(|a| &a.programmes)
+                .flat_map(|p| &p.lines)
+        };
+        let interventions = |count: &dyn Fn(&InterventionFile) -> usize| -> Option<u64> {
+            Some(
+                areas
+                    .iter()
+                    .flat_map(|a| &a.interventions)
+                    .map(count)
+                    .sum::<usize>() as u64,
+            )
+        };
+        Counts {
+            areas: Some(areas.len() as u64),
+            wijken: sum(&|a| a.wijken.len()),
+            partners: sum(&|a| a.partners.len()),
+            funding_streams: sum(&|a| a.funding_streams.len()),
+            goals: sum(&|a| {
+                goals(&a.goals)
+                    + a.programmes
+                        .iter()
+                        .flat_map(|p| &p.lines)
+                        .map(|l| goals(&l.goals))
+                        .sum::<usize>()
+            }),
+            programmes: sum(&|a| a.programmes.len()),
+            lines: Some(lines().count() as u64),
+            interventions: sum(&|a| a.interventions.len()),
+            line_funding_streams: Some(lines().map(|l| l.funding_streams.len() as u64).sum()),
+            intervention_goals: interventions(&|i| i.goals.len()),
+            intervention_partners: interventions(&|i| {
+                let p = &i.partners;
+                p.lead.len() + p.penvoerder.len() + p.core.len() + p.executing.len()
+            }),
+            intervention_funding: interventions(&|i| i.funding.len()),
+            intervention_wijken: interventions(&|i| i.wijken.len()),
+            intervention_related: interventions(&|i| i.related.len()),
+        }
+    }
+
+    /// Every count with its key, in file order.
+    pub fn kinds(&self) -> [(&'static str, Option<u64>); 14] {
+        [
+            ("areas", self.areas),
+            ("wijken", self.wijken),
+            ("partners", self.partners),
+            ("funding_streams", self.funding_streams),
+            ("goals", self.goals),
+            ("programmes", self.programmes),
+            ("lines", self.lines),
+            ("interventions", self.interventions),
+            ("line_funding_streams", self.line_funding_streams),
+            ("intervention_goals", self.intervention_goals),
+            ("intervention_partners", self.intervention_partners),
+            ("intervention_funding", self.intervention_funding),
+            ("intervention_wijken", self.intervention_wijken),
+            ("intervention_related", self.intervention_related),
+        ]
+    }
+
+    /// The record as YAML, to paste at the end of a file.
+    pub fn to_block(&self) -> String {
+        let mut out = String::from("end:\n");
+        for (key, n) in self.kinds() {
+            out.push_str(&format!("  {key}: {}\n", n.unwrap_or_default()));
+        }
+        out
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]

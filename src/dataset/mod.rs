@@ -1,12 +1,14 @@
-//! The data file: parsing (with line and column for every problem), importing into a draft as
-//! one all-or-nothing write, and exporting the stored data back into the same format. The
-//! bundled datasets, transcribed by hand from the source documents, live in `data/`.
+//! The data file: parsing (with line and column for every problem, and the check that the file
+//! is whole: its closing `end` record), importing into a draft as one all-or-nothing write,
+//! and exporting the stored data back into the same format. The bundled datasets, transcribed
+//! by hand from the source documents, live in `data/`.
 
 mod file;
 
 use std::collections::{HashMap, HashSet};
 
 pub use file::*;
+use serde_saphyr::Spanned;
 
 use crate::domain::*;
 use crate::error::{Error, Problem, Result};
@@ -29,8 +31,9 @@ pub const BUNDLED: &[(&str, &str)] = &[
 /// The dataset a new database starts with.
 pub const DEFAULT_DATASET: &str = "lelystad-oost";
 
-/// The format version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format version this build reads and writes. Version 2 added the closing `end` record;
+/// version 1 files are refused with the record to add (see [`parse`]).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Most problems reported for one file; the rest are counted.
 const MAX_PROBLEMS: usize = 50;
@@ -43,12 +46,153 @@ pub fn bundled(slug: &str) -> Option<&'static str> {
         .map(|(_, text)| *text)
 }
 
-/// Parses a data file. Syntax and type errors carry their line and column.
+/// Parses a data file and makes sure it is whole. Syntax and type errors carry their line and
+/// column; so do characters samenhang cannot store. A file of another format version, without
+/// its closing `end` record, or whose records do not add up to the counts in `end` (a file
+/// that was cut off) is refused, with the `end` record to write when the file is whole.
+pub fn parse(text: &str) -> Result<DataFile> {
+    check_characters(text)?;
+    let file = deserialize(text).map_err(|err| match err {
+        Error::Invalid(mut problems) if !has_end_key(text) => {
+            problems.push(Problem {
+                field: "end".into(),
+                position: Some(last_line(text)),
+                message: "the file has no `end` record either: it may have been cut off".into(),
+            });
+            Error::Invalid(problems)
+        }
+        other => other,
+    })?;
+    check_whole(text, &file)?;
+    Ok(file)
+}
+
+/// Refuses text with characters no database or export format can carry, each with its line
+/// and column. Checked before parsing: the parser would refuse some of them with a message
+/// of its own and let others (the non-characters) through.
+fn check_characters(text: &str) -> Result<()> {
+    let mut problems = Problems::default();
+    for (l, line) in text.split('\n').enumerate() {
+        for (column, c) in line.chars().enumerate() {
+            if !is_storable(c) {
+                problems.add_at(
+                    "",
+                    Some((l as u64 + 1, column as u64 + 1)),
+                    format!(
+                        "the file holds {}, which samenhang cannot store and export faithfully: remove it",
+                        describe_unstorable(c)
+                    ),
+                );
+            }
+        }
+    }
+    problems.finish()
+}
+
+/// Whether the text has a top-level `end:` key (to tell a cut-off file from a broken one).
+fn has_end_key(text: &str) -> bool {
+    text.lines().any(|line| {
+        line.strip_prefix("end")
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    })
+}
+
+/// The position of the last line of a text, where a cut-off file ends.
+fn last_line(text: &str) -> (u64, u64) {
+    (text.lines().count().max(1) as u64, 1)
+}
+
+/// Checks the version and that the file holds what its `end` record counts.
+fn check_whole(text: &str, file: &DataFile) -> Result<()> {
+    let found = Counts::of(&file.areas);
+    let version = &file.version;
+    if version.value != FORMAT_VERSION {
+        let message = if version.value == 1 {
+            format!(
+                "this is a format version 1 file, which has no `end` record: a copy that was cut off \
+                 cannot be told from a whole one, so this samenhang reads version {FORMAT_VERSION} only. \
+                 If the file is whole, upgrade it: set `version: {FORMAT_VERSION}` and add at its end\n{}",
+                found.to_block().trim_end()
+            )
+        } else {
+            format!("this samenhang reads format version {FORMAT_VERSION}")
+        };
+        return refused("version", position(version), message);
+    }
+    let Some(end) = &file.end else {
+        return refused(
+            "end",
+            Some(last_line(text)),
+            format!(
+                "the file ends early or has no `end` record: it may have been cut off. \
+                 If it is whole (written or edited by hand), add at its end\n{}",
+                found.to_block().trim_end()
+            ),
+        );
+    };
+    if let Some(key) = &file.after_end {
+        return refused(
+            &key.value,
+            position(key),
+            format!(
+                "`{}` comes after the `end` record; `end` must be the last key of the file",
+                key.value
+            ),
+        );
+    }
+    let said = end.value.kinds();
+    let missing: Vec<&str> = said
+        .iter()
+        .filter(|(_, n)| n.is_none())
+        .map(|(key, _)| *key)
+        .collect();
+    if !missing.is_empty() {
+        return refused(
+            "end",
+            position(end),
+            format!(
+                "the `end` record has no count of {}: the file may have been cut off inside it. \
+                 If the file is whole, its `end` record is\n{}",
+                missing.join(", "),
+                found.to_block().trim_end()
+            ),
+        );
+    }
+    let mut problems = Problems::default();
+    for ((key, said), (_, holds)) in said.into_iter().zip(found.kinds()) {
+        if said != holds {
+            problems.add(
+                &format!("end.{key}"),
+                Some(end),
+                format!(
+                    "the `end` record counts {} {key}, but the file holds {}: records were lost \
+                     (a cut-off file?) or added or removed by hand; if the file is as it should \
+                     be, set `{key}: {}`",
+                    said.unwrap_or_default(),
+                    holds.unwrap_or_default(),
+                    holds.unwrap_or_default()
+                ),
+            );
+        }
+    }
+    problems.finish()
+}
+
+/// A file refused for one problem.
+fn refused(field: &str, position: Option<(u64, u64)>, message: String) -> Result<()> {
+    Err(Error::Invalid(vec![Problem {
+        field: field.into(),
+        position,
+        message,
+    }]))
+}
+
+/// Reads the YAML into a [`DataFile`].
 ///
 /// The parser's resource budget grows with the text: a document cannot hold more nodes or
 /// events than it has bytes, so a large dataset (a national-scale export) parses, while the
 /// limits on anchors and aliases that stop expansion attacks keep their defaults.
-pub fn parse(text: &str) -> Result<DataFile> {
+fn deserialize(text: &str) -> Result<DataFile> {
     let mut budget = serde_saphyr::budget::Budget::default();
     budget.max_nodes = budget.max_nodes.max(text.len());
     budget.max_events = budget.max_events.max(2 * text.len());
@@ -94,14 +238,18 @@ pub struct ImportSummary {
 struct Problems(Vec<Problem>, usize);
 
 impl Problems {
-    fn add(&mut self, path: &str, at: Option<&At>, message: impl Into<String>) {
+    fn add<T>(&mut self, path: &str, at: Option<&Spanned<T>>, message: impl Into<String>) {
+        self.add_at(path, at.and_then(position), message);
+    }
+
+    fn add_at(&mut self, path: &str, position: Option<(u64, u64)>, message: impl Into<String>) {
         if self.0.len() >= MAX_PROBLEMS {
             self.1 += 1;
             return;
         }
         self.0.push(Problem {
             field: path.to_owned(),
-            position: at.and_then(position),
+            position,
             message: message.into(),
         });
     }
@@ -139,28 +287,17 @@ impl Problems {
     }
 }
 
-fn position(at: &At) -> Option<(u64, u64)> {
+fn position<T>(at: &Spanned<T>) -> Option<(u64, u64)> {
     let l = at.referenced;
     (l.line() > 0).then(|| (l.line(), l.column()))
 }
 
-/// Imports a parsed file into a draft: every area with everything in it. Existing areas with
-/// the same slug are refused, or replaced when `replace` is set. Every problem found is
-/// reported; on any problem the draft must be dropped.
+/// Imports a parsed file (whose version and `end` record [`parse`] has checked) into a draft:
+/// every area with everything in it. Existing areas with the same slug are refused, or
+/// replaced when `replace` is set. Every problem found is reported; on any problem the draft
+/// must be dropped.
 pub fn import(draft: &mut Draft, file: &DataFile, replace: bool) -> Result<ImportSummary> {
     let mut problems = Problems::default();
-    if file.version.value != FORMAT_VERSION {
-        return Err(Error::Invalid(vec![Problem {
-            field: "version".into(),
-            position: (file.version.referenced.line() > 0).then(|| {
-                (
-                    file.version.referenced.line(),
-                    file.version.referenced.column(),
-                )
-            }),
-            message: format!("this samenhang reads format version {FORMAT_VERSION}"),
-        }]));
-    }
     let mut summary = ImportSummary::default();
     let mut seen = HashSet::new();
     for (a, area) in file.areas.iter().enumerate() {
@@ -553,19 +690,41 @@ impl AreaImport<'_> {
 /// Writes the given areas (all when `None`) of a dataset in the file format.
 pub fn export(data: &Dataset, areas: Option<&[Id]>) -> DataFile {
     let index = ExportIndex::new(data);
-    let areas = data
+    let areas: Vec<AreaFile> = data
         .areas
         .values()
         .filter(|a| areas.is_none_or(|wanted| wanted.contains(&a.id)))
         .map(|a| index.area(a))
         .collect();
     DataFile {
-        version: serde_saphyr::Spanned::new(
-            FORMAT_VERSION,
-            serde_saphyr::Location::UNKNOWN,
-            serde_saphyr::Location::UNKNOWN,
-        ),
+        version: unplaced(FORMAT_VERSION),
+        end: Some(unplaced(Counts::of(&areas))),
+        after_end: None,
         areas,
+    }
+}
+
+/// Stored text as the file writes it: characters no database or format can carry (stored
+/// before samenhang refused them, or written around it) become U+FFFD, so the file imports.
+trait Readable {
+    fn readable(&self) -> Self;
+}
+
+impl Readable for String {
+    fn readable(&self) -> String {
+        replace_unstorable(self).into_owned()
+    }
+}
+
+impl Readable for Option<String> {
+    fn readable(&self) -> Option<String> {
+        self.as_ref().map(Readable::readable)
+    }
+}
+
+impl Readable for Vec<String> {
+    fn readable(&self) -> Vec<String> {
+        self.iter().map(Readable::readable).collect()
     }
 }
 
@@ -660,21 +819,21 @@ impl<'a> ExportIndex<'a> {
         let of_area = |area_id: Id| area_id == a.id;
         AreaFile {
             slug: at(&a.slug),
-            name: a.name.clone(),
-            municipality: a.municipality.clone(),
-            description: a.description.clone(),
-            source: a.source.clone(),
+            name: a.name.readable(),
+            municipality: a.municipality.readable(),
+            description: a.description.readable(),
+            source: a.source.readable(),
             wijken: d
                 .wijken
                 .values()
                 .filter(|w| of_area(w.area_id))
                 .map(|w| WijkFile {
                     slug: at(&w.slug),
-                    name: w.name.clone(),
-                    municipality: w.municipality.clone(),
-                    cbs_code: w.cbs_code.clone(),
-                    description: w.description.clone(),
-                    aliases: w.aliases.clone(),
+                    name: w.name.readable(),
+                    municipality: w.municipality.readable(),
+                    cbs_code: w.cbs_code.readable(),
+                    description: w.description.readable(),
+                    aliases: w.aliases.readable(),
                 })
                 .collect(),
             partners: d
@@ -683,10 +842,10 @@ impl<'a> ExportIndex<'a> {
                 .filter(|p| of_area(p.area_id))
                 .map(|p| PartnerFile {
                     slug: at(&p.slug),
-                    name: p.name.clone(),
+                    name: p.name.readable(),
                     kind: p.kind,
-                    description: p.description.clone(),
-                    aliases: p.aliases.clone(),
+                    description: p.description.readable(),
+                    aliases: p.aliases.readable(),
                 })
                 .collect(),
             funding_streams: d
@@ -695,13 +854,13 @@ impl<'a> ExportIndex<'a> {
                 .filter(|f| of_area(f.area_id))
                 .map(|f| FundingStreamFile {
                     slug: at(&f.slug),
-                    name: f.name.clone(),
+                    name: f.name.readable(),
                     kind: f.kind,
                     start_year: f.start_year,
                     end_year: f.end_year,
                     amount_eur: f.amount_eur,
-                    description: f.description.clone(),
-                    aliases: f.aliases.clone(),
+                    description: f.description.readable(),
+                    aliases: f.aliases.readable(),
                 })
                 .collect(),
             goals: d
@@ -729,9 +888,9 @@ impl<'a> ExportIndex<'a> {
         GoalFile {
             slug: at(&g.slug),
             level: g.level,
-            number: g.number.clone(),
-            name: g.name.clone(),
-            description: g.description.clone(),
+            number: g.number.readable(),
+            name: g.name.readable(),
+            description: g.description.readable(),
             sub_goals: self
                 .sub_goals
                 .get(&g.id)
@@ -743,10 +902,10 @@ impl<'a> ExportIndex<'a> {
         let d = self.data;
         ProgrammeFile {
             slug: at(&p.slug),
-            name: p.name.clone(),
-            chair: p.chair.clone(),
-            ambition: p.ambition.clone(),
-            description: p.description.clone(),
+            name: p.name.readable(),
+            chair: p.chair.readable(),
+            ambition: p.ambition.readable(),
+            description: p.description.readable(),
             lines: d
                 .lines
                 .values()
@@ -754,12 +913,12 @@ impl<'a> ExportIndex<'a> {
                 .map(|l| LineFile {
                     slug: at(&l.slug),
                     number: l.number,
-                    name: l.name.clone(),
-                    nplv_action_line: l.nplv_action_line.clone(),
-                    description: l.description.clone(),
-                    target_groups: l.target_groups.clone(),
-                    principles: l.principles.clone(),
-                    focus: l.focus.clone(),
+                    name: l.name.readable(),
+                    nplv_action_line: l.nplv_action_line.readable(),
+                    description: l.description.readable(),
+                    target_groups: l.target_groups.readable(),
+                    principles: l.principles.readable(),
+                    focus: l.focus.readable(),
                     funding_streams: self.line_funding.get(&l.id).map_or_else(Vec::new, |ids| {
                         ids.iter()
                             .map(|&s| Self::slug(&d.funding_streams, s))
@@ -787,8 +946,8 @@ impl<'a> ExportIndex<'a> {
         }
         InterventionFile {
             slug: at(&i.slug),
-            name: i.name.clone(),
-            description: i.description.clone(),
+            name: i.name.readable(),
+            description: i.description.readable(),
             goals: self.goals.get(&i.id).map_or_else(Vec::new, |ids| {
                 ids.iter().map(|&g| Self::slug(&d.goals, g)).collect()
             }),
@@ -801,19 +960,19 @@ impl<'a> ExportIndex<'a> {
                 .map(|l| FundingRef {
                     stream: Self::slug(&d.funding_streams, l.funding_stream_id),
                     amount_eur: l.amount_eur,
-                    note: l.note.clone(),
+                    note: l.note.readable(),
                 })
                 .collect(),
             wijken: self.wijken.get(&i.id).map_or_else(Vec::new, |ids| {
                 ids.iter().map(|&w| Self::slug(&d.wijken, w)).collect()
             }),
-            period: i.period.clone(),
+            period: i.period.readable(),
             start_year: i.start_year,
             end_year: i.end_year,
-            targets: i.targets.clone(),
-            indicators: i.indicators.clone(),
-            target_groups: i.target_groups.clone(),
-            notes: i.notes.clone(),
+            targets: i.targets.readable(),
+            indicators: i.indicators.readable(),
+            target_groups: i.target_groups.readable(),
+            notes: i.notes.readable(),
             related: self
                 .related
                 .get(&i.id)
@@ -822,7 +981,7 @@ impl<'a> ExportIndex<'a> {
                 .map(|l| RelatedRef {
                     intervention: Self::slug(&d.interventions, l.to_id),
                     kind: l.kind,
-                    note: l.note.clone(),
+                    note: l.note.readable(),
                 })
                 .collect(),
         }
@@ -855,12 +1014,65 @@ mod tests {
         );
     }
 
+    /// Regression (issue "Bounded work for every request"): a cut-off file imported what was
+    /// left. Cuts of every bundled file are refused: at each of its last 40 line boundaries
+    /// and every 25th before them, and at every byte of its `end` record that loses more
+    /// than white space.
+    #[test]
+    fn every_cut_of_a_bundled_file_is_refused() {
+        for (slug, text) in BUNDLED {
+            let line_ends: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).collect();
+            let last = line_ends.len().saturating_sub(41);
+            let lines = line_ends[..line_ends.len() - 1]
+                .iter()
+                .enumerate()
+                .filter(|(n, _)| *n >= last || n % 25 == 0)
+                .map(|(_, &i)| i);
+            let end = text.rfind("\nend:").expect("an end record");
+            let tail = (end..text.len())
+                .filter(|&i| text.is_char_boundary(i) && text[..i].trim_end() != text.trim_end());
+            for cut in lines.chain(tail) {
+                let err = parse(&text[..cut])
+                    .err()
+                    .unwrap_or_else(|| panic!("{slug} cut after byte {cut} parses"));
+                assert_eq!(err.code(), "BAD_USER_INPUT", "{slug} at {cut}: {err}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_end_record_counts_every_record_and_link() {
+        let data = import_text(BUNDLED[0].1).expect("Lelystad Oost imports");
+        let file = export(&data, None);
+        let counts = file.end.expect("export writes `end`").value;
+        let expected = [
+            data.areas.len(),
+            data.wijken.len(),
+            data.partners.len(),
+            data.funding_streams.len(),
+            data.goals.len(),
+            data.programmes.len(),
+            data.lines.len(),
+            data.interventions.len(),
+            data.line_funding.len(),
+            data.intervention_goals.len(),
+            data.intervention_partners.len(),
+            data.intervention_funding.len(),
+            data.intervention_wijken.len(),
+            data.intervention_relations.len(),
+        ];
+        for ((kind, n), rows) in counts.kinds().into_iter().zip(expected) {
+            assert_eq!(n, Some(rows as u64), "{kind}");
+        }
+        assert!(counts.kinds().iter().all(|(_, n)| n > &Some(0)));
+    }
+
     #[test]
     fn an_alias_bomb_is_refused() {
         // A 10 kB string aliased 60 000 times would expand to 600 MB.
         let refs = vec!["*s"; 60_000].join(", ");
         let bomb = format!(
-            "version: 1\nareas:\n  - slug: x\n    name: X\n    description: &s \"{}\"\n    partners:\n      - slug: p\n        name: P\n        kind: other\n        aliases: [{refs}]\n",
+            "version: 2\nareas:\n  - slug: x\n    name: X\n    description: &s \"{}\"\n    partners:\n      - slug: p\n        name: P\n        kind: other\n        aliases: [{refs}]\n",
             "x".repeat(10_000)
         );
         let err = parse(&bomb).expect_err("refused").to_string();

@@ -10,7 +10,9 @@ mod text;
 
 pub use enums::{FundingKind, GoalLevel, PartnerKind, PartnerRole, RelationKind};
 pub use records::*;
-pub use text::{fold, is_valid_slug};
+pub use text::{
+    describe_unstorable, fold, is_storable, is_valid_slug, replace_unstorable, unstorable_problem,
+};
 
 /// The identity of a record. Ids are assigned by the application from one sequence shared by
 /// all tables, so an id alone names a record; its table says what it is.

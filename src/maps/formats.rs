@@ -5,6 +5,7 @@
 use std::io::{self, Write};
 
 use super::{Map, MapNode, svg};
+use crate::domain::replace_unstorable;
 
 /// An output format.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, async_graphql::Enum)]
@@ -96,10 +97,11 @@ pub fn write(map: &Map, format: Format, out: &mut impl Write) -> io::Result<()> 
     out.flush()
 }
 
-/// Text safe inside XML attributes and elements.
+/// Text safe inside XML attributes and elements. Characters no format can carry (stored
+/// before samenhang refused them) become U+FFFD, as in every format.
 pub fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in replace_unstorable(text).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -107,8 +109,6 @@ pub fn xml(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\n' | '\r' | '\t' => out.push(' '),
-            // Characters XML 1.0 does not allow at all.
-            c if (c as u32) < 0x20 => {}
             c => out.push(c),
         }
     }
@@ -117,13 +117,13 @@ pub fn xml(text: &str) -> String {
 
 /// A JSON string literal.
 fn json(text: &str) -> String {
-    serde_json::Value::String(text.to_owned()).to_string()
+    serde_json::Value::String(replace_unstorable(text).into_owned()).to_string()
 }
 
 /// A quoted DOT identifier.
 fn dot_id(text: &str) -> String {
     let mut out = String::from("\"");
-    for c in text.chars() {
+    for c in replace_unstorable(text).chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -139,12 +139,13 @@ fn dot_id(text: &str) -> String {
 /// `=`, `+`, `-`, `@`, a tab or a carriage return, and not a number) gets a leading `'`, which
 /// spreadsheets show as text (OWASP's advice against CSV injection).
 fn csv(text: &str) -> String {
+    let text = replace_unstorable(text);
     let formula =
         text.starts_with(['=', '+', '-', '@', '\t', '\r']) && text.parse::<f64>().is_err();
     let text = if formula {
         format!("'{text}")
     } else {
-        text.to_owned()
+        text.into_owned()
     };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
@@ -479,7 +480,10 @@ mod tests {
             xml(r#"Wonen & Werk "<b>" 'x'"#),
             "Wonen &amp; Werk &quot;&lt;b&gt;&quot; &apos;x&apos;"
         );
-        assert_eq!(xml("a\u{1}b\nc"), "ab c");
+        assert_eq!(xml("a\u{1}b\nc\u{fffe}"), "a\u{fffd}b c\u{fffd}");
+        assert_eq!(dot_id("a\u{0}b"), "\"a\u{fffd}b\"");
+        assert_eq!(json("a\u{0}\u{fdd0}"), "\"a\u{fffd}\u{fffd}\"");
+        assert_eq!(csv("=\u{0}"), "'=\u{fffd}");
         assert_eq!(dot_id(r#"a "b" \ c"#), r#""a \"b\" \\ c""#);
         assert_eq!(csv(r#"Wonen, "Werk""#), r#""Wonen, ""Werk""""#);
         assert_eq!(csv("Bestaanszekerheid"), "Bestaanszekerheid");

@@ -277,7 +277,10 @@ mod tests {
                 Ok(()) => written += chunk.len(),
                 Err(err) => break err,
             }
-            assert!(written < 1 << 30, "a gigabyte went into a socket nobody reads");
+            assert!(
+                written < 1 << 30,
+                "a gigabyte went into a socket nobody reads"
+            );
         };
         assert_eq!(err.kind(), io::ErrorKind::TimedOut);
         assert!(started.elapsed() < Duration::from_secs(10));

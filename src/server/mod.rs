@@ -185,6 +185,7 @@ pub(crate) fn error_response(err: Error) -> Response {
         Error::Conflict { .. } => StatusCode::CONFLICT,
         Error::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         Error::Forbidden(_) => StatusCode::FORBIDDEN,
+        Error::BadRequest(_) => StatusCode::BAD_REQUEST,
         Error::Database(_) | Error::Internal(_) => {
             tracing::error!(error = %err, "request failed");
             return request_error(

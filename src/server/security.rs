@@ -98,9 +98,20 @@ pub fn cors_layer(origins: &[String]) -> Result<Option<CorsLayer>> {
     ))
 }
 
-/// The principal of a request, from its `Authorization` header.
+/// The principal of a request, from its `Authorization` header. A request with more than one
+/// is refused (`BAD_REQUEST`): which one counts would be a guess, and a proxy and samenhang
+/// might guess differently.
 pub async fn principal(state: &AppState, headers: &HeaderMap) -> Result<Principal> {
-    let authorization = match headers.get(header::AUTHORIZATION) {
+    let mut values = headers.get_all(header::AUTHORIZATION).iter();
+    let first = values.next();
+    let more = values.count();
+    if more > 0 {
+        return Err(Error::BadRequest(format!(
+            "the request has {} Authorization headers; send one",
+            more + 1
+        )));
+    }
+    let authorization = match first {
         None => None,
         Some(value) => Some(value.to_str().map_err(|_| {
             Error::Unauthenticated("the Authorization header is not readable text".into())

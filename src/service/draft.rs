@@ -40,27 +40,37 @@ impl Checks {
         self.0.push(Problem::new(field, message));
     }
 
+    /// Text holds only characters every database and export format can carry.
+    fn storable(&mut self, field: &str, value: &str) {
+        if let Some(problem) = unstorable_problem(value) {
+            self.fail(field, problem);
+        }
+    }
+
     fn name(&mut self, field: &str, value: &str) {
         if value.trim().is_empty() {
             self.fail(field, "must not be empty");
         } else if value.chars().count() > MAX_NAME {
             self.fail(field, format!("must be at most {MAX_NAME} characters"));
         }
+        self.storable(field, value);
     }
 
     fn text(&mut self, field: &str, value: &Option<String>) {
-        if let Some(v) = value
-            && v.chars().count() > MAX_TEXT
-        {
-            self.fail(field, format!("must be at most {MAX_TEXT} characters"));
+        if let Some(v) = value {
+            if v.chars().count() > MAX_TEXT {
+                self.fail(field, format!("must be at most {MAX_TEXT} characters"));
+            }
+            self.storable(field, v);
         }
     }
 
     fn short(&mut self, field: &str, value: &Option<String>) {
-        if let Some(v) = value
-            && v.chars().count() > MAX_NAME
-        {
-            self.fail(field, format!("must be at most {MAX_NAME} characters"));
+        if let Some(v) = value {
+            if v.chars().count() > MAX_NAME {
+                self.fail(field, format!("must be at most {MAX_NAME} characters"));
+            }
+            self.storable(field, v);
         }
     }
 
@@ -76,6 +86,13 @@ impl Checks {
                 field,
                 format!("items must be at most {MAX_ITEM} characters"),
             );
+        }
+        if let Some((i, problem)) = items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| Some((i, unstorable_problem(item)?)))
+        {
+            self.fail(&format!("{field}[{i}]"), problem);
         }
     }
 

@@ -15,7 +15,7 @@ use super::convert::Stored;
 use super::entities::{Versioned, api_token, audit_entry};
 use super::{Op, Store, for_each_table};
 use crate::auth::{Role, TokenInfo};
-use crate::domain::{Dataset, Id, Row, Table};
+use crate::domain::{Dataset, Id, Row, Table, unstorable_problem};
 use crate::error::{Error, Result};
 
 /// An audit entry ready to insert.
@@ -68,6 +68,15 @@ pub struct AuditFilter {
     pub since: Option<i64>,
     /// Before this time (exclusive).
     pub until: Option<i64>,
+}
+
+/// Refuses text no database can hold before it reaches one as a query value: PostgreSQL fails
+/// on a NUL where SQLite would find nothing, and both must answer alike.
+fn storable(field: &str, value: &str) -> Result<()> {
+    match unstorable_problem(value) {
+        Some(problem) => Err(Error::invalid(field, problem)),
+        None => Ok(()),
+    }
 }
 
 /// Milliseconds since the Unix epoch, now.
@@ -208,6 +217,13 @@ impl Store {
         limit: u64,
     ) -> Result<(Vec<AuditEntry>, u64)> {
         use audit_entry::Column as C;
+        for (field, value) in [
+            ("filter.actor", &filter.actor),
+            ("filter.node", &filter.node),
+            ("filter.operation", &filter.operation),
+        ] {
+            storable(field, value.as_deref().unwrap_or_default())?;
+        }
         let mut query = audit_entry::Entity::find();
         if let Some(actor) = &filter.actor {
             query = query.filter(C::Actor.eq(actor.as_str()));
@@ -295,6 +311,7 @@ impl Store {
 
     /// Revokes the token `name` (revoking twice keeps the first time).
     pub async fn revoke_token(&self, name: &str, by: &Author) -> Result<TokenInfo> {
+        storable("name", name)?;
         let at = now_ms();
         let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
         let model = api_token::Entity::find()

@@ -15,7 +15,7 @@ use crate::helpers::{TestApp, TestDb, db_test, spawn_app};
 /// | i4 → i1      | gb   | p3         |         |      |           |
 ///
 /// s1 runs 2020–2025, s2 2024–2030, s3 from 2024 without end.
-const SMALL: &str = "version: 1
+const SMALL: &str = "version: 2
 areas:
   - slug: proef
     name: Proef
@@ -45,6 +45,21 @@ areas:
       - { slug: i2, name: I2, goals: [ga], partners: { executing: [p1, p2, p3] }, funding: [ { stream: s1 }, { stream: s2 } ], wijken: [w1] }
       - { slug: i3, name: I3, goals: [gb], partners: { executing: [p1, p4] }, funding: [ { stream: s3 } ], wijken: [w2], start_year: 2026, end_year: 2028 }
       - { slug: i4, name: I4, goals: [gb], partners: { executing: [p3] }, related: [ { intervention: i1, kind: refers_to } ] }
+end:
+  areas: 1
+  wijken: 2
+  partners: 4
+  funding_streams: 3
+  goals: 2
+  programmes: 2
+  lines: 2
+  interventions: 4
+  line_funding_streams: 0
+  intervention_goals: 4
+  intervention_partners: 8
+  intervention_funding: 4
+  intervention_wijken: 3
+  intervention_related: 1
 ";
 
 async fn small(db: TestDb) -> TestApp {

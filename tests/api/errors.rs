@@ -6,13 +6,19 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, TestDb, db_test, spawn_app};
 
 /// What the service holds, from the graph and (separately) from the database.
-async fn state(app: &TestApp) -> (u64, String, samenhang::domain::Dataset) {
+pub(crate) async fn state(app: &TestApp) -> (u64, String, samenhang::domain::Dataset) {
     let snapshot = app.service.snapshot();
     let stored = app.service.store().load().await.expect("load");
     (snapshot.version, app.export().await, stored)
 }
 
-async fn refused(app: &TestApp, query: &str, variables: Value, code: &str, field: Option<&str>) {
+pub(crate) async fn refused(
+    app: &TestApp,
+    query: &str,
+    variables: Value,
+    code: &str,
+    field: Option<&str>,
+) {
     let before = state(app).await;
     let error = app.error(query, variables).await;
     assert_eq!(error["extensions"]["code"], code, "{query}: {error:#}");

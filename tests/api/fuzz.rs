@@ -49,7 +49,7 @@ proptest! {
         mutated(dataset::bundled("dronten").unwrap()),
         "\\PC{0,400}",
         prop::collection::vec(prop_oneof![
-            Just("version: 1\n"), Just("areas:\n"), Just("  - slug: a\n"), Just("    name: A\n"),
+            Just("version: 2\n"), Just("areas:\n"), Just("end: { areas: 1, partners: 1 }\n"), Just("  - slug: a\n"), Just("    name: A\n"),
             Just("    partners:\n"), Just("      - slug: p\n"), Just("        kind: other\n"),
             Just("        name: \"\\u0000\"\n"), Just("    interventions:\n"), Just("  &a [*a]\n"),
             Just("        start_year: 99999999999999999999\n"), Just("        start_year: -5\n"),

@@ -1,6 +1,8 @@
 //! Test harness: a fresh database per test (a SQLite file, or a PostgreSQL database when
 //! `TEST_POSTGRES_URL` is set), the real server on a free port, and GraphQL helpers.
 
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -221,6 +223,52 @@ pub async fn import(
         .map(|(_, summary)| summary)
 }
 
+/// The real binary, run in `dir` without the caller's `DATABASE_URL`.
+pub fn samenhang(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_samenhang"));
+    command
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn");
+    command
+}
+
+/// Runs a command of the real binary to its end.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    samenhang(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run samenhang")
+}
+
+/// Runs a command of the real binary on a test database.
+pub fn cli(db: &TestDb, dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["--database-url", db.url.expose()];
+    all.extend_from_slice(args);
+    run(dir, &all)
+}
+
+/// The closing `end` record of a test data file: the given counts, every other kind 0.
+pub fn end_record(counts: &[(&str, u64)]) -> String {
+    let kinds = samenhang::dataset::Counts::default().kinds();
+    for (kind, _) in counts {
+        assert!(
+            kinds.iter().any(|(k, _)| k == kind),
+            "no kind {kind} in `end`"
+        );
+    }
+    let mut out = String::from("end:\n");
+    for (kind, _) in kinds {
+        let n = counts
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(0, |(_, n)| *n);
+        out.push_str(&format!("  {kind}: {n}\n"));
+    }
+    out
+}
+
 impl TestApp {
     /// Posts a GraphQL request with a token (or none) and returns the HTTP response.
     pub async fn post_as(
@@ -237,16 +285,6 @@ impl TestApp {
             request = request.bearer_auth(token);
         }
         request.send().await.expect("request sent")
-    }
-
-    /// The status of `/health`.
-    pub async fn health(&self) -> reqwest::StatusCode {
-        self.client
-            .get(format!("{}/health", self.base))
-            .send()
-            .await
-            .expect("health answered")
-            .status()
     }
 
     /// Posts a GraphQL request as admin and returns the whole response body.
@@ -299,6 +337,18 @@ impl TestApp {
             .expect("export")
     }
 
+    /// The answer of `/health`.
+    pub async fn health(&self) -> Value {
+        self.client
+            .get(format!("{}/health", self.base))
+            .send()
+            .await
+            .expect("request sent")
+            .json()
+            .await
+            .expect("JSON body")
+    }
+
     /// Stops the server gracefully and hands back the database.
     pub async fn stop(mut self) -> TestDb {
         if let Some(tx) = self.shutdown.take() {
@@ -335,10 +385,7 @@ impl Server {
             .map(|a| a.port())
             .expect("free port");
         let database = format!("sqlite://{}", dir.path().join("samenhang.sqlite").display());
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_samenhang"))
-            .current_dir(dir.path())
-            .env_remove("DATABASE_URL")
-            .env("RUST_LOG", "warn")
+        let child = samenhang(dir.path())
             .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
             .args(["--database-url", &database])
             .args(flags)

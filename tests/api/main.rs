@@ -16,3 +16,4 @@ mod maps;
 mod persistence;
 mod schema;
 mod security;
+mod text;

@@ -30,14 +30,14 @@ const MAP_QUERY: &str = "query($view: MapView!, $filter: MapFilter, $format: Map
 }";
 
 /// A downloaded map file.
-struct Download {
-    status: u16,
-    content_type: String,
-    disposition: String,
-    body: String,
+pub(crate) struct Download {
+    pub status: u16,
+    pub content_type: String,
+    pub disposition: String,
+    pub body: String,
 }
 
-async fn download(app: &TestApp, path: &str) -> Download {
+pub(crate) async fn download(app: &TestApp, path: &str) -> Download {
     let response = app
         .client
         .get(format!("{}{path}", app.base))

@@ -2,13 +2,12 @@
 //! configuration, honours `--addr`/`DATABASE_URL`, and its commands import, export and print
 //! the schema.
 
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestDb, db_test, spawn_app};
+use crate::helpers::{Backend, TestDb, cli, db_test, run, samenhang, spawn_app};
 
 async fn data_survives_a_restart(db: TestDb) {
     let app = spawn_app(db, true).await;
@@ -46,15 +45,6 @@ fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("free port")
-}
-
-fn samenhang(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_samenhang"));
-    command
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env("RUST_LOG", "warn");
-    command
 }
 
 /// Waits until the server answers `/health`.
@@ -146,14 +136,6 @@ async fn the_binary_runs_on_postgres() {
     assert!(terminate(&mut child).success());
 }
 
-fn run(dir: &Path, args: &[&str]) -> std::process::Output {
-    samenhang(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run samenhang")
-}
-
 /// The commands: migrate, export, import (with a dry run), schema; bad files exit with 2 and
 /// say where the problem is.
 #[test]
@@ -194,7 +176,7 @@ fn the_commands_import_export_and_print_the_schema() {
     assert!(samenhang::dataset::parse(&text).is_ok());
 
     let bad = dir.path().join("bad.yaml");
-    std::fs::write(&bad, "version: 1\nareas:\n  - slug: x\n    name: X\n    partners:\n      - slug: p\n        name: P\n        kind: bank\n").unwrap();
+    std::fs::write(&bad, "version: 2\nareas:\n  - slug: x\n    name: X\n    partners:\n      - slug: p\n        name: P\n        kind: bank\n").unwrap();
     let refused = with_db(&["import", bad.to_str().unwrap()]);
     assert_eq!(refused.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&refused.stderr);
@@ -393,17 +375,10 @@ db_test!(a_killed_import_leaves_nothing);
 async fn acknowledged_writes_survive_a_kill(db: TestDb) {
     let dir = tempfile::tempdir().unwrap();
     let url = db.url.expose().to_owned();
-    let created = run(
+    let created = cli(
+        &db,
         dir.path(),
-        &[
-            "--database-url",
-            &url,
-            "token",
-            "create",
-            "schrijver",
-            "--role",
-            "editor",
-        ],
+        &["token", "create", "schrijver", "--role", "editor"],
     );
     assert!(
         created.status.success(),

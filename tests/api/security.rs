@@ -4,7 +4,9 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestDb, config, create_token, db_test, spawn_app, spawn_app_with};
+use crate::helpers::{
+    TestApp, TestDb, cli, config, create_token, db_test, spawn_app, spawn_app_with,
+};
 use samenhang::auth::Role;
 use samenhang::config::{Anonymous, ServeArgs};
 
@@ -172,16 +174,17 @@ async fn tokens_and_roles(db: TestDb) {
 }
 db_test!(tokens_and_roles);
 
+/// The server with the Lelystad Oost data where every request needs a token.
+async fn spawn_closed_app(db: TestDb) -> TestApp {
+    let config = ServeArgs {
+        anonymous: Anonymous::None,
+        ..config()
+    };
+    spawn_app_with(db, true, config).await
+}
+
 async fn anonymous_access_can_be_switched_off(db: TestDb) {
-    let app = spawn_app_with(
-        db,
-        true,
-        ServeArgs {
-            anonymous: Anonymous::None,
-            ..config()
-        },
-    )
-    .await;
+    let app = spawn_closed_app(db).await;
     let viewer = create_token(&app.service, "lezer", Role::Viewer).await;
     let partner = app.id_of("partner", "halt").await;
     let node = "query($id: ID!) { node(id: $id) { id } }";
@@ -212,7 +215,7 @@ async fn anonymous_access_can_be_switched_off(db: TestDb) {
             .unwrap();
         assert_eq!(response.status(), 200, "{path}");
     }
-    assert_eq!(app.health().await, 200);
+    assert_eq!(app.health().await["status"], "ok");
 }
 db_test!(anonymous_access_can_be_switched_off);
 
@@ -644,3 +647,218 @@ async fn cors_allow_list(db: TestDb) {
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }
 db_test!(cors_allow_list);
+
+/// Regression (issue "Bounded work for every request"): `Authorization: BEARER …` was refused
+/// although the scheme is case-insensitive (RFC 7235); any case, and any run of spaces and
+/// tabs after it, now works on every route that reads the header.
+async fn the_bearer_scheme_is_read_in_any_case(db: TestDb) {
+    let app = spawn_closed_app(db).await;
+    let editor = create_token(&app.service, "redactie", Role::Editor).await;
+    let area = app.id_of("area", "lelystad-oost").await;
+    for (i, scheme) in ["Bearer ", "BEARER ", "bearer ", "bEaReR \t  ", "Bearer\t"]
+        .into_iter()
+        .enumerate()
+    {
+        let authorization = format!("{scheme}{editor}");
+        let headers = [
+            ("content-type", "application/json"),
+            ("authorization", authorization.as_str()),
+        ];
+        let (status, answer) =
+            body(raw(&app, &headers, r#"{"query":"{ partners { totalCount } }"}"#).await).await;
+        assert_eq!(status, 200, "{scheme:?}: {answer}");
+        assert!(answer["data"]["partners"]["totalCount"].as_u64() > Some(0));
+        let write = json!({
+            "query": "mutation($a: ID!, $s: String!) { createWijk(input: { areaId: $a, slug: $s, name: $s }) { slug } }",
+            "variables": { "a": area, "s": format!("wijk-{i}") },
+        });
+        let (status, answer) = body(raw(&app, &headers, &write.to_string()).await).await;
+        assert_eq!(status, 200, "{scheme:?}: {answer}");
+        assert_eq!(answer["data"]["createWijk"]["slug"], format!("wijk-{i}"));
+        for path in ["/maps", "/maps/collaboration.svg"] {
+            let response = app
+                .client
+                .get(format!("{}{path}", app.base))
+                .header("authorization", &authorization)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200, "{scheme:?} {path}");
+        }
+    }
+    // Still a bearer token and nothing else.
+    for authorization in [
+        format!("Bearer{editor}"),
+        format!("Basic {editor}"),
+        "Bearer".to_owned(),
+        "Bearer  \t ".to_owned(),
+    ] {
+        let headers = [
+            ("content-type", "application/json"),
+            ("authorization", authorization.as_str()),
+        ];
+        let (status, answer) =
+            body(raw(&app, &headers, r#"{"query":"{ partners { totalCount } }"}"#).await).await;
+        assert_eq!(
+            (status, code(&answer)),
+            (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED"),
+            "{authorization:?}"
+        );
+    }
+}
+db_test!(the_bearer_scheme_is_read_in_any_case);
+
+/// Regression (issue "Bounded work for every request"): with two `Authorization` headers the
+/// first silently won. Which one counts would be a guess (a proxy may guess the other way), so
+/// such a request is refused with 400 on every route that reads the header, and nothing runs.
+async fn two_authorization_headers_are_refused(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    let viewer = create_token(&app.service, "lezer", Role::Viewer).await;
+    let admin = format!("Bearer {}", app.token);
+    let viewer = format!("Bearer {viewer}");
+    let before = app.export().await;
+    let area = app.id_of("area", "lelystad-oost").await;
+    let write = json!({
+        "query": "mutation($a: ID!) { createWijk(input: { areaId: $a, slug: \"dubbel\", name: \"Dubbel\" }) { slug } }",
+        "variables": { "a": area },
+    })
+    .to_string();
+    let pairs = [
+        (admin.as_str(), admin.as_str()),
+        (admin.as_str(), viewer.as_str()),
+        (viewer.as_str(), admin.as_str()),
+        (admin.as_str(), "Bearer smh_unknown"),
+    ];
+    for (first, second) in pairs {
+        let headers = [
+            ("content-type", "application/json"),
+            ("authorization", first),
+            ("authorization", second),
+        ];
+        for query in [r#"{"query":"{ partners { totalCount } }"}"#, write.as_str()] {
+            let (status, answer) = body(raw(&app, &headers, query).await).await;
+            assert_eq!(
+                (status, code(&answer)),
+                (StatusCode::BAD_REQUEST, "BAD_REQUEST"),
+                "POST /graphql: {answer}"
+            );
+            assert!(
+                answer["errors"][0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("Authorization")
+            );
+            assert!(answer.get("data").is_none());
+        }
+        for path in [
+            "/graphql?query=%7B%20partners%20%7B%20totalCount%20%7D%20%7D",
+            "/maps",
+            "/maps/collaboration.svg",
+            "/maps/full.gexf",
+        ] {
+            let response = app
+                .client
+                .get(format!("{}{path}", app.base))
+                .header("authorization", first)
+                .header("authorization", second)
+                .send()
+                .await
+                .unwrap();
+            let (status, answer) = body(response).await;
+            assert_eq!(
+                (status, code(&answer)),
+                (StatusCode::BAD_REQUEST, "BAD_REQUEST"),
+                "GET {path}: {answer}"
+            );
+        }
+    }
+    assert_eq!(
+        app.export().await,
+        before,
+        "a refused request changed the data"
+    );
+    // One header still works.
+    let headers = [
+        ("content-type", "application/json"),
+        ("authorization", admin.as_str()),
+    ];
+    let (status, answer) = body(raw(&app, &headers, &write).await).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["data"]["createWijk"]["slug"], "dubbel");
+}
+db_test!(two_authorization_headers_are_refused);
+
+/// Regression (issue "Bounded work for every request"): an admin could name a token
+/// `samenhang` and pass its changes off as the seed loader's. Names the audit trail uses for
+/// samenhang itself are refused by the API and the command line.
+async fn token_names_cannot_pass_for_samenhang(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    let create = "mutation($n: String!) { createApiToken(name: $n, role: ADMIN) { token } }";
+    let tokens = "{ apiTokens { name } }";
+    let listed = app.data(tokens, json!({})).await;
+    let reserved = [
+        "samenhang",
+        "SAMENHANG",
+        "Samenhang",
+        "anonymous",
+        "Anonymous",
+        "system",
+        "system-import",
+        "SYSTEM.backup",
+        "cli:root",
+        "CLI:anna",
+    ];
+    for name in reserved {
+        let error = app.error(create, json!({ "n": name })).await;
+        assert_eq!(
+            error["extensions"]["code"], "BAD_USER_INPUT",
+            "{name}: {error}"
+        );
+        assert_eq!(error["extensions"]["field"], "name", "{name}: {error}");
+    }
+    assert_eq!(
+        app.data(tokens, json!({})).await,
+        listed,
+        "a reserved token was made"
+    );
+
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for name in [
+        "samenhang",
+        "Anonymous",
+        "systeembeheer-x",
+        "system",
+        "cli:root",
+    ] {
+        let created = cli(
+            &app.db,
+            dir.path(),
+            &["token", "create", name, "--role", "admin"],
+        );
+        let stderr = String::from_utf8_lossy(&created.stderr);
+        if name == "systeembeheer-x" {
+            // Dutch for system administration, but not `system…`: an ordinary name.
+            assert!(created.status.success(), "{name}: {stderr}");
+            continue;
+        }
+        assert_eq!(created.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains("reserved") || stderr.contains("letters, digits"),
+            "{name}: {stderr}"
+        );
+        assert!(created.stdout.is_empty(), "{name}: no token printed");
+    }
+    let names = app.service.store().list_tokens().await.expect("tokens");
+    assert!(
+        names
+            .iter()
+            .all(|t| !reserved.iter().any(|r| r.eq_ignore_ascii_case(&t.name))),
+        "{names:?}"
+    );
+    // Names that merely contain a reserved word are fine.
+    for name in ["samenhang-redactie", "ecosystem", "client"] {
+        let data = app.data(create, json!({ "n": name })).await;
+        assert!(data["createApiToken"]["token"].is_string(), "{name}");
+    }
+}
+db_test!(token_names_cannot_pass_for_samenhang);
