@@ -62,6 +62,17 @@ QUERIES = [
      "{ edges { role node { id name } } } } } }"),
 ]
 
+# Let through the cost check on purpose, to show the bounds that hold while a query runs.
+HEAVY = ("{ partners(first: 500) { nodes { collaborators(first: 500) { nodes { collaborators(first: 500) "
+         "{ nodes { name interventions(first: 500) { edges { node { name } } } } } } } } } }")
+RUNTIME = [
+    ("the same nested collaborators, cost check off (--max-complexity 10^19)", HEAVY,
+     ["--max-complexity", "10000000000000000000"]),
+    ("... and the value ceiling off too, with --request-timeout-secs 2", HEAVY,
+     ["--max-complexity", "10000000000000000000", "--max-values", "10000000000000000000",
+      "--request-timeout-secs", "2"]),
+]
+
 
 def free_port():
     with socket.socket() as s:
@@ -132,8 +143,8 @@ def poll_health(server, stop, out):
     out.append(slowest)
 
 
-def attack(binary, name, query):
-    server = Server(binary)
+def attack(binary, name, query, flags=()):
+    server = Server(binary, flags)
     try:
         answers, health, stop = [], [], threading.Event()
         poller = threading.Thread(target=poll_health, args=(server, stop, health))
@@ -198,6 +209,8 @@ def main():
     print("| --- | ---: | --- | ---: | ---: | ---: |")
     for name, query in QUERIES:
         print(attack(args.binary, name, query), flush=True)
+    for name, query, flags in RUNTIME:
+        print(attack(args.binary, name, query, flags), flush=True)
     print()
     print("| flood | files | /health | peak RSS |")
     print("| --- | --- | --- | ---: |")

@@ -167,6 +167,15 @@ pub struct ServeArgs {
         global = true
     )]
     pub max_values: u64,
+    /// Most cost of all queries running and answers being sent at once (about 400 bytes of
+    /// memory per unit at most); a query that does not fit waits, up to the request timeout.
+    #[arg(
+        long,
+        env = "SAMENHANG_MAX_COST_IN_FLIGHT",
+        default_value_t = 1_000_000,
+        global = true
+    )]
+    pub max_cost_in_flight: u64,
     /// Deepest nesting of fields in one query.
     #[arg(long, env = "SAMENHANG_MAX_DEPTH", default_value_t = 24, global = true)]
     pub max_depth: u64,
@@ -303,6 +312,7 @@ impl Default for ServeArgs {
             body_limit: 1 << 20,
             max_complexity: 200_000,
             max_values: 1_000_000,
+            max_cost_in_flight: 1_000_000,
             max_depth: 24,
             max_aliases: 64,
             max_recursion: 32,

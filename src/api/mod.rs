@@ -23,7 +23,7 @@ use crate::service::Service;
 use crate::store::Author;
 
 pub use connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-pub use limits::{Limits, TIMEOUT_CODE};
+pub use limits::{AnswerShare, Limits, TIMEOUT_CODE};
 pub use maps::map_spec;
 
 /// The root of all reads.

@@ -6,13 +6,16 @@
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{ParseRequestError, Pos};
 use async_graphql_axum::GraphQLRequest;
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use tokio::sync::OwnedSemaphorePermit;
+
 use super::security::principal;
 use super::{AppState, error_response, request_error};
-use crate::api::{TIMEOUT_CODE, add_error_codes, prepare};
+use crate::api::{AnswerShare, TIMEOUT_CODE, add_error_codes, prepare};
 use crate::auth::Role;
 
 /// The two media types of a GraphQL answer.
@@ -92,12 +95,21 @@ fn refused(media: Media, code: &str, message: String, pos: Option<Pos>) -> Respo
         .extensions
         .get_or_insert_with(Default::default)
         .set("code", code);
-    answer(media, async_graphql::Response::from_errors(vec![error]))
+    answer(
+        media,
+        async_graphql::Response::from_errors(vec![error]),
+        None,
+    )
 }
 
 /// Serialises a GraphQL response with the status its media type calls for; a request stopped
-/// by its deadline is 504 in either.
-fn answer(media: Media, response: async_graphql::Response) -> Response {
+/// by its deadline is 504 in either. The request's share of the budget for answers in flight
+/// is held until the body has been sent (or the connection dropped).
+fn answer(
+    media: Media,
+    response: async_graphql::Response,
+    share: Option<OwnedSemaphorePermit>,
+) -> Response {
     // No data and only errors outside execution: the request itself was refused.
     let refused_whole = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
@@ -131,7 +143,23 @@ fn answer(media: Media, response: async_graphql::Response) -> Response {
             );
         }
     };
+    let body = Body::from(Bytes::from_owner(Held {
+        body,
+        _share: share,
+    }));
     with_headers(media, (status, body).into_response())
+}
+
+/// An answer's bytes with the share of the budget they hold.
+struct Held {
+    body: Vec<u8>,
+    _share: Option<OwnedSemaphorePermit>,
+}
+
+impl AsRef<[u8]> for Held {
+    fn as_ref(&self) -> &[u8] {
+        &self.body
+    }
 }
 
 /// The headers of every GraphQL answer.
@@ -234,10 +262,11 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
     if let Err(err) = principal.require(needed) {
         return error_response(err);
     }
-    let request = prepare(request, &state.service, principal);
+    let share = AnswerShare::default();
+    let request = prepare(request, &state.service, principal).data(share.clone());
     let mut response = state.schema.execute(request).await;
     add_error_codes(&mut response);
-    answer(media, response)
+    answer(media, response, share.take())
 }
 
 #[cfg(test)]

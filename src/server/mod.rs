@@ -82,6 +82,7 @@ pub fn limits(config: &ServeArgs) -> Limits {
         directives: config.max_directives,
         values: config.max_values,
         timeout: config.request_timeout(),
+        in_flight: config.max_cost_in_flight.max(1),
         introspection: !config.no_introspection,
     }
 }

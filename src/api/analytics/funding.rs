@@ -77,7 +77,7 @@ impl FundingQuery {
     /// The interventions whose every funding stream ends in or before `endingBy` (a stream
     /// without an end year does not end); earliest end first. With `year`, only interventions
     /// and streams active in that year count.
-    #[graphql(directive = crate::api::limits::cost::apply(1000))]
+    #[graphql(directive = crate::api::limits::weighs::apply(1000))]
     async fn funding_at_risk(
         &self,
         ctx: &Context<'_>,
@@ -105,7 +105,7 @@ impl FundingQuery {
 
     /// For each partner, programme cluster and wijk: the share of its interventions whose
     /// funding all ends by `endingBy`.
-    #[graphql(directive = crate::api::limits::cost::apply(1000))]
+    #[graphql(directive = crate::api::limits::weighs::apply(1000))]
     async fn funding_exposure(
         &self,
         ctx: &Context<'_>,
@@ -138,7 +138,7 @@ impl FundingQuery {
 
     /// What if this stream stops: the interventions left without funding, those that keep
     /// other funding, and the partners affected.
-    #[graphql(directive = crate::api::limits::cost::apply(1000))]
+    #[graphql(directive = crate::api::limits::weighs::apply(1000))]
     async fn funding_stream_stops(
         &self,
         ctx: &Context<'_>,

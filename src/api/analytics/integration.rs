@@ -211,7 +211,7 @@ pub struct IntegrationQuery;
 impl IntegrationQuery {
     /// Partners working on interventions in at least `minClusters` programme clusters, with
     /// their interventions per cluster; most clusters first, then most interventions.
-    #[graphql(directive = crate::api::limits::cost::apply(1000))]
+    #[graphql(directive = crate::api::limits::weighs::apply(1000))]
     async fn cross_cluster_partners(
         &self,
         ctx: &Context<'_>,
@@ -250,7 +250,7 @@ impl IntegrationQuery {
 
     /// For every pair of programme clusters: the partners, goals and wijken they share and the
     /// interventions that refer to each other; also as matrices for a heat map.
-    #[graphql(directive = crate::api::limits::cost::apply(1000))]
+    #[graphql(directive = crate::api::limits::weighs::apply(1000))]
     async fn cluster_overlap(
         &self,
         ctx: &Context<'_>,
@@ -357,7 +357,7 @@ impl IntegrationQuery {
     }
 
     /// The interventions two partners both work on, per cluster.
-    #[graphql(directive = crate::api::limits::cost::apply(1000))]
+    #[graphql(directive = crate::api::limits::weighs::apply(1000))]
     async fn shared_interventions(
         &self,
         ctx: &Context<'_>,
@@ -389,7 +389,7 @@ impl IntegrationQuery {
 
     /// The partners most like a given one: Jaccard similarity of the interventions they work
     /// on and of the goals those serve; best first, partners with nothing in common left out.
-    #[graphql(directive = crate::api::limits::cost::apply(1000))]
+    #[graphql(directive = crate::api::limits::weighs::apply(1000))]
     async fn similar_partners(
         &self,
         ctx: &Context<'_>,
@@ -420,7 +420,7 @@ impl IntegrationQuery {
 
     /// Wijken × clusters and wijken × goals matrices of interventions, and the gaps: goals
     /// nothing works for, interventions without partner, funding, goal or wijk.
-    #[graphql(directive = crate::api::limits::cost::apply(1000))]
+    #[graphql(directive = crate::api::limits::weighs::apply(1000))]
     async fn coverage(
         &self,
         ctx: &Context<'_>,

@@ -326,7 +326,7 @@ impl NetworkQuery {
     /// intervention, weighted by how many they share. Filter by area, cluster, wijk, funding
     /// stream and year; `minWeight` drops weaker links from `edges`. At most 25 000 nodes and
     /// edges.
-    #[graphql(directive = crate::api::limits::cost::apply(10000))]
+    #[graphql(directive = crate::api::limits::weighs::apply(10000))]
     async fn collaboration_network(
         &self,
         ctx: &Context<'_>,
@@ -412,7 +412,7 @@ impl NetworkQuery {
     /// closeness, eigenvector and PageRank, on the collaboration network or the whole graph.
     /// Above 5 000 nodes betweenness is estimated from 1 000 sources unless `sample` says
     /// otherwise; results are cached until the data changes.
-    #[graphql(directive = crate::api::limits::cost::apply(50000))]
+    #[graphql(directive = crate::api::limits::weighs::apply(50000))]
     #[allow(clippy::too_many_arguments)]
     async fn centrality(
         &self,
@@ -503,7 +503,7 @@ impl NetworkQuery {
 
     /// Communities of partners in the collaboration network (Louvain), with the modularity
     /// and how well they line up with the formal programme clusters.
-    #[graphql(directive = crate::api::limits::cost::apply(20000))]
+    #[graphql(directive = crate::api::limits::weighs::apply(20000))]
     async fn communities(
         &self,
         ctx: &Context<'_>,
@@ -584,7 +584,7 @@ impl NetworkQuery {
     /// A shortest path between two nodes, with what links each step ("works on",
     /// "contributes to", ...); null when they are not connected. On the collaboration network
     /// both ends must be partners.
-    #[graphql(directive = crate::api::limits::cost::apply(2000))]
+    #[graphql(directive = crate::api::limits::weighs::apply(2000))]
     async fn shortest_path(
         &self,
         ctx: &Context<'_>,
@@ -649,7 +649,7 @@ impl NetworkQuery {
 
     /// The neighbourhood of a node up to `depth` steps (1–3), with the links among the nodes
     /// found; at most `limit` nodes (up to 5 000).
-    #[graphql(directive = crate::api::limits::cost::apply(5000))]
+    #[graphql(directive = crate::api::limits::weighs::apply(5000))]
     #[allow(clippy::too_many_arguments)]
     async fn ego_network(
         &self,

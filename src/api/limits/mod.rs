@@ -1,15 +1,16 @@
 //! Bounds on the work of one request, enforced inside the schema so that every path that runs
 //! a document (HTTP, WebSocket, tests calling `schema.execute`) is bounded alike. Before it
 //! runs: the document's cost (an upper bound on the values of its answer, see [`measure`]),
-//! depth and aliases. While it runs: a ceiling on the values it produces and a deadline,
-//! checked as it goes; the work yields often, so a timeout can drop it and other requests get
-//! their turn on the worker threads.
+//! depth and aliases, and a share of the server's budget for answers in flight, waited for.
+//! While it runs: a ceiling on the values it produces and a deadline, checked as it goes; the
+//! work yields often, so a timeout can drop it and other requests get their turn on the
+//! worker threads.
 
 mod measure;
 mod sizes;
 
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use std::any::TypeId;
@@ -26,12 +27,14 @@ use async_graphql::{
 pub use measure::Measure;
 pub use sizes::{SchemaSizes, Sizes};
 
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
 use crate::graph::Snapshot;
 
 /// What a field costs beyond its own value, for the query cost limit: the work it does (an
 /// analytics question) counted as that many values.
-#[TypeDirective(location = "FieldDefinition")]
-pub fn cost(weight: u32) {}
+#[TypeDirective(name = "cost", location = "FieldDefinition")]
+pub fn weighs(weight: u32) {}
 
 /// Bounds on what one request may ask and do.
 #[derive(Clone, Copy, Debug)]
@@ -51,6 +54,9 @@ pub struct Limits {
     pub values: u64,
     /// Longest time a document may run.
     pub timeout: Duration,
+    /// Most cost of all requests running and answers being sent at once: each holds its cost
+    /// from before it runs until its answer is sent (or dropped); one that does not fit waits.
+    pub in_flight: u64,
     /// Whether introspection and "did you mean" suggestions are on.
     pub introspection: bool,
 }
@@ -59,6 +65,7 @@ pub struct Limits {
 pub struct QueryLimits {
     limits: Limits,
     schema: Arc<OnceLock<SchemaSizes>>,
+    budget: Arc<Semaphore>,
 }
 
 impl QueryLimits {
@@ -66,7 +73,33 @@ impl QueryLimits {
         QueryLimits {
             limits,
             schema: Arc::new(OnceLock::new()),
+            budget: Arc::new(Semaphore::new(
+                permits_for(limits.in_flight, limits.in_flight) as usize,
+            )),
         }
+    }
+}
+
+/// The permits a request of cost `cost` takes from a budget of `budget`: its cost, at most
+/// the whole budget (a request costlier than the budget runs alone).
+fn permits_for(cost: u64, budget: u64) -> u32 {
+    u32::try_from(cost.min(budget).max(1)).unwrap_or(u32::MAX)
+}
+
+/// Where a transport keeps a request's share of the budget for answers in flight once the
+/// request has run, to hold it until the answer is sent: attach one to the request's data.
+/// Without one, the share is given back when execution ends.
+#[derive(Clone, Default)]
+pub struct AnswerShare(Arc<Mutex<Option<OwnedSemaphorePermit>>>);
+
+impl AnswerShare {
+    fn put(&self, permit: OwnedSemaphorePermit) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(permit);
+    }
+
+    /// The share, to be dropped when the answer has been sent.
+    pub fn take(&self) -> Option<OwnedSemaphorePermit> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 }
 
@@ -75,6 +108,8 @@ impl ExtensionFactory for QueryLimits {
         Arc::new(Guard {
             limits: self.limits,
             schema: self.schema.clone(),
+            budget: self.budget.clone(),
+            share: AnswerShare::default(),
             started: Instant::now(),
             requested: AtomicU64::new(0),
             produced: AtomicU64::new(0),
@@ -97,6 +132,9 @@ pub const TIMEOUT_CODE: &str = "GATEWAY_TIMEOUT";
 struct Guard {
     limits: Limits,
     schema: Arc<OnceLock<SchemaSizes>>,
+    budget: Arc<Semaphore>,
+    /// The request's share of the budget: the transport's, or this guard's own.
+    share: AnswerShare,
     started: Instant,
     /// The document's cost, as measured before it ran.
     requested: AtomicU64,
@@ -159,6 +197,14 @@ impl Guard {
     }
 }
 
+/// A value of a type attached to a request's data.
+fn data<T: 'static>(request: &Request) -> Option<&T> {
+    request
+        .data
+        .get(&TypeId::of::<T>())
+        .and_then(|d| d.downcast_ref::<T>())
+}
+
 /// A request error with a code and numbers in its extensions.
 fn error(code: &str, message: String, numbers: &[(&str, u64)]) -> ServerError {
     let mut error = ServerError::new(message, None);
@@ -185,11 +231,8 @@ impl Extension for Guard {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        let snapshot = request
-            .data
-            .get(&TypeId::of::<Arc<Snapshot>>())
-            .and_then(|d| d.downcast_ref::<Arc<Snapshot>>())
-            .cloned();
+        let snapshot = data::<Arc<Snapshot>>(&request).cloned();
+        let share = data::<AnswerShare>(&request).cloned();
         let variables = request.variables.clone();
         let doc = request.parsed_query().map_err(|mut err| {
             err.extensions
@@ -232,6 +275,12 @@ impl Extension for Guard {
                 return Err(error(code, message, &[(what, found), ("limit", limit)]));
             }
         }
+        // Wait for room among the answers in flight (the request's deadline bounds the wait).
+        let permits = permits_for(m.cost, self.limits.in_flight);
+        let Ok(permit) = self.budget.clone().acquire_many_owned(permits).await else {
+            return Err(ServerError::new("the budget for answers is closed", None));
+        };
+        share.as_ref().unwrap_or(&self.share).put(permit);
         next.run(ctx, request).await
     }
 
@@ -248,7 +297,7 @@ impl Extension for Guard {
             None => response,
         };
         // What the request was priced at and what it produced, as Shopify and GitHub tell it.
-        let priced = Value::Object(
+        let cost = Value::Object(
             [
                 ("requested", self.requested.load(Ordering::Relaxed)),
                 ("actual", self.produced.load(Ordering::Relaxed)),
@@ -258,7 +307,7 @@ impl Extension for Guard {
             .map(|(k, v)| (async_graphql::Name::new(k), Value::from(v)))
             .collect(),
         );
-        response.extension("cost", priced)
+        response.extension("cost", cost)
     }
 
     async fn resolve(

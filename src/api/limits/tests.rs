@@ -61,3 +61,58 @@ fn every_list_field_has_a_size_rule() {
         "list fields without a size rule: {missing:#?}"
     );
 }
+
+fn limits(in_flight: u64) -> super::Limits {
+    super::Limits {
+        cost: 200_000,
+        depth: 24,
+        aliases: 64,
+        recursion: 32,
+        directives: 8,
+        values: 1_000_000,
+        timeout: std::time::Duration::from_secs(30),
+        in_flight,
+        introspection: true,
+    }
+}
+
+/// An answer holds its share of the budget until its transport lets go of it: a second
+/// request that does not fit waits, and runs once the first answer is gone.
+#[tokio::test]
+async fn answers_in_flight_share_a_budget() {
+    use std::time::Duration;
+
+    use super::{AnswerShare, QueryLimits};
+    let schema = crate::api::schema_builder()
+        .extension(QueryLimits::new(limits(400)))
+        .finish();
+    let query = "{ __schema { types { name } } }";
+    let first = AnswerShare::default();
+    let answer = schema
+        .execute(async_graphql::Request::new(query).data(first.clone()))
+        .await;
+    assert!(answer.errors.is_empty(), "{:?}", answer.errors);
+    let Some(async_graphql::Value::Object(cost)) = answer.extensions.get("cost") else {
+        panic!("no cost in {:?}", answer.extensions);
+    };
+    let requested = cost.get("requested").cloned();
+    assert!(
+        matches!(&requested, Some(async_graphql::Value::Number(n)) if n.as_u64().is_some_and(|c| c > 200 && c <= 400)),
+        "{requested:?}"
+    );
+    // The first answer is still being sent: the second waits.
+    let second = schema.execute(query);
+    tokio::pin!(second);
+    assert!(
+        tokio::time::timeout(Duration::from_millis(200), &mut second)
+            .await
+            .is_err(),
+        "the second request ran while the first answer held the budget"
+    );
+    // The first answer has gone out: the second runs.
+    drop(first.take());
+    let answer = tokio::time::timeout(Duration::from_secs(5), second)
+        .await
+        .expect("the second request ran");
+    assert!(answer.errors.is_empty(), "{:?}", answer.errors);
+}
