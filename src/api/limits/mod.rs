@@ -113,6 +113,7 @@ impl ExtensionFactory for QueryLimits {
             started: Instant::now(),
             requested: AtomicU64::new(0),
             produced: AtomicU64::new(0),
+            yielded_us: AtomicU64::new(0),
             stopped: AtomicU8::new(RUNNING),
         })
     }
@@ -122,9 +123,10 @@ const RUNNING: u8 = 0;
 const TOO_LARGE: u8 = 1;
 const TIMED_OUT: u8 = 2;
 
-/// How often (in values produced) a running request checks its deadline and lets other work
-/// run.
+/// How often (in values produced) a running request checks its deadline.
 const CHECK_EVERY: u64 = 64;
+/// How long a running request may keep a worker thread before it lets other work run.
+const SLICE: Duration = Duration::from_millis(2);
 
 /// The error `extensions.code` of a request stopped by its deadline; HTTP answers it with 504.
 pub const TIMEOUT_CODE: &str = "GATEWAY_TIMEOUT";
@@ -140,6 +142,8 @@ struct Guard {
     requested: AtomicU64,
     /// Values produced so far.
     produced: AtomicU64,
+    /// When the request last let other work run, in microseconds since it started.
+    yielded_us: AtomicU64,
     stopped: AtomicU8,
 }
 
@@ -218,6 +222,10 @@ fn error(code: &str, message: String, numbers: &[(&str, u64)]) -> ServerError {
 
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+fn micros(d: Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
 #[async_trait::async_trait]
@@ -324,10 +332,16 @@ impl Extension for Guard {
             return Err(self.stop(TOO_LARGE));
         }
         if produced.is_multiple_of(CHECK_EVERY) {
-            if self.started.elapsed() > self.limits.timeout {
+            let elapsed = self.started.elapsed();
+            if elapsed > self.limits.timeout {
                 return Err(self.stop(TIMED_OUT));
             }
-            tokio::task::yield_now().await;
+            let now_us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+            let last = self.yielded_us.load(Ordering::Relaxed);
+            if now_us.saturating_sub(last) >= micros(SLICE) {
+                self.yielded_us.store(now_us, Ordering::Relaxed);
+                tokio::task::yield_now().await;
+            }
         }
         next.run(ctx, info).await
     }
