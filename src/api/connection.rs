@@ -9,7 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use super::types::{Area, FundingStream, Goal, Intervention, Line, Partner, Programme, Wijk};
 use crate::domain::Id;
 use crate::error::{Error, Result};
-use crate::graph::{Order, OrderField, SortKey};
+use crate::graph::{Order, OrderField, SortKey, Window, Windowed};
 
 /// Items per page when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: usize = 100;
@@ -264,53 +264,53 @@ fn page_size(value: Option<i32>, field: &str) -> Result<Option<usize>> {
     }
 }
 
-/// Cuts a page from a list sorted by `order`.
-pub fn paginate(sorted: Vec<(SortKey, Id)>, order: Order, args: &PageArgs) -> Result<Page> {
+/// The window of a sorted list the paging arguments ask for: cursors decoded (and refused
+/// when they belong to another list or order), the default page size applied when neither
+/// `first` nor `last` is given.
+pub fn window(order: Order, args: &PageArgs) -> Result<Window> {
     let first = page_size(args.first, "first")?;
     let last = page_size(args.last, "last")?;
-    let total = sorted.len();
-    // Position of a cursor key in the list, respecting the direction.
-    let position = |key: &SortKey| {
-        sorted.partition_point(|(k, _)| if order.descending { k > key } else { k < key })
+    let cursor = |value: &Option<String>, field: &str| {
+        value
+            .as_deref()
+            .map(|c| decode_cursor(order, c, field))
+            .transpose()
     };
-    let mut start = 0;
-    let mut end = total;
-    if let Some(after) = &args.after {
-        let key = decode_cursor(order, after, "after")?;
-        let at = position(&key);
-        start = if sorted.get(at).is_some_and(|(k, _)| *k == key) {
-            at + 1
+    Ok(Window {
+        after: cursor(&args.after, "after")?,
+        before: cursor(&args.before, "before")?,
+        first: if first.is_none() && last.is_none() {
+            Some(DEFAULT_PAGE_SIZE)
         } else {
-            at
-        };
-    }
-    if let Some(before) = &args.before {
-        let key = decode_cursor(order, before, "before")?;
-        end = position(&key).max(start);
-    }
-    if first.is_none() && last.is_none() {
-        end = end.min(start + DEFAULT_PAGE_SIZE);
-    }
-    if let Some(n) = first {
-        end = end.min(start + n);
-    }
-    if let Some(n) = last {
-        start = start.max(end.saturating_sub(n));
-    }
-    let items: Vec<(String, Id)> = sorted[start..end]
+            first
+        },
+        last,
+    })
+}
+
+/// A page as the API gives it: items with their cursors.
+pub fn page(cut: Windowed, order: Order) -> Page {
+    let items: Vec<(String, Id)> = cut
+        .items
         .iter()
         .map(|(key, id)| (encode_cursor(order, key), *id))
         .collect();
-    Ok(Page {
+    Page {
         info: PageInfo {
-            has_previous_page: start > 0,
-            has_next_page: end < total,
+            has_previous_page: cut.has_previous,
+            has_next_page: cut.has_next,
             start_cursor: items.first().map(|(c, _)| c.clone()),
             end_cursor: items.last().map(|(c, _)| c.clone()),
         },
         items,
-        total,
-    })
+        total: cut.total,
+    }
+}
+
+/// Cuts a page from a list sorted by `order`.
+pub fn paginate(sorted: Vec<(SortKey, Id)>, order: Order, args: &PageArgs) -> Result<Page> {
+    let window = window(order, args)?;
+    Ok(page(Windowed::of_sorted(sorted, order, &window), order))
 }
 
 #[cfg(test)]

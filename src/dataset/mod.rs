@@ -764,16 +764,16 @@ fn group<'a, T: 'a, V>(
 
 impl<'a> ExportIndex<'a> {
     fn new(d: &'a Dataset) -> Self {
-        let goals = d.goals.values().map(|g| g.as_ref());
+        let goals = || d.goals.values().map(|g| g.as_ref());
         ExportIndex {
             data: d,
             sub_goals: group(
-                goals.clone().filter(|g| g.parent_id.is_some()),
+                goals().filter(|g| g.parent_id.is_some()),
                 |g| g.parent_id.unwrap_or_default(),
                 |g| g,
             ),
             line_goals: group(
-                goals.filter(|g| g.parent_id.is_none() && g.line_id.is_some()),
+                goals().filter(|g| g.parent_id.is_none() && g.line_id.is_some()),
                 |g| g.line_id.unwrap_or_default(),
                 |g| g,
             ),
@@ -810,7 +810,7 @@ impl<'a> ExportIndex<'a> {
         }
     }
 
-    fn slug<T: NodeRecord>(map: &std::collections::BTreeMap<Id, std::sync::Arc<T>>, id: Id) -> At {
+    fn slug<T: NodeRecord>(map: &imbl::OrdMap<Id, std::sync::Arc<T>>, id: Id) -> At {
         at(map.get(&id).map_or("", |r| r.slug()))
     }
 

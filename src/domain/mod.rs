@@ -14,6 +14,16 @@ pub use text::{
     describe_unstorable, fold, is_storable, is_valid_slug, replace_unstorable, unstorable_problem,
 };
 
+/// One change to one row, in the order it must be applied: what a write commits to the
+/// database and what turns one snapshot into the next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    Insert(Row),
+    /// A row's new content; for a node, with its new version.
+    Update(Row, Option<i64>),
+    Delete(Table, Id),
+}
+
 /// The identity of a record. Ids are assigned by the application from one sequence shared by
 /// all tables, so an id alone names a record; its table says what it is.
 pub type Id = i64;

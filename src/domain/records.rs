@@ -1,7 +1,8 @@
 //! The record of every node and link type, and [`Dataset`], which holds one of each table.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
+
+use imbl::OrdMap;
 
 use super::{FundingKind, GoalLevel, Id, PartnerKind, PartnerRole, RelationKind};
 
@@ -293,12 +294,13 @@ macro_rules! tables {
         })+
 
         /// One complete copy of every record, keyed by id (ids ascend in creation order).
-        /// Records are shared, so copying a dataset for a write copies no record.
+        /// The tables are persistent maps: copying a dataset (for a write's draft, for the
+        /// next snapshot) copies nothing, and a change copies only the path to what it changes.
         #[derive(Clone, Debug, Default, PartialEq, Eq)]
         pub struct Dataset {
-            $(pub $field: BTreeMap<Id, Arc<$rec>>,)+
+            $(pub $field: OrdMap<Id, Arc<$rec>>,)+
             /// The version of each node changed since it was created (absent: version 1).
-            pub versions: BTreeMap<Id, i64>,
+            pub versions: OrdMap<Id, i64>,
             /// The next free id.
             pub next_id: Id,
         }
@@ -319,6 +321,13 @@ macro_rules! tables {
             pub fn remove(&mut self, table: Table, id: Id) -> Option<Row> {
                 self.versions.remove(&id);
                 match table { $(Table::$rec => self.$field.remove(&id).map(|r| Row::$rec(Arc::unwrap_or_clone(r)))),+ }
+            }
+
+            /// Every row, table by table, parents before children.
+            pub fn rows(&self) -> Vec<Row> {
+                let mut rows = Vec::new();
+                $(rows.extend(self.$field.values().map(|r| Row::$rec(r.as_ref().clone())));)+
+                rows
             }
 
             /// Number of rows per table, parents before children.

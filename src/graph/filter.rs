@@ -5,6 +5,7 @@
 
 use petgraph::Direction;
 
+use super::order::{Window, Windowed};
 use super::{EdgeKind, Snapshot};
 use crate::domain::*;
 
@@ -72,21 +73,113 @@ impl Filter {
     }
 }
 
+impl Filter {
+    /// Whether the filter asks about anything but the area (which an ordered index answers).
+    fn beyond_area(&self) -> bool {
+        *self
+            != Filter {
+                area: self.area,
+                ..Filter::default()
+            }
+    }
+
+    /// The interventions that can pass the filter's conditions on interventions, from the
+    /// narrowest index at hand; `None` when no condition has one (then any can).
+    fn candidate_interventions(&self, s: &Snapshot, conditions: &[Condition]) -> Option<Vec<Id>> {
+        let mut best: Option<Vec<Id>> = None;
+        for condition in conditions {
+            let found = match condition {
+                Condition::Partner => self.partner.map(|p| s.sources(p, EdgeKind::Partner)),
+                Condition::Wijk => self.wijk.map(|w| s.sources(w, EdgeKind::InWijk)),
+                Condition::FundingStream => {
+                    self.funding_stream.map(|f| s.sources(f, EdgeKind::Funding))
+                }
+                Condition::Goal => self.goal.map(|g| s.interventions_of(g)),
+                Condition::Line => self.line.map(|l| s.interventions_of(l)),
+                Condition::Programme => self.programme.map(|p| s.interventions_of(p)),
+            };
+            if let Some(found) = found
+                && best.as_ref().is_none_or(|b| found.len() < b.len())
+            {
+                best = Some(found);
+            }
+        }
+        best
+    }
+}
+
+/// A condition on interventions that an index answers.
+#[derive(Clone, Copy)]
+enum Condition {
+    Partner,
+    Wijk,
+    FundingStream,
+    Goal,
+    Line,
+    Programme,
+}
+
+/// The conditions on interventions a node of `table` passes only through its own
+/// interventions (see [`Snapshot::passes`]): each names interventions one of which every
+/// passing node is involved in.
+fn routed_through_interventions(table: Table) -> &'static [Condition] {
+    use Condition::*;
+    match table {
+        Table::Intervention => &[Partner, Wijk, FundingStream, Goal, Line, Programme],
+        Table::Partner => &[Partner, Wijk, FundingStream, Goal, Line, Programme],
+        Table::FundingStream => &[Partner, Wijk, Goal],
+        Table::Goal => &[Partner, Wijk, FundingStream],
+        Table::Line => &[Partner, Wijk, FundingStream, Goal],
+        Table::Programme => &[Partner, Wijk, FundingStream, Goal, Line],
+        Table::Wijk => &[Partner, FundingStream, Goal, Line, Programme],
+        Table::Area => &[Partner, Wijk, FundingStream, Goal, Line, Programme],
+        _ => &[],
+    }
+}
+
 impl Snapshot {
     /// The ids of `table`'s nodes that pass the filter, sorted by the order.
     pub fn select(&self, table: Table, filter: &Filter, order: Order) -> Vec<(SortKey, Id)> {
-        let ids: Vec<Id> = match table {
-            Table::Area => self.data.areas.keys().copied().collect(),
-            Table::Programme => self.data.programmes.keys().copied().collect(),
-            Table::Line => self.data.lines.keys().copied().collect(),
-            Table::Goal => self.data.goals.keys().copied().collect(),
-            Table::Intervention => self.data.interventions.keys().copied().collect(),
-            Table::Partner => self.data.partners.keys().copied().collect(),
-            Table::FundingStream => self.data.funding_streams.keys().copied().collect(),
-            Table::Wijk => self.data.wijken.keys().copied().collect(),
-            _ => Vec::new(),
-        };
-        self.sort_filtered(ids, filter, order)
+        let candidates = self.candidates(table, filter);
+        self.sort_filtered(candidates, filter, order)
+    }
+
+    /// A page of `table`'s nodes that pass the filter. Without conditions beyond the area it is
+    /// cut from an ordered index; otherwise the filter's narrowest index gives the candidates,
+    /// which are checked and sorted.
+    pub fn page(&self, table: Table, filter: &Filter, order: Order, window: &Window) -> Windowed {
+        if filter.beyond_area() {
+            let sorted = self.select(table, filter, order);
+            return Windowed::of_sorted(sorted, order, window);
+        }
+        match self.orders.get(&(table, filter.area)) {
+            Some(ordered) => ordered.window(order, window),
+            None => Windowed::default(),
+        }
+    }
+
+    /// The nodes of `table` that can pass the filter: those involved in the interventions of
+    /// its narrowest indexed condition, or else those of its area, or else all.
+    pub(super) fn candidates(&self, table: Table, filter: &Filter) -> Vec<Id> {
+        if let Some(interventions) =
+            filter.candidate_interventions(self, routed_through_interventions(table))
+        {
+            let mut ids: Vec<Id> = interventions
+                .into_iter()
+                .flat_map(|i| self.involved(i, table))
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            return ids;
+        }
+        match filter.area {
+            Some(area) => self.in_area(table, area).collect(),
+            None => self
+                .orders
+                .get(&(table, None))
+                .map(|o| o.created.iter().copied().collect())
+                .unwrap_or_default(),
+        }
     }
 
     /// Filters and sorts a given list of node ids (e.g. the neighbours of a node).

@@ -1,27 +1,32 @@
-//! The in-memory graph: an immutable [`Snapshot`] of all records as a petgraph graph plus the
-//! indexes reads need (by id, by slug, derived memberships). Every committed write produces a
-//! new snapshot; readers hold the one they started with, so they never see half a change.
+//! The in-memory graph: an immutable [`Snapshot`] of all records with the edges between them
+//! and the indexes reads need (by id, by slug, by area, in each sort order, derived
+//! memberships). Every committed write produces the next snapshot by applying its row
+//! operations to the one before ([`Snapshot::apply`]): everything is held in persistent maps,
+//! so the next snapshot shares all it did not change and costs what the change touches.
+//! Readers hold the snapshot they started with, so they never see half a change.
 
+mod apply;
 mod filter;
+mod order;
 mod sizes;
 
 use std::any::{Any, TypeId};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use imbl::{OrdMap, OrdSet};
 use petgraph::Direction;
-use petgraph::graph::{DiGraph, NodeIndex};
-use petgraph::visit::EdgeRef;
 
 use crate::domain::*;
 
 pub use filter::{Filter, Order, OrderField, SortKey};
+pub use order::{Window, Windowed};
 pub use sizes::ListSizes;
 
 /// What an edge of the graph means. Edges point from the dependent node to the one it
 /// depends on: intervention → goal/partner/stream/wijk, goal → parent goal or line,
 /// line → programme, line → stream.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EdgeKind {
     /// line → programme
     LineOf,
@@ -43,13 +48,6 @@ pub enum EdgeKind {
     Relation,
 }
 
-/// A node of the graph: the table it lives in and its id.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub struct NodeRef {
-    pub table: Table,
-    pub id: Id,
-}
-
 /// An edge of the graph: its meaning and the id of the record behind it (the link record, or
 /// for structural edges the child node).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -58,22 +56,55 @@ pub struct EdgeData {
     pub record: Id,
 }
 
+/// One end of an edge as a node keeps it: the kind, the record behind the edge and the node at
+/// the other end. Sorted, so the edges of one kind come together in record order.
+type EdgeEnd = (EdgeKind, Id, Id);
+
+/// The edges at one node, both ways.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Adjacency {
+    out: OrdSet<EdgeEnd>,
+    inc: OrdSet<EdgeEnd>,
+}
+
+impl Adjacency {
+    fn side(&self, direction: Direction) -> &OrdSet<EdgeEnd> {
+        match direction {
+            Direction::Outgoing => &self.out,
+            Direction::Incoming => &self.inc,
+        }
+    }
+}
+
+/// A node's folded name and aliases, for sorting and search.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Folded {
+    name: String,
+    aliases: Vec<String>,
+}
+
 /// One consistent version of the whole model.
 pub struct Snapshot {
     /// Increases by one with every committed write.
     pub version: u64,
     pub data: Dataset,
-    graph: DiGraph<NodeRef, EdgeData>,
-    index: HashMap<Id, NodeIndex>,
-    slugs: HashMap<(Table, Id, String), Id>,
-    area_slugs: HashMap<String, Id>,
+    /// The table of every node.
+    tables: OrdMap<Id, Table>,
+    /// The edges at every node.
+    adjacency: OrdMap<Id, Adjacency>,
+    slugs: OrdMap<(Table, Id, String), Id>,
+    area_slugs: OrdMap<String, Id>,
     /// The line each goal belongs to (its own, or its root ancestor's).
-    goal_line: HashMap<Id, Id>,
-    /// Lines and programmes each intervention works for, through its goals.
-    intervention_lines: HashMap<Id, Vec<Id>>,
-    intervention_programmes: HashMap<Id, Vec<Id>>,
-    /// Folded names and aliases, for sorting and search.
-    folded: HashMap<Id, (String, Vec<String>)>,
+    goal_line: OrdMap<Id, Id>,
+    /// Lines and programmes each intervention works for, through its goals, and the other
+    /// way round.
+    intervention_lines: OrdMap<Id, Arc<[Id]>>,
+    intervention_programmes: OrdMap<Id, Arc<[Id]>>,
+    line_interventions: OrdMap<Id, OrdSet<Id>>,
+    programme_interventions: OrdMap<Id, OrdSet<Id>>,
+    folded: OrdMap<Id, Arc<Folded>>,
+    /// Every node of a table in each sort order, all areas together and per area.
+    orders: OrdMap<(Table, Option<Id>), order::Ordered>,
     /// The longest list of each kind, for pricing queries.
     sizes: ListSizes,
     /// Values computed from this snapshot (analytics), by type and key.
@@ -99,144 +130,41 @@ impl<T> Default for CacheCell<T> {
 const CACHE_ENTRIES: usize = 256;
 
 impl Snapshot {
-    /// Builds the graph and indexes of a dataset.
+    /// Builds the graph and indexes of a dataset: every record applied to an empty snapshot,
+    /// the same path every write takes.
     pub fn build(data: Dataset, version: u64) -> Snapshot {
-        let mut graph = DiGraph::with_capacity(node_count(&data), link_count(&data));
-        let mut index = HashMap::with_capacity(node_count(&data));
-        let mut slugs = HashMap::with_capacity(node_count(&data));
-        let mut folded = HashMap::with_capacity(node_count(&data));
-        let mut area_slugs = HashMap::new();
-
-        for area in data.areas.values() {
-            area_slugs.insert(area.slug.clone(), area.id);
-            folded.insert(area.id, (fold(&area.name), Vec::new()));
-            let node = graph.add_node(NodeRef {
-                table: Table::Area,
-                id: area.id,
-            });
-            index.insert(area.id, node);
-        }
-        macro_rules! add_nodes {
-            ($($field:ident => $table:ident),+) => {$(
-                for rec in data.$field.values() {
-                    let node = graph.add_node(NodeRef { table: Table::$table, id: rec.id });
-                    index.insert(rec.id, node);
-                    slugs.insert((Table::$table, rec.area_id, rec.slug.clone()), rec.id);
-                    folded.insert(rec.id, (fold(&rec.name), rec.aliases().iter().map(|a| fold(a)).collect()));
-                }
-            )+};
-        }
-        add_nodes!(
-            programmes => Programme,
-            lines => Line,
-            goals => Goal,
-            interventions => Intervention,
-            partners => Partner,
-            funding_streams => FundingStream,
-            wijken => Wijk
-        );
-
-        let mut edge = |from: Id, to: Id, kind: EdgeKind, record: Id| {
-            if let (Some(&a), Some(&b)) = (index.get(&from), index.get(&to)) {
-                graph.add_edge(a, b, EdgeData { kind, record });
-            }
-        };
-        for line in data.lines.values() {
-            edge(line.id, line.programme_id, EdgeKind::LineOf, line.id);
-        }
-        for goal in data.goals.values() {
-            if let Some(line) = goal.line_id {
-                edge(goal.id, line, EdgeKind::GoalOf, goal.id);
-            }
-            if let Some(parent) = goal.parent_id {
-                edge(goal.id, parent, EdgeKind::SubGoalOf, goal.id);
-            }
-        }
-        for l in data.line_funding.values() {
-            edge(l.line_id, l.funding_stream_id, EdgeKind::LineFunding, l.id);
-        }
-        for l in data.intervention_goals.values() {
-            edge(l.intervention_id, l.goal_id, EdgeKind::Contributes, l.id);
-        }
-        for l in data.intervention_partners.values() {
-            edge(l.intervention_id, l.partner_id, EdgeKind::Partner, l.id);
-        }
-        for l in data.intervention_funding.values() {
-            edge(
-                l.intervention_id,
-                l.funding_stream_id,
-                EdgeKind::Funding,
-                l.id,
-            );
-        }
-        for l in data.intervention_wijken.values() {
-            edge(l.intervention_id, l.wijk_id, EdgeKind::InWijk, l.id);
-        }
-        for l in data.intervention_relations.values() {
-            edge(l.from_id, l.to_id, EdgeKind::Relation, l.id);
-        }
-
-        let goal_line = data
-            .goals
-            .keys()
-            .filter_map(|&goal| root_line(&data, goal).map(|line| (goal, line)))
-            .collect::<HashMap<_, _>>();
-        let mut intervention_lines: HashMap<Id, Vec<Id>> = HashMap::new();
-        let mut intervention_programmes: HashMap<Id, Vec<Id>> = HashMap::new();
-        for link in data.intervention_goals.values() {
-            if let Some(&line) = goal_line.get(&link.goal_id) {
-                intervention_lines
-                    .entry(link.intervention_id)
-                    .or_default()
-                    .push(line);
-                if let Some(l) = data.lines.get(&line) {
-                    intervention_programmes
-                        .entry(link.intervention_id)
-                        .or_default()
-                        .push(l.programme_id);
-                }
-            }
-        }
-        for ids in intervention_lines
-            .values_mut()
-            .chain(intervention_programmes.values_mut())
-        {
-            ids.sort_unstable();
-            ids.dedup();
-        }
-        let longest =
-            |lists: &HashMap<Id, Vec<Id>>| lists.values().map(Vec::len).max().unwrap_or(0) as u64;
-        let sizes = ListSizes::of(
-            &data,
-            &graph,
-            longest(&intervention_lines),
-            longest(&intervention_programmes),
-        );
-
-        Snapshot {
-            version,
-            data,
-            graph,
-            index,
-            slugs,
-            area_slugs,
-            goal_line,
-            intervention_lines,
-            intervention_programmes,
-            folded,
-            sizes,
-            cache: Mutex::new(HashMap::new()),
-        }
+        let versions = data.versions.clone();
+        let ops: Vec<Op> = data.rows().into_iter().map(Op::Insert).collect();
+        let mut s = Snapshot::empty().apply(&ops, version);
+        s.data.versions = versions;
+        s.data.next_id = s.data.next_id.max(data.next_id);
+        s
     }
 
     /// An empty snapshot (version 0).
     pub fn empty() -> Snapshot {
-        Snapshot::build(Dataset::default(), 0)
+        Snapshot {
+            version: 0,
+            data: Dataset::default(),
+            tables: OrdMap::new(),
+            adjacency: OrdMap::new(),
+            slugs: OrdMap::new(),
+            area_slugs: OrdMap::new(),
+            goal_line: OrdMap::new(),
+            intervention_lines: OrdMap::new(),
+            intervention_programmes: OrdMap::new(),
+            line_interventions: OrdMap::new(),
+            programme_interventions: OrdMap::new(),
+            folded: OrdMap::new(),
+            orders: OrdMap::new(),
+            sizes: ListSizes::default(),
+            cache: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The table a node id belongs to.
     pub fn table_of(&self, id: Id) -> Option<Table> {
-        self.index.get(&id).map(|&n| self.graph[n].table)
+        self.tables.get(&id).copied()
     }
 
     /// Looks up a node by area, table and slug.
@@ -265,40 +193,43 @@ impl Snapshot {
         }
     }
 
+    /// The edge ends of a kind at a node, one way, in record order.
+    fn ends(
+        &self,
+        id: Id,
+        kind: EdgeKind,
+        direction: Direction,
+    ) -> impl Iterator<Item = &EdgeEnd> + '_ {
+        self.adjacency
+            .get(&id)
+            .into_iter()
+            .flat_map(move |a| a.side(direction).range((kind, Id::MIN, Id::MIN)..))
+            .take_while(move |(k, _, _)| *k == kind)
+    }
+
     /// The edges of a kind at a node, as `(record id, other node id)`, in record order.
     pub fn edges(&self, id: Id, kind: EdgeKind, direction: Direction) -> Vec<(Id, Id)> {
-        let Some(&node) = self.index.get(&id) else {
-            return Vec::new();
-        };
-        let mut out: Vec<(Id, Id)> = self
-            .graph
-            .edges_directed(node, direction)
-            .filter(|e| e.weight().kind == kind)
-            .map(|e| {
-                let other = match direction {
-                    Direction::Outgoing => e.target(),
-                    Direction::Incoming => e.source(),
-                };
-                (e.weight().record, self.graph[other].id)
-            })
-            .collect();
-        out.sort_unstable();
-        out
+        self.ends(id, kind, direction)
+            .map(|&(_, record, other)| (record, other))
+            .collect()
+    }
+
+    /// How many edges of a kind a node has, one way.
+    pub fn degree(&self, id: Id, kind: EdgeKind, direction: Direction) -> usize {
+        self.ends(id, kind, direction).count()
     }
 
     /// The nodes an edge kind leads to from `id` (outgoing), in record order.
     pub fn targets(&self, id: Id, kind: EdgeKind) -> Vec<Id> {
-        self.edges(id, kind, Direction::Outgoing)
-            .into_iter()
-            .map(|(_, n)| n)
+        self.ends(id, kind, Direction::Outgoing)
+            .map(|&(_, _, other)| other)
             .collect()
     }
 
     /// The nodes an edge kind comes from into `id` (incoming), in record order.
     pub fn sources(&self, id: Id, kind: EdgeKind) -> Vec<Id> {
-        self.edges(id, kind, Direction::Incoming)
-            .into_iter()
-            .map(|(_, n)| n)
+        self.ends(id, kind, Direction::Incoming)
+            .map(|&(_, _, other)| other)
             .collect()
     }
 
@@ -319,18 +250,35 @@ impl Snapshot {
         out
     }
 
+    /// The goal and all goals above it.
+    fn goal_and_ancestors(&self, goal: Id) -> Vec<Id> {
+        let mut out = vec![goal];
+        let mut current = goal;
+        // Bounded by the number of goals, so a corrupt cycle cannot hang us.
+        while out.len() <= self.data.goals.len() {
+            match self.data.goals.get(&current).and_then(|g| g.parent_id) {
+                Some(parent) => {
+                    out.push(parent);
+                    current = parent;
+                }
+                None => break,
+            }
+        }
+        out
+    }
+
     /// The lines an intervention works for, through its goals.
     pub fn intervention_lines(&self, intervention: Id) -> &[Id] {
         self.intervention_lines
             .get(&intervention)
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], |ids| ids.as_ref())
     }
 
     /// The programme clusters an intervention works for, through its goals.
     pub fn intervention_programmes(&self, intervention: Id) -> &[Id] {
         self.intervention_programmes
             .get(&intervention)
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], |ids| ids.as_ref())
     }
 
     /// The interventions a node is involved in: the node's own interventions for partners,
@@ -339,6 +287,11 @@ impl Snapshot {
     pub fn interventions_of(&self, id: Id) -> Vec<Id> {
         let Some(table) = self.table_of(id) else {
             return Vec::new();
+        };
+        let set = |map: &OrdMap<Id, OrdSet<Id>>| {
+            map.get(&id)
+                .map(|ids| ids.iter().copied().collect())
+                .unwrap_or_default()
         };
         let mut out: Vec<Id> = match table {
             Table::Intervention => vec![id],
@@ -350,32 +303,47 @@ impl Snapshot {
                 .into_iter()
                 .flat_map(|g| self.sources(g, EdgeKind::Contributes))
                 .collect(),
-            Table::Line => self
-                .data
-                .interventions
-                .keys()
-                .copied()
-                .filter(|&i| self.intervention_lines(i).contains(&id))
-                .collect(),
-            Table::Programme => self
-                .data
-                .interventions
-                .keys()
-                .copied()
-                .filter(|&i| self.intervention_programmes(i).contains(&id))
-                .collect(),
-            Table::Area => self
-                .data
-                .interventions
-                .values()
-                .filter(|i| i.area_id == id)
-                .map(|i| i.id)
-                .collect(),
+            Table::Line => set(&self.line_interventions),
+            Table::Programme => set(&self.programme_interventions),
+            Table::Area => self.in_area(Table::Intervention, id).collect(),
             _ => Vec::new(),
         };
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// The nodes of `table` in an area, in creation order.
+    pub fn in_area(&self, table: Table, area: Id) -> impl Iterator<Item = Id> + '_ {
+        self.orders
+            .get(&(table, Some(area)))
+            .into_iter()
+            .flat_map(|o| o.created.iter().copied())
+    }
+
+    /// The nodes of `table` an intervention is involved with, as [`Snapshot::interventions_of`]
+    /// counts them the other way: the intervention is among the interventions of each.
+    fn involved(&self, intervention: Id, table: Table) -> Vec<Id> {
+        match table {
+            Table::Intervention => vec![intervention],
+            Table::Partner => self.targets(intervention, EdgeKind::Partner),
+            Table::FundingStream => self.targets(intervention, EdgeKind::Funding),
+            Table::Wijk => self.targets(intervention, EdgeKind::InWijk),
+            Table::Goal => {
+                let mut goals: Vec<Id> = self
+                    .targets(intervention, EdgeKind::Contributes)
+                    .into_iter()
+                    .flat_map(|g| self.goal_and_ancestors(g))
+                    .collect();
+                goals.sort_unstable();
+                goals.dedup();
+                goals
+            }
+            Table::Line => self.intervention_lines(intervention).to_vec(),
+            Table::Programme => self.intervention_programmes(intervention).to_vec(),
+            Table::Area => self.area_of(intervention).into_iter().collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// The nodes of `table` reached through a node's interventions (e.g. the partners of a
@@ -399,9 +367,8 @@ impl Snapshot {
 
     /// A partner's role per intervention.
     pub fn role_map(&self, partner: Id) -> HashMap<Id, PartnerRole> {
-        self.edges(partner, EdgeKind::Partner, Direction::Incoming)
-            .into_iter()
-            .filter_map(|(link, intervention)| {
+        self.ends(partner, EdgeKind::Partner, Direction::Incoming)
+            .filter_map(|&(_, link, intervention)| {
                 Some((
                     intervention,
                     self.data.intervention_partners.get(&link)?.role,
@@ -412,9 +379,8 @@ impl Snapshot {
 
     /// A funding stream's link per intervention it pays.
     pub fn funding_map(&self, stream: Id) -> HashMap<Id, Arc<InterventionFunding>> {
-        self.edges(stream, EdgeKind::Funding, Direction::Incoming)
-            .into_iter()
-            .filter_map(|(link, intervention)| {
+        self.ends(stream, EdgeKind::Funding, Direction::Incoming)
+            .filter_map(|&(_, link, intervention)| {
                 Some((
                     intervention,
                     self.data.intervention_funding.get(&link)?.clone(),
@@ -425,13 +391,9 @@ impl Snapshot {
 
     /// Every edge of the graph: `(from, to, kind)`.
     pub fn all_edges(&self) -> impl Iterator<Item = (Id, Id, EdgeKind)> + '_ {
-        self.graph.edge_references().map(|e| {
-            (
-                self.graph[e.source()].id,
-                self.graph[e.target()].id,
-                e.weight().kind,
-            )
-        })
+        self.adjacency
+            .iter()
+            .flat_map(|(&from, a)| a.out.iter().map(move |&(kind, _, to)| (from, to, kind)))
     }
 
     /// The kind of the edge between two nodes, in either direction.
@@ -440,13 +402,14 @@ impl Snapshot {
     }
 
     /// An edge between two nodes, in either direction.
-    pub fn edge_between(&self, a: Id, b: Id) -> Option<&EdgeData> {
-        let (&x, &y) = (self.index.get(&a)?, self.index.get(&b)?);
-        self.graph
-            .edges_connecting(x, y)
-            .chain(self.graph.edges_connecting(y, x))
-            .map(|e| e.weight())
-            .next()
+    pub fn edge_between(&self, a: Id, b: Id) -> Option<EdgeData> {
+        let adjacency = self.adjacency.get(&a)?;
+        adjacency
+            .out
+            .iter()
+            .chain(adjacency.inc.iter())
+            .find(|&&(_, _, other)| other == b)
+            .map(|&(kind, record, _)| EdgeData { kind, record })
     }
 
     /// A value computed once for this snapshot: later calls with the same key get the same
@@ -510,89 +473,18 @@ impl Snapshot {
 
     /// The folded name of a node (for sorting).
     pub fn folded_name(&self, id: Id) -> &str {
-        self.folded.get(&id).map_or("", |(name, _)| name.as_str())
+        self.folded.get(&id).map_or("", |f| f.name.as_str())
     }
 
     /// Whether a node's name, slug or aliases contain the folded needle.
     pub fn matches_search(&self, id: Id, slug: &str, needle: &str) -> bool {
-        self.folded.get(&id).is_some_and(|(name, aliases)| {
-            name.contains(needle)
+        self.folded.get(&id).is_some_and(|f| {
+            f.name.contains(needle)
                 || slug.contains(needle)
-                || aliases.iter().any(|a| a.contains(needle))
+                || f.aliases.iter().any(|a| a.contains(needle))
         })
     }
 }
 
-fn node_count(d: &Dataset) -> usize {
-    d.areas.len()
-        + d.programmes.len()
-        + d.lines.len()
-        + d.goals.len()
-        + d.interventions.len()
-        + d.partners.len()
-        + d.funding_streams.len()
-        + d.wijken.len()
-}
-
-fn link_count(d: &Dataset) -> usize {
-    d.lines.len()
-        + d.goals.len()
-        + d.line_funding.len()
-        + d.intervention_goals.len()
-        + d.intervention_partners.len()
-        + d.intervention_funding.len()
-        + d.intervention_wijken.len()
-        + d.intervention_relations.len()
-}
-
-/// The line at the root of a goal's ancestry (bounded, so a corrupt cycle cannot hang us).
-fn root_line(data: &Dataset, goal: Id) -> Option<Id> {
-    let mut current = data.goals.get(&goal)?;
-    for _ in 0..=data.goals.len() {
-        match current.parent_id {
-            Some(parent) => current = data.goals.get(&parent)?,
-            None => return current.line_id,
-        }
-    }
-    None
-}
-
 #[cfg(test)]
-mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    use super::*;
-
-    #[test]
-    fn a_failed_computation_is_not_cached() {
-        let s = Snapshot::build(Dataset::default(), 1);
-        let failed: Result<Arc<u32>, &str> = s.cached_try("x", || Err("cancelled"));
-        assert!(failed.is_err());
-        assert_eq!(*s.cached_try::<u32, &str>("x", || Ok(7)).unwrap(), 7);
-        assert_eq!(
-            *s.cached_try::<u32, &str>("x", || Err("not asked")).unwrap(),
-            7
-        );
-    }
-
-    #[test]
-    fn cached_values_are_computed_once_per_snapshot() {
-        let calls = AtomicUsize::new(0);
-        let compute = || {
-            calls.fetch_add(1, Ordering::SeqCst);
-            42u32
-        };
-        let first = Snapshot::empty();
-        assert_eq!(*first.cached("answer", compute), 42);
-        assert_eq!(*first.cached("answer", compute), 42);
-        assert_eq!(calls.load(Ordering::SeqCst), 1, "a second ask is a lookup");
-        // Another key, or another type under the same key, is another value.
-        assert_eq!(*first.cached("other", compute), 42);
-        assert_eq!(*first.cached("answer", || "text"), "text");
-        assert_eq!(calls.load(Ordering::SeqCst), 2);
-        // A new snapshot (after a write) computes afresh.
-        let second = Snapshot::build(first.data.clone(), first.version + 1);
-        second.cached("answer", compute);
-        assert_eq!(calls.load(Ordering::SeqCst), 3);
-    }
-}
+mod tests;

@@ -5,10 +5,9 @@
 //! really be.
 
 use petgraph::Direction;
-use petgraph::graph::DiGraph;
 
-use super::{EdgeKind, NodeRef};
-use crate::domain::{Dataset, Table};
+use super::{EdgeKind, Snapshot};
+use crate::domain::{Dataset, Id, Table};
 
 /// The longest list of each kind in one snapshot, and the size of each table. Every figure is
 /// an upper bound: a list of that kind in the snapshot is never longer.
@@ -66,113 +65,123 @@ pub struct ListSizes {
 }
 
 impl ListSizes {
-    /// The sizes of a dataset and its graph, in one pass over nodes and edges.
-    pub(super) fn of(
-        data: &Dataset,
-        graph: &DiGraph<NodeRef, super::EdgeData>,
-        intervention_lines: u64,
-        intervention_programmes: u64,
-    ) -> ListSizes {
-        let mut s = ListSizes {
-            intervention_lines,
-            intervention_programmes,
-            areas: len(data.areas.len()),
-            programmes: len(data.programmes.len()),
-            lines: len(data.lines.len()),
-            goals: len(data.goals.len()),
-            interventions: len(data.interventions.len()),
-            partners: len(data.partners.len()),
-            funding_streams: len(data.funding_streams.len()),
-            wijken: len(data.wijken.len()),
-            relations: len(data.intervention_relations.len()),
-            links: len(graph.edge_count()),
-            ..ListSizes::default()
-        };
-        for node in graph.node_indices() {
-            let count = |kind: EdgeKind, direction: Direction| {
-                len(graph
-                    .edges_directed(node, direction)
-                    .filter(|e| e.weight().kind == kind)
-                    .count())
-            };
-            let max = |slot: &mut u64, value: u64| *slot = (*slot).max(value);
-            use Direction::{Incoming, Outgoing};
-            match graph[node].table {
-                Table::Goal => max(&mut s.sub_goals, count(EdgeKind::SubGoalOf, Incoming)),
-                Table::Line => {
-                    max(&mut s.line_goals, count(EdgeKind::GoalOf, Incoming));
-                    max(&mut s.line_streams, count(EdgeKind::LineFunding, Outgoing));
-                }
-                Table::Programme => max(&mut s.programme_lines, count(EdgeKind::LineOf, Incoming)),
-                Table::Intervention => {
-                    max(
-                        &mut s.intervention_goals,
-                        count(EdgeKind::Contributes, Outgoing),
-                    );
-                    let partners = count(EdgeKind::Partner, Outgoing);
-                    max(&mut s.intervention_partners, partners);
-                    let pairs = partners.saturating_mul(partners.saturating_sub(1)) / 2;
-                    s.collaboration_links = s.collaboration_links.saturating_add(pairs);
-                    max(
-                        &mut s.intervention_streams,
-                        count(EdgeKind::Funding, Outgoing),
-                    );
-                    max(
-                        &mut s.intervention_wijken,
-                        count(EdgeKind::InWijk, Outgoing),
-                    );
-                    let relations = count(EdgeKind::Relation, Outgoing)
-                        .saturating_add(count(EdgeKind::Relation, Incoming));
-                    max(&mut s.intervention_relations, relations);
-                }
-                Table::Partner => max(
-                    &mut s.partner_interventions,
-                    count(EdgeKind::Partner, Incoming),
-                ),
-                Table::FundingStream => {
-                    max(
-                        &mut s.stream_interventions,
-                        count(EdgeKind::Funding, Incoming),
-                    );
-                }
-                Table::Wijk => max(&mut s.wijk_interventions, count(EdgeKind::InWijk, Incoming)),
-                _ => {}
+    /// Takes the record counts of the dataset.
+    pub(super) fn take_counts(&mut self, data: &Dataset) {
+        self.areas = len(data.areas.len());
+        self.programmes = len(data.programmes.len());
+        self.lines = len(data.lines.len());
+        self.goals = len(data.goals.len());
+        self.interventions = len(data.interventions.len());
+        self.partners = len(data.partners.len());
+        self.funding_streams = len(data.funding_streams.len());
+        self.wijken = len(data.wijken.len());
+        self.relations = len(data.intervention_relations.len());
+    }
+
+    /// Raises the bounds to the lists of one node as the snapshot has them now. Bounds only
+    /// grow: a list that shrinks leaves its bound where it was, which is still an upper bound.
+    pub(super) fn observe(&mut self, s: &Snapshot, id: Id) {
+        use Direction::{Incoming, Outgoing};
+        let degree = |kind: EdgeKind, direction: Direction| len(s.degree(id, kind, direction));
+        let max = |slot: &mut u64, value: u64| *slot = (*slot).max(value);
+        match s.table_of(id) {
+            Some(Table::Goal) => {
+                max(&mut self.sub_goals, degree(EdgeKind::SubGoalOf, Incoming));
+                max(&mut self.ancestors, len(s.goal_and_ancestors(id).len() - 1));
             }
-        }
-        s.ancestors = data
-            .goals
-            .values()
-            .map(|goal| {
-                // Bounded by the number of goals, so a corrupt cycle cannot hang us.
-                let mut depth = 0_u64;
-                let mut parent = goal.parent_id;
-                while let Some(id) = parent
-                    && depth < s.goals
-                {
-                    depth += 1;
-                    parent = data.goals.get(&id).and_then(|g| g.parent_id);
+            Some(Table::Line) => {
+                max(&mut self.line_goals, degree(EdgeKind::GoalOf, Incoming));
+                max(
+                    &mut self.line_streams,
+                    degree(EdgeKind::LineFunding, Outgoing),
+                );
+                if let Some(line) = s.data.lines.get(&id) {
+                    max(
+                        &mut self.texts,
+                        texts(&[&line.target_groups, &line.principles, &line.focus]),
+                    );
                 }
-                depth
-            })
-            .max()
-            .unwrap_or(0);
-        let texts = data
-            .lines
-            .values()
-            .flat_map(|l| [&l.target_groups, &l.principles, &l.focus])
-            .chain(
-                data.interventions
-                    .values()
-                    .flat_map(|i| [&i.targets, &i.indicators, &i.target_groups]),
-            )
-            .chain(data.partners.values().map(|p| &p.aliases))
-            .chain(data.funding_streams.values().map(|f| &f.aliases))
-            .chain(data.wijken.values().map(|w| &w.aliases))
-            .map(Vec::len)
-            .max()
-            .unwrap_or(0);
-        s.texts = len(texts);
-        s
+            }
+            Some(Table::Programme) => {
+                max(
+                    &mut self.programme_lines,
+                    degree(EdgeKind::LineOf, Incoming),
+                );
+            }
+            Some(Table::Intervention) => {
+                max(
+                    &mut self.intervention_goals,
+                    degree(EdgeKind::Contributes, Outgoing),
+                );
+                max(
+                    &mut self.intervention_partners,
+                    degree(EdgeKind::Partner, Outgoing),
+                );
+                max(
+                    &mut self.intervention_streams,
+                    degree(EdgeKind::Funding, Outgoing),
+                );
+                max(
+                    &mut self.intervention_wijken,
+                    degree(EdgeKind::InWijk, Outgoing),
+                );
+                let relations = degree(EdgeKind::Relation, Outgoing)
+                    .saturating_add(degree(EdgeKind::Relation, Incoming));
+                max(&mut self.intervention_relations, relations);
+                max(
+                    &mut self.intervention_lines,
+                    len(s.intervention_lines(id).len()),
+                );
+                max(
+                    &mut self.intervention_programmes,
+                    len(s.intervention_programmes(id).len()),
+                );
+                if let Some(i) = s.data.interventions.get(&id) {
+                    max(
+                        &mut self.texts,
+                        texts(&[&i.targets, &i.indicators, &i.target_groups]),
+                    );
+                }
+            }
+            Some(Table::Partner) => {
+                max(
+                    &mut self.partner_interventions,
+                    degree(EdgeKind::Partner, Incoming),
+                );
+                if let Some(p) = s.data.partners.get(&id) {
+                    max(&mut self.texts, texts(&[&p.aliases]));
+                }
+            }
+            Some(Table::FundingStream) => {
+                max(
+                    &mut self.stream_interventions,
+                    degree(EdgeKind::Funding, Incoming),
+                );
+                if let Some(f) = s.data.funding_streams.get(&id) {
+                    max(&mut self.texts, texts(&[&f.aliases]));
+                }
+            }
+            Some(Table::Wijk) => {
+                max(
+                    &mut self.wijk_interventions,
+                    degree(EdgeKind::InWijk, Incoming),
+                );
+                if let Some(w) = s.data.wijken.get(&id) {
+                    max(&mut self.texts, texts(&[&w.aliases]));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Counts an intervention's partners going from `before` to `after`: the links of the
+    /// collaboration network it makes are the pairs among them.
+    pub(super) fn partners_changed(&mut self, before: usize, after: usize) {
+        let pairs = |n: usize| len(n.saturating_mul(n.saturating_sub(1)) / 2);
+        self.collaboration_links = self
+            .collaboration_links
+            .saturating_sub(pairs(before))
+            .saturating_add(pairs(after));
     }
 
     /// The number of records in a node table.
@@ -200,4 +209,9 @@ impl ListSizes {
 
 fn len(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+/// The longest of some lists of texts.
+fn texts(lists: &[&Vec<String>]) -> u64 {
+    len(lists.iter().map(|l| l.len()).max().unwrap_or(0))
 }

@@ -2,7 +2,7 @@
 //! validate, while it records the row operations the store must apply. Nothing in a draft is
 //! visible to readers until the service has committed its operations.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::domain::*;
@@ -1017,6 +1017,6 @@ pub fn check_relation(from: Id, to: Id, note: &Option<String>) -> Result<()> {
 }
 
 /// The id of the first link that matches.
-fn find<T>(links: &BTreeMap<Id, Arc<T>>, matches: impl Fn(&T) -> bool) -> Option<Id> {
+fn find<T>(links: &imbl::OrdMap<Id, Arc<T>>, matches: impl Fn(&T) -> bool) -> Option<Id> {
     links.iter().find(|(_, l)| matches(l)).map(|(&id, _)| id)
 }

@@ -66,12 +66,12 @@ impl Service {
         let base = self.snapshot();
         let mut draft = Draft::new(base.clone());
         let value = change(&mut draft)?;
-        let (data, ops) = draft.into_parts();
+        let (_, ops) = draft.into_parts();
         if ops.is_empty() {
             return Ok((base, value));
         }
         self.store.apply(&base.data, &ops, author).await?;
-        let next = Arc::new(Snapshot::build(data, base.version + 1));
+        let next = Arc::new(base.apply(&ops, base.version + 1));
         *self
             .current
             .write()

@@ -17,21 +17,13 @@ use sea_orm::{
     IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
 };
 
+pub use crate::domain::Op;
 use crate::domain::{Dataset, Id, Row, Table};
 use crate::error::{Error, Result};
 pub use audit::{AuditEntry, AuditFilter, Author, format_time, node_key, now_ms};
 use convert::Stored;
 use entities as e;
 use entities::Versioned;
-
-/// One change to one row, in the order it must be applied.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Op {
-    Insert(Row),
-    /// A row's new content; for a node, with its new version.
-    Update(Row, Option<i64>),
-    Delete(Table, Id),
-}
 
 /// The database behind the service.
 #[derive(Clone, Debug)]

@@ -20,7 +20,9 @@ pub use partner::Partner;
 pub use programme::Programme;
 pub use wijk::Wijk;
 
-use super::connection::{Connection, HasConnection, OrderBy, PageArgs, Paged, paginate};
+use super::connection::{
+    Connection, HasConnection, OrderBy, PageArgs, Paged, page as paged, paginate, window,
+};
 use crate::domain::{Id, Table};
 use crate::error::{Error, Result};
 use crate::graph::{Filter, Order, Snapshot};
@@ -60,11 +62,10 @@ pub fn list<T: HasConnection>(
     load: fn(&Arc<Snapshot>, Id) -> Option<T>,
 ) -> Result<Connection<T>> {
     let order = Order::from(order);
-    let sorted = s.select(table, &filter, order);
-    Ok(Connection::<T>::from_page(
-        paginate(sorted, order, &page)?,
-        |id| load(s, id),
-    ))
+    let cut = s.page(table, &filter, order, &window(order, &page)?);
+    Ok(Connection::<T>::from_page(paged(cut, order), |id| {
+        load(s, id)
+    }))
 }
 
 /// A connection over given nodes (e.g. neighbours) that pass a filter.

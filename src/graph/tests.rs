@@ -1,0 +1,409 @@
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::*;
+use crate::synth::{Rng, Size, generate};
+
+#[test]
+fn a_failed_computation_is_not_cached() {
+    let s = Snapshot::build(Dataset::default(), 1);
+    let failed: Result<Arc<u32>, &str> = s.cached_try("x", || Err("cancelled"));
+    assert!(failed.is_err());
+    assert_eq!(*s.cached_try::<u32, &str>("x", || Ok(7)).unwrap(), 7);
+    assert_eq!(
+        *s.cached_try::<u32, &str>("x", || Err("not asked")).unwrap(),
+        7
+    );
+}
+
+#[test]
+fn cached_values_are_computed_once_per_snapshot() {
+    let calls = AtomicUsize::new(0);
+    let compute = || {
+        calls.fetch_add(1, Ordering::SeqCst);
+        42u32
+    };
+    let first = Snapshot::empty();
+    assert_eq!(*first.cached("answer", compute), 42);
+    assert_eq!(*first.cached("answer", compute), 42);
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "a second ask is a lookup");
+    // Another key, or another type under the same key, is another value.
+    assert_eq!(*first.cached("other", compute), 42);
+    assert_eq!(*first.cached("answer", || "text"), "text");
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    // A new snapshot (after a write) computes afresh.
+    let second = Snapshot::build(first.data.clone(), first.version + 1);
+    second.cached("answer", compute);
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+}
+
+/// Everything a snapshot knows, to compare two of them. The size bounds are compared apart:
+/// after a change they may stay above what a fresh build finds.
+fn state(s: &Snapshot) -> impl PartialEq + std::fmt::Debug {
+    (
+        (
+            s.data.clone(),
+            s.tables.clone(),
+            s.adjacency.clone(),
+            s.slugs.clone(),
+            s.area_slugs.clone(),
+        ),
+        (
+            s.goal_line.clone(),
+            s.intervention_lines.clone(),
+            s.intervention_programmes.clone(),
+            s.line_interventions.clone(),
+            s.programme_interventions.clone(),
+            s.folded.clone(),
+            s.orders.clone(),
+        ),
+    )
+}
+
+/// Every bound of `incremental` is at least that of `fresh`, and the counts are equal.
+fn bounds_hold(incremental: &ListSizes, fresh: &ListSizes) {
+    let a = format!("{incremental:?}");
+    let b = format!("{fresh:?}");
+    let numbers = |text: &str| -> Vec<(String, u64)> {
+        text.split([',', '{', '}'])
+            .filter_map(|part| {
+                let (name, value) = part.split_once(':')?;
+                Some((name.trim().to_owned(), value.trim().parse().ok()?))
+            })
+            .collect()
+    };
+    for ((name, inc), (_, fr)) in numbers(&a).into_iter().zip(numbers(&b)) {
+        let exact = matches!(
+            name.as_str(),
+            "areas"
+                | "programmes"
+                | "lines"
+                | "goals"
+                | "interventions"
+                | "partners"
+                | "funding_streams"
+                | "wijken"
+                | "relations"
+                | "links"
+                | "collaboration_links"
+        );
+        if exact {
+            assert_eq!(inc, fr, "{name}");
+        } else {
+            assert!(inc >= fr, "{name}: {inc} < {fr}");
+        }
+    }
+}
+
+/// Random changes to a dataset, as row operations: links removed and added, goals moved to
+/// another parent or line, lines to another programme, nodes renamed and re-slugged,
+/// interventions removed with their links.
+fn changes(data: &Dataset, rng: &mut Rng) -> Vec<Op> {
+    let mut ops = Vec::new();
+    let pick = |rng: &mut Rng, n: usize| rng.below(n.max(1));
+    let links: Vec<(Table, Id)> = data
+        .intervention_partners
+        .keys()
+        .map(|&id| (Table::InterventionPartner, id))
+        .chain(
+            data.intervention_goals
+                .keys()
+                .map(|&id| (Table::InterventionGoal, id)),
+        )
+        .chain(
+            data.intervention_wijken
+                .keys()
+                .map(|&id| (Table::InterventionWijk, id)),
+        )
+        .collect();
+    for _ in 0..1 + pick(rng, 20) {
+        let (table, id) = links[pick(rng, links.len())];
+        if !ops.contains(&Op::Delete(table, id)) {
+            ops.push(Op::Delete(table, id));
+        }
+    }
+    let interventions: Vec<Id> = data.interventions.keys().copied().collect();
+    let partners: Vec<Id> = data.partners.keys().copied().collect();
+    let goals: Vec<Arc<Goal>> = data.goals.values().cloned().collect();
+    let mut next = data.next_id.max(1_000_000);
+    for _ in 0..pick(rng, 20) {
+        next += 1;
+        ops.push(Op::Insert(Row::InterventionPartner(InterventionPartner {
+            id: next,
+            intervention_id: interventions[pick(rng, interventions.len())],
+            partner_id: partners[pick(rng, partners.len())],
+            role: PartnerRole::Executing,
+        })));
+        next += 1;
+        ops.push(Op::Insert(Row::InterventionGoal(InterventionGoal {
+            id: next,
+            intervention_id: interventions[pick(rng, interventions.len())],
+            goal_id: goals[pick(rng, goals.len())].id,
+        })));
+    }
+    // Move a goal under another (not below itself), or to the top of a line.
+    let lines: Vec<Arc<Line>> = data.lines.values().cloned().collect();
+    for _ in 0..pick(rng, 4) {
+        let mut goal = goals[pick(rng, goals.len())].as_ref().clone();
+        if rng.chance(0.5) {
+            let parent = goals[pick(rng, goals.len())].id;
+            let mut above = parent;
+            let mut below_itself = false;
+            for _ in 0..goals.len() {
+                if above == goal.id {
+                    below_itself = true;
+                    break;
+                }
+                match data.goals.get(&above).and_then(|g| g.parent_id) {
+                    Some(p) => above = p,
+                    None => break,
+                }
+            }
+            if !below_itself {
+                goal.parent_id = Some(parent);
+                goal.line_id = None;
+            }
+        } else {
+            goal.parent_id = None;
+            goal.line_id = Some(lines[pick(rng, lines.len())].id);
+        }
+        ops.push(Op::Update(Row::Goal(goal), Some(2)));
+    }
+    let programmes: Vec<Id> = data.programmes.keys().copied().collect();
+    for _ in 0..pick(rng, 3) {
+        let mut line = lines[pick(rng, lines.len())].as_ref().clone();
+        line.programme_id = programmes[pick(rng, programmes.len())];
+        ops.push(Op::Update(Row::Line(line), Some(3)));
+    }
+    for _ in 0..pick(rng, 5) {
+        let mut partner = data
+            .partners
+            .values()
+            .nth(pick(rng, partners.len()))
+            .map(|p| p.as_ref().clone())
+            .unwrap();
+        partner.name = format!("Nieuw {}", rng.below(1000));
+        partner.slug = format!("{}-{}", partner.slug, rng.below(1000));
+        partner.aliases.push("Alias".into());
+        ops.push(Op::Update(Row::Partner(partner), Some(2)));
+    }
+    // Remove an intervention with every link it has (the links first, as a write does).
+    let gone = interventions[pick(rng, interventions.len())];
+    let mut removed = Vec::new();
+    let mut pending: Vec<Op> = Vec::new();
+    for op in &ops {
+        let touches = match op {
+            Op::Insert(row) | Op::Update(row, _) => row
+                .ends()
+                .is_some_and(|((_, a), (_, b))| a == gone || b == gone),
+            Op::Delete(..) => false,
+        };
+        if !touches {
+            pending.push(op.clone());
+        }
+    }
+    ops = pending;
+    for row in data.rows() {
+        if row
+            .ends()
+            .is_some_and(|((_, a), (_, b))| a == gone || b == gone)
+            && !ops.contains(&Op::Delete(row.table(), row.id()))
+        {
+            removed.push(Op::Delete(row.table(), row.id()));
+        }
+    }
+    ops.extend(removed);
+    ops.push(Op::Delete(Table::Intervention, gone));
+    ops
+}
+
+/// The dataset after the operations, applied to the records alone.
+fn applied(data: &Dataset, ops: &[Op]) -> Dataset {
+    let mut data = data.clone();
+    for op in ops {
+        match op {
+            Op::Insert(row) => {
+                data.versions.remove(&row.id());
+                data.put(row.clone());
+            }
+            Op::Update(row, version) => {
+                if let Some(v) = version {
+                    data.versions.insert(row.id(), *v);
+                }
+                data.put(row.clone());
+            }
+            Op::Delete(table, id) => {
+                data.remove(*table, *id);
+            }
+        }
+    }
+    data
+}
+
+/// A snapshot changed by row operations equals one built afresh from the changed records:
+/// edges, slugs, orders, derived lines and programmes, and the size bounds stay bounds.
+#[test]
+fn applying_changes_equals_building_afresh() {
+    for seed in 0..40 {
+        let data = generate(Size::Municipality, seed);
+        let before = Snapshot::build(data.clone(), 1);
+        let mut rng = Rng::new(seed);
+        let mut current = before;
+        let mut records = data;
+        for round in 0..3 {
+            let ops = changes(&records, &mut rng);
+            let next = current.apply(&ops, current.version + 1);
+            records = applied(&records, &ops);
+            let fresh = Snapshot::build(records.clone(), next.version);
+            assert_eq!(state(&next), state(&fresh), "seed {seed}, round {round}");
+            bounds_hold(next.sizes(), fresh.sizes());
+            current = next;
+        }
+    }
+}
+
+/// Pages cut from the ordered indexes are the pages of the fully sorted list.
+#[test]
+fn pages_from_the_indexes_equal_pages_of_the_sorted_list() {
+    let s = Snapshot::build(generate(Size::Municipality, 3), 1);
+    let area = *s.data.areas.keys().next().unwrap();
+    let mut rng = Rng::new(9);
+    for table in [
+        Table::Partner,
+        Table::Intervention,
+        Table::Goal,
+        Table::Wijk,
+    ] {
+        for field in [OrderField::Created, OrderField::Name, OrderField::Slug] {
+            for descending in [false, true] {
+                let order = Order { field, descending };
+                for scope in [None, Some(area)] {
+                    let filter = Filter {
+                        area: scope,
+                        ..Filter::default()
+                    };
+                    let sorted =
+                        s.sort_filtered(s.candidates(table, &Filter::default()), &filter, order);
+                    for _ in 0..30 {
+                        let key = |rng: &mut Rng| {
+                            (!sorted.is_empty() && rng.chance(0.5))
+                                .then(|| sorted[rng.below(sorted.len())].0.clone())
+                        };
+                        let window = Window {
+                            after: key(&mut rng),
+                            before: key(&mut rng),
+                            first: rng.chance(0.7).then(|| rng.below(12)),
+                            last: rng.chance(0.4).then(|| rng.below(12)),
+                        };
+                        let expected = Windowed::of_sorted(sorted.clone(), order, &window);
+                        let found = s.page(table, &filter, order, &window);
+                        assert_eq!(found, expected, "{table:?} {order:?} {window:?}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The page a window asks for, as the old `paginate` cut it from the sorted list: positions
+/// of the cursors, then `first`, then `last`.
+fn reference(sorted: &[(SortKey, Id)], order: Order, window: &Window) -> Windowed {
+    let total = sorted.len();
+    let position = |key: &SortKey| {
+        sorted.partition_point(|(k, _)| if order.descending { k > key } else { k < key })
+    };
+    let mut start = 0;
+    let mut end = total;
+    if let Some(after) = &window.after {
+        let at = position(after);
+        start = if sorted.get(at).is_some_and(|(k, _)| k == after) {
+            at + 1
+        } else {
+            at
+        };
+    }
+    if let Some(before) = &window.before {
+        end = position(before).max(start);
+    }
+    if let Some(n) = window.first {
+        end = end.min(start + n);
+    }
+    if let Some(n) = window.last {
+        start = start.max(end.saturating_sub(n));
+    }
+    Windowed {
+        items: sorted[start..end].to_vec(),
+        total,
+        has_previous: start > 0,
+        has_next: end < total,
+    }
+}
+
+/// Cutting a page from an ordered set gives what cutting it from the sorted list gave.
+#[test]
+fn pages_are_cut_as_before() {
+    let mut rng = Rng::new(5);
+    for _ in 0..3_000 {
+        let n = rng.below(12);
+        let descending = rng.chance(0.5);
+        let mut sorted: Vec<(SortKey, Id)> = (0..n as Id)
+            .map(|id| (SortKey::Text(format!("{}", rng.below(5)), id), id))
+            .collect();
+        sorted.sort();
+        if descending {
+            sorted.reverse();
+        }
+        let order = Order {
+            field: OrderField::Name,
+            descending,
+        };
+        let key = |rng: &mut Rng| {
+            rng.chance(0.5)
+                .then(|| SortKey::Text(format!("{}", rng.below(6)), rng.below(14) as Id))
+        };
+        let window = Window {
+            after: key(&mut rng),
+            before: key(&mut rng),
+            first: rng.chance(0.6).then(|| rng.below(6)),
+            last: rng.chance(0.5).then(|| rng.below(6)),
+        };
+        assert_eq!(
+            Windowed::of_sorted(sorted.clone(), order, &window),
+            reference(&sorted, order, &window),
+            "{sorted:?} {window:?}"
+        );
+    }
+}
+
+/// Narrowing a filter through its indexes finds exactly what checking every node finds.
+#[test]
+fn filters_narrowed_by_indexes_find_what_a_full_scan_finds() {
+    let s = Snapshot::build(generate(Size::Municipality, 11), 1);
+    let d = &s.data;
+    let mut rng = Rng::new(2);
+    let any = |rng: &mut Rng, ids: Vec<Id>| -> Option<Id> {
+        (!ids.is_empty() && rng.chance(0.3)).then(|| ids[rng.below(ids.len())])
+    };
+    for _ in 0..400 {
+        let filter = Filter {
+            area: any(&mut rng, d.areas.keys().copied().collect()),
+            programme: any(&mut rng, d.programmes.keys().copied().collect()),
+            line: any(&mut rng, d.lines.keys().copied().collect()),
+            goal: any(&mut rng, d.goals.keys().copied().collect()),
+            partner: any(&mut rng, d.partners.keys().copied().collect()),
+            role: rng.chance(0.2).then_some(PartnerRole::Lead),
+            funding_stream: any(&mut rng, d.funding_streams.keys().copied().collect()),
+            wijk: any(&mut rng, d.wijken.keys().copied().collect()),
+            year: rng.chance(0.2).then(|| 2020 + rng.below(10) as i32),
+            ..Filter::default()
+        };
+        for table in Table::NODES {
+            let all = s.candidates(*table, &Filter::default());
+            let scanned = s.sort_filtered(all, &filter, Order::default());
+            assert_eq!(
+                s.select(*table, &filter, Order::default()),
+                scanned,
+                "{table:?} {filter:?}"
+            );
+        }
+    }
+}
