@@ -26,7 +26,9 @@ pub async fn open(url: &DatabaseUrl, seed: bool) -> Result<Arc<Service>> {
         let file = dataset::parse(text)?;
         let author = Author::new("samenhang", "seed");
         let (_, summary) = service
-            .write(&author, |d| dataset::import(d, &file, false))
+            .write_sized(&author, dataset::rows_of(&file), |d| {
+                dataset::import(d, &file, false)
+            })
             .await?;
         tracing::info!(summary = %describe(&summary), "empty database: loaded the bundled dataset");
     }
@@ -71,7 +73,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 dataset::import(&mut draft, &parsed, replace)?
             } else {
                 service
-                    .write(&cli_author("import"), |d| {
+                    .write_sized(&cli_author("import"), dataset::rows_of(&parsed), |d| {
                         dataset::import(d, &parsed, replace)
                     })
                     .await?

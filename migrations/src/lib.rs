@@ -1,12 +1,13 @@
 //! Database migrations of samenhang: the typed tables that hold areas, their nodes and the links
-//! between them, API tokens and the audit trail. The server applies them at start;
-//! `samenhang migrate` applies them on demand.
+//! between them, API tokens, the audit trail and the change log replicas follow. The server
+//! applies them at start; `samenhang migrate` applies them on demand.
 
 pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_graph_tables;
 mod m20261130_000001_tokens_and_audit;
 mod m20261130_000002_node_versions;
+mod m20261201_000001_change_log;
 
 /// The ordered list of samenhang's migrations.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_graph_tables::Migration),
             Box::new(m20261130_000001_tokens_and_audit::Migration),
             Box::new(m20261130_000002_node_versions::Migration),
+            Box::new(m20261201_000001_change_log::Migration),
         ]
     }
 }

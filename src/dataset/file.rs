@@ -201,6 +201,13 @@ impl Counts {
         ]
     }
 
+    /// Every record and link counted, all kinds together.
+    pub fn total(&self) -> u64 {
+        self.kinds()
+            .iter()
+            .fold(0_u64, |sum, (_, n)| sum.saturating_add(n.unwrap_or(0)))
+    }
+
     /// The record as YAML, to paste at the end of a file.
     pub fn to_block(&self) -> String {
         let mut out = String::from("end:\n");

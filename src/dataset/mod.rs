@@ -292,6 +292,11 @@ fn position<T>(at: &Spanned<T>) -> Option<(u64, u64)> {
     (l.line() > 0).then(|| (l.line(), l.column()))
 }
 
+/// How many rows importing the file may create (the ids to reserve for it).
+pub fn rows_of(file: &DataFile) -> u64 {
+    file::Counts::of(&file.areas).total()
+}
+
 /// Imports a parsed file (whose version and `end` record [`parse`] has checked) into a draft:
 /// every area with everything in it. Existing areas with the same slug are refused, or
 /// replaced when `replace` is set. Every problem found is reported; on any problem the draft
@@ -388,10 +393,11 @@ impl AreaImport<'_> {
         id
     }
 
-    fn link(&mut self, row: Row) {
+    fn link(&mut self, row: Row) -> Result<()> {
         let mut row = row;
-        row.set_id(self.draft.allocate_id());
+        row.set_id(self.draft.allocate_id()?);
         self.draft.insert_validated(row);
+        Ok(())
     }
 
     fn area(&mut self, path: &str, a: &AreaFile) -> Result<()> {
@@ -475,7 +481,7 @@ impl AreaImport<'_> {
             )?;
         }
         for (i, intervention) in a.interventions.iter().enumerate() {
-            self.intervention_links(&format!("{path}.interventions[{i}]"), intervention);
+            self.intervention_links(&format!("{path}.interventions[{i}]"), intervention)?;
         }
         Ok(())
     }
@@ -520,7 +526,7 @@ impl AreaImport<'_> {
                             id: 0,
                             line_id: line,
                             funding_stream_id: stream,
-                        }));
+                        }))?;
                     } else {
                         self.problems.add(&path, Some(s), "listed twice");
                     }
@@ -560,9 +566,9 @@ impl AreaImport<'_> {
         Ok(())
     }
 
-    fn intervention_links(&mut self, path: &str, f: &InterventionFile) {
+    fn intervention_links(&mut self, path: &str, f: &InterventionFile) -> Result<()> {
         let Some(&intervention) = self.ids.get(&(Table::Intervention, f.slug.value.clone())) else {
-            return;
+            return Ok(());
         };
         let mut goals = HashSet::new();
         for (i, slug) in f.goals.iter().enumerate() {
@@ -573,7 +579,7 @@ impl AreaImport<'_> {
                         id: 0,
                         intervention_id: intervention,
                         goal_id: goal,
-                    }));
+                    }))?;
                 } else {
                     self.problems.add(&path, Some(slug), "listed twice");
                 }
@@ -600,7 +606,7 @@ impl AreaImport<'_> {
                             intervention_id: intervention,
                             partner_id: partner,
                             role,
-                        }));
+                        }))?;
                     } else {
                         self.problems.add(
                             &path,
@@ -636,7 +642,7 @@ impl AreaImport<'_> {
                         funding_stream_id: stream,
                         amount_eur: funding.amount_eur,
                         note: funding.note.clone(),
-                    }));
+                    }))?;
                 } else {
                     self.problems
                         .add(&path, Some(&funding.stream), "listed twice");
@@ -652,7 +658,7 @@ impl AreaImport<'_> {
                         id: 0,
                         intervention_id: intervention,
                         wijk_id: wijk,
-                    }));
+                    }))?;
                 } else {
                     self.problems.add(&path, Some(slug), "listed twice");
                 }
@@ -677,13 +683,14 @@ impl AreaImport<'_> {
                         to_id: to,
                         kind: r.kind,
                         note: r.note.clone(),
-                    }));
+                    }))?;
                 } else {
                     self.problems
                         .add(&path, Some(&r.intervention), "listed twice");
                 }
             }
         }
+        Ok(())
     }
 }
 

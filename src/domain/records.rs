@@ -254,6 +254,11 @@ macro_rules! tables {
             pub fn name(self) -> &'static str {
                 match self { $(Table::$rec => $name),+ }
             }
+
+            /// The table with this name in the database.
+            pub fn from_name(name: &str) -> Option<Table> {
+                match name { $($name => Some(Table::$rec),)+ _ => None }
+            }
         }
 
         /// One record of any table.

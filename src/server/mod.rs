@@ -20,7 +20,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use sea_orm::ConnectionTrait;
 use serde_json::json;
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -29,7 +28,7 @@ use tower_http::trace::TraceLayer;
 use crate::api::{AppSchema, Limits, build_schema};
 use crate::config::{Anonymous, ServeArgs};
 use crate::error::{Error, Result};
-use crate::service::Service;
+use crate::service::{Follower, Service};
 
 pub use graphql::{Media, negotiate};
 
@@ -40,6 +39,8 @@ pub struct AppState {
     pub schema: AppSchema,
     /// Whether requests without a token may read.
     pub anonymous_read: bool,
+    /// The task that keeps the snapshot following the database's change log.
+    pub follower: Arc<Follower>,
 }
 
 /// The service's routes with their layers. Fails on a configuration that cannot work (an
@@ -47,6 +48,7 @@ pub struct AppState {
 pub fn router(service: Arc<Service>, config: &ServeArgs) -> Result<Router> {
     let state = AppState {
         schema: build_schema(service.clone(), limits(config)),
+        follower: Arc::new(Follower::start(service.clone())),
         service,
         anonymous_read: config.anonymous == Anonymous::Read,
     };
@@ -60,6 +62,7 @@ pub fn router(service: Arc<Service>, config: &ServeArgs) -> Result<Router> {
         .layer(middleware::from_fn_with_state(admission, admission::admit));
     let mut router = Router::new()
         .route("/health", get(health))
+        .route("/ready", get(ready))
         .merge(admitted)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(config.body_limit));
@@ -206,14 +209,17 @@ pub(crate) fn error_response(err: Error) -> Response {
     response
 }
 
+/// Most changes a ready process may be behind the database.
+const READY_LAG: u64 = 1_000;
+
 async fn health(State(state): State<AppState>) -> Response {
     let snapshot = state.service.snapshot();
     let store = state.service.store();
-    let database = match store.connection().execute_unprepared("SELECT 1").await {
-        Ok(_) => "ok",
+    let (database, lag) = match state.service.lag().await {
+        Ok(lag) => ("ok", Some(lag)),
         Err(err) => {
             tracing::error!(error = %err, "health check: database unreachable");
-            "unreachable"
+            ("unreachable", None)
         }
     };
     let status = if database == "ok" {
@@ -226,7 +232,29 @@ async fn health(State(state): State<AppState>) -> Response {
         "database": database,
         "backend": format!("{:?}", store.backend()).to_lowercase(),
         "graphVersion": snapshot.version,
+        "lag": lag,
+        "following": state.follower.is_following(),
         "areas": snapshot.data.areas.len(),
+    });
+    (status, axum::Json(body)).into_response()
+}
+
+/// Ready to serve behind a load balancer: the snapshot is loaded and follows the database's
+/// change log (read recently, not far behind).
+async fn ready(State(state): State<AppState>) -> Response {
+    let lag = state.service.lag().await.ok();
+    let following = state.follower.is_following();
+    let ready = following && lag.is_some_and(|l| l <= READY_LAG);
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = json!({
+        "ready": ready,
+        "graphVersion": state.service.snapshot().version,
+        "lag": lag,
+        "following": following,
     });
     (status, axum::Json(body)).into_response()
 }

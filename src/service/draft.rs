@@ -3,6 +3,7 @@
 //! visible to readers until the service has committed its operations.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use crate::domain::*;
@@ -29,6 +30,8 @@ pub struct Draft {
     ops: Vec<Op>,
     /// Slugs taken (`Some`) or freed (`None`) by this draft, over the base snapshot's index.
     slugs: HashMap<SlugKey, Option<Id>>,
+    /// The ids new rows take, in order.
+    ids: Range<Id>,
 }
 
 /// Checks collected for one record, reported together.
@@ -156,12 +159,21 @@ fn slug_key(row: &Row) -> Option<SlugKey> {
 
 impl Draft {
     /// Starts a write on top of a snapshot.
+    /// A draft on `base` whose new rows take ids after the highest the base holds: for checks
+    /// that commit nothing (a dry run) and for tests.
     pub fn new(base: Arc<Snapshot>) -> Draft {
+        let ids = base.data.next_id.max(1)..Id::MAX;
+        Draft::with_ids(base, ids)
+    }
+
+    /// A draft on `base` whose new rows take their ids from `ids` (reserved in the database).
+    pub fn with_ids(base: Arc<Snapshot>, ids: Range<Id>) -> Draft {
         Draft {
             data: base.data.clone(),
             base,
             ops: Vec::new(),
             slugs: HashMap::new(),
+            ids,
         }
     }
 
@@ -171,8 +183,8 @@ impl Draft {
     }
 
     /// The dataset and the operations that produce it from the base.
-    pub fn into_parts(self) -> (Dataset, Vec<Op>) {
-        (self.data, self.ops)
+    pub fn into_parts(self) -> (Dataset, Vec<Op>, Range<Id>) {
+        (self.data, self.ops, self.ids)
     }
 
     fn slug_owner(&self, key: &SlugKey) -> Option<Id> {
@@ -391,7 +403,7 @@ impl Draft {
 
     /// Creates a node; its id is assigned here and returned.
     pub fn create(&mut self, mut row: Row) -> Result<Id> {
-        let id = self.data.allocate_id();
+        let id = self.allocate_id()?;
         row.set_id(id);
         self.check_node(&row, None)?;
         if let Some(key) = slug_key(&row) {
@@ -402,8 +414,10 @@ impl Draft {
     }
 
     /// Hands out a fresh id.
-    pub fn allocate_id(&mut self) -> Id {
-        self.data.allocate_id()
+    pub fn allocate_id(&mut self) -> Result<Id> {
+        self.ids.next().ok_or_else(|| {
+            Error::Internal("the write needs more ids than were reserved for it".into())
+        })
     }
 
     /// The node of a table with this slug in an area (use area 0 for areas themselves).
@@ -704,11 +718,11 @@ impl Draft {
         Ok(())
     }
 
-    fn insert_link(&mut self, mut row: Row) -> Id {
-        let id = self.data.allocate_id();
+    fn insert_link(&mut self, mut row: Row) -> Result<Id> {
+        let id = self.allocate_id()?;
         row.set_id(id);
         self.put(row.clone(), Op::Insert(row));
-        id
+        Ok(id)
     }
 
     fn not_linked(message: String) -> Error {
@@ -734,7 +748,7 @@ impl Draft {
                 id: 0,
                 intervention_id: intervention,
                 goal_id: goal,
-            }));
+            }))?;
         }
         Ok(())
     }
@@ -775,7 +789,7 @@ impl Draft {
                 self.update_link(Row::InterventionPartner(InterventionPartner { id, ..row }))
             }
             None => {
-                self.insert_link(Row::InterventionPartner(row));
+                self.insert_link(Row::InterventionPartner(row))?;
             }
         }
         Ok(())
@@ -825,7 +839,7 @@ impl Draft {
                 self.update_link(Row::InterventionFunding(InterventionFunding { id, ..row }))
             }
             None => {
-                self.insert_link(Row::InterventionFunding(row));
+                self.insert_link(Row::InterventionFunding(row))?;
             }
         }
         Ok(())
@@ -863,7 +877,7 @@ impl Draft {
                 id: 0,
                 intervention_id: intervention,
                 wijk_id: wijk,
-            }));
+            }))?;
         }
         Ok(())
     }
@@ -913,7 +927,7 @@ impl Draft {
                 ..row
             })),
             None => {
-                self.insert_link(Row::InterventionRelation(row));
+                self.insert_link(Row::InterventionRelation(row))?;
             }
         }
         Ok(())
@@ -951,7 +965,7 @@ impl Draft {
                 id: 0,
                 line_id: line,
                 funding_stream_id: stream,
-            }));
+            }))?;
         }
         Ok(())
     }

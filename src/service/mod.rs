@@ -1,39 +1,80 @@
-//! The service core: the store, the current graph snapshot, the token lookup, and the one
-//! path every write takes.
+//! The service core: the store, the current graph snapshot, the token lookup, the one path
+//! every write takes, and the following of the change log that keeps the snapshot equal to
+//! the database when other processes write to it too.
 //!
-//! A write runs on a [`Draft`] under a single writer lock, is committed to the database in one
-//! transaction, and only then becomes the new snapshot. A write that fails validation or in the
-//! database changes neither.
+//! A write runs on a [`Draft`] of the newest snapshot under this process's writer lock, is
+//! committed to the database in one transaction (with its place in the change log), and only
+//! then becomes the new snapshot, by applying its operations to the one before. Once the
+//! commit has started it runs to the end in a task of its own, so a write that committed always
+//! reaches the graph, even when its request is given up. A write that fails validation or in
+//! the database changes neither.
+//!
+//! The snapshot advances one change at a time, in log order: a process's own writes and those
+//! of other processes (read from the log when woken by the database or a poll) take the same
+//! path, [`Service::publish`].
 
 mod draft;
+mod follow;
 
-use std::sync::{Arc, RwLock};
+use std::ops::Range;
+use std::sync::{Arc, Mutex, RwLock};
 
 pub use draft::{Draft, check_funding_link, check_relation};
+pub use follow::Follower;
 
 use crate::auth::Authenticator;
-use crate::error::Result;
+use crate::domain::{Id, Op};
+use crate::error::{Error, Result};
 use crate::graph::Snapshot;
 use crate::store::{Author, Store};
+
+/// Ids a process reserves from the database at a time.
+const ID_BLOCK: u64 = 1_000_000;
+/// Ids a write may use unless it asks for more.
+const IDS_PER_WRITE: u64 = 100_000;
+/// A process this many changes behind loads the database afresh instead of applying them.
+const RELOAD_AFTER: u64 = 50_000;
+/// Changes read from the log at a time.
+const LOG_PAGE: u64 = 500;
+
+/// A change the snapshot took: its number, what it did, and the snapshot that holds it.
+#[derive(Clone)]
+pub struct Published {
+    pub version: u64,
+    pub ops: Arc<[Op]>,
+    pub author: Arc<Author>,
+    pub snapshot: Arc<Snapshot>,
+}
 
 /// The store and the current snapshot, shared by all requests.
 pub struct Service {
     store: Store,
     authenticator: Authenticator,
     current: RwLock<Arc<Snapshot>>,
-    writer: tokio::sync::Mutex<()>,
+    /// One write at a time in this process (the database orders writes across processes).
+    writer: Arc<tokio::sync::Mutex<()>>,
+    /// One snapshot advance at a time, in log order.
+    publishing: tokio::sync::Mutex<()>,
+    /// Ids reserved for this process and not used yet.
+    ids: Mutex<Range<Id>>,
+    /// Every change the snapshot takes, for subscribers.
+    changes: tokio::sync::broadcast::Sender<Published>,
 }
 
 impl Service {
-    /// Loads the database into the first snapshot.
+    /// Loads the database into the first snapshot, at the log's head.
     pub async fn open(store: Store) -> Result<Service> {
-        let data = store.load().await?;
-        let snapshot = Snapshot::build(data, 1);
+        let (data, head) = store.load_with_head().await?;
+        let snapshot = Snapshot::build(data, head);
+        let (changes, _) = tokio::sync::broadcast::channel(1024);
         Ok(Service {
             authenticator: Authenticator::new(store.clone()),
             store,
             current: RwLock::new(Arc::new(snapshot)),
-            writer: tokio::sync::Mutex::new(()),
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+            publishing: tokio::sync::Mutex::new(()),
+            ids: Mutex::new(0..0),
+            changes,
         })
     }
 
@@ -54,29 +95,183 @@ impl Service {
         &self.authenticator
     }
 
-    /// Runs one write by `author`: `change` edits a draft of the current data; if it
-    /// succeeds, its rows are committed with their audit entries and the result becomes the
-    /// new snapshot, which is returned with `change`'s value.
+    /// The changes the snapshot takes from now on, each with the snapshot that holds it.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Published> {
+        self.changes.subscribe()
+    }
+
+    /// Runs one write by `author`: `change` edits a draft of the newest data; if it succeeds,
+    /// its rows are committed with their audit entries and the result becomes the new
+    /// snapshot, which is returned with `change`'s value.
     pub async fn write<T>(
-        &self,
+        self: &Arc<Self>,
         author: &Author,
         change: impl FnOnce(&mut Draft) -> Result<T>,
     ) -> Result<(Arc<Snapshot>, T)> {
-        let _one_writer = self.writer.lock().await;
+        self.write_sized(author, IDS_PER_WRITE, change).await
+    }
+
+    /// [`Service::write`] for a change that may create up to `ids` rows (an import).
+    pub async fn write_sized<T>(
+        self: &Arc<Self>,
+        author: &Author,
+        ids: u64,
+        change: impl FnOnce(&mut Draft) -> Result<T>,
+    ) -> Result<(Arc<Snapshot>, T)> {
+        let writer = self.writer.clone().lock_owned().await;
+        // Validate against everything committed so far, by any process.
+        self.follow().await?;
+        let reserved = self.reserve(ids).await?;
         let base = self.snapshot();
-        let mut draft = Draft::new(base.clone());
-        let value = change(&mut draft)?;
-        let (_, ops) = draft.into_parts();
+        let mut draft = Draft::with_ids(base.clone(), reserved);
+        let outcome = change(&mut draft);
+        let (_, ops, unused) = draft.into_parts();
+        self.give_back(unused);
+        let value = outcome?;
         if ops.is_empty() {
             return Ok((base, value));
         }
-        self.store.apply(&base.data, &ops, author).await?;
-        let next = Arc::new(base.apply(&ops, base.version + 1));
+        // From here on the write runs to its end whatever happens to the request.
+        let service = self.clone();
+        let author = author.clone();
+        let landed = tokio::spawn(async move {
+            let _writer = writer;
+            let version = service.store.apply(&base.data, &ops, &author).await?;
+            service.publish(version, ops, author).await
+        });
+        let next = landed
+            .await
+            .map_err(|e| Error::Internal(format!("a write stopped halfway: {e}")))??;
+        Ok((next, value))
+    }
+
+    /// Ids for a write: what is left of this process's block when that is enough, else a new
+    /// block from the database.
+    async fn reserve(&self, at_least: u64) -> Result<Range<Id>> {
+        let left = std::mem::replace(&mut *self.lock_ids(), 0..0);
+        if u64::try_from(left.end - left.start).unwrap_or(0) >= at_least {
+            return Ok(left);
+        }
+        self.store.reserve_ids(at_least.max(ID_BLOCK)).await
+    }
+
+    /// Keeps the ids a write did not use for the next one.
+    fn give_back(&self, unused: Range<Id>) {
+        let mut ids = self.lock_ids();
+        if unused.end - unused.start > ids.end - ids.start {
+            *ids = unused;
+        }
+    }
+
+    fn lock_ids(&self) -> std::sync::MutexGuard<'_, Range<Id>> {
+        self.ids.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Makes the change numbered `version` (committed by this process) the new snapshot,
+    /// after every change before it.
+    async fn publish(&self, version: u64, ops: Vec<Op>, author: Author) -> Result<Arc<Snapshot>> {
+        let _order = self.publishing.lock().await;
+        if self.snapshot().version + 1 < version {
+            self.follow_locked(version - 1).await?;
+        }
+        let current = self.snapshot();
+        if current.version >= version {
+            // Another path (the follower) applied it already.
+            return Ok(current);
+        }
+        Ok(self.advance(&current, version, ops.into(), Arc::new(author)))
+    }
+
+    /// Applies one change to the current snapshot and tells the subscribers.
+    fn advance(
+        &self,
+        current: &Snapshot,
+        version: u64,
+        ops: Arc<[Op]>,
+        author: Arc<Author>,
+    ) -> Arc<Snapshot> {
+        let next = Arc::new(current.apply(&ops, version));
         *self
             .current
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = next.clone();
-        tracing::debug!(version = next.version, rows = ops.len(), "write committed");
-        Ok((next, value))
+        tracing::debug!(version, rows = ops.len(), "snapshot advanced");
+        // Nobody listening is fine.
+        let _ = self.changes.send(Published {
+            version,
+            ops,
+            author,
+            snapshot: next.clone(),
+        });
+        next
+    }
+
+    /// Brings the snapshot up to the head of the change log: the writes of other processes.
+    pub async fn follow(&self) -> Result<()> {
+        let _order = self.publishing.lock().await;
+        self.follow_locked(u64::MAX).await
+    }
+
+    /// [`Service::follow`] up to change `until`, with the publishing lock held.
+    async fn follow_locked(&self, until: u64) -> Result<()> {
+        loop {
+            let current = self.snapshot();
+            if current.version >= until {
+                return Ok(());
+            }
+            let head = self.store.head().await?;
+            if head <= current.version {
+                return Ok(());
+            }
+            if head - current.version > RELOAD_AFTER {
+                self.reload().await?;
+                continue;
+            }
+            let changes = self
+                .store
+                .changes_after(current.version, LOG_PAGE.min(until - current.version))
+                .await?;
+            if changes.is_empty() {
+                return Ok(());
+            }
+            for change in changes {
+                let current = self.snapshot();
+                if change.version != current.version + 1 {
+                    tracing::warn!(
+                        expected = current.version + 1,
+                        found = change.version,
+                        "a gap in the change log: loading the database afresh"
+                    );
+                    self.reload().await?;
+                    break;
+                }
+                let author = Author::new(change.actor, change.operation);
+                self.advance(
+                    &current,
+                    change.version,
+                    change.ops.into(),
+                    Arc::new(author),
+                );
+            }
+        }
+    }
+
+    /// Loads the whole database afresh (after falling far behind).
+    async fn reload(&self) -> Result<()> {
+        let (data, head) = self.store.load_with_head().await?;
+        let snapshot = Arc::new(Snapshot::build(data, head));
+        *self
+            .current
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = snapshot;
+        self.authenticator.forget();
+        tracing::info!(version = head, "loaded the database afresh");
+        Ok(())
+    }
+
+    /// How many changes the snapshot is behind the database.
+    pub async fn lag(&self) -> Result<u64> {
+        let head = self.store.head().await?;
+        Ok(head.saturating_sub(self.snapshot().version))
     }
 }

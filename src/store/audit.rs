@@ -163,15 +163,28 @@ pub(super) fn entries(base: &Dataset, ops: &[Op], author: &Author, at: i64) -> R
             other_node: Set(other_node),
             before: Set(json(&before)?),
             after: Set(json(&after)?),
+            change_version: NotSet,
         });
         now.insert((table, id), after);
     }
     Ok(out)
 }
 
-/// Writes audit entries inside a transaction.
-pub(super) async fn record(db: &impl ConnectionTrait, entries: Vec<Entry>) -> Result<()> {
-    let mut entries = entries.into_iter().peekable();
+/// Writes audit entries inside a transaction, under the number of their write in the change
+/// log when they have one.
+pub(super) async fn record(
+    db: &impl ConnectionTrait,
+    entries: Vec<Entry>,
+    version: Option<u64>,
+) -> Result<()> {
+    let version = version.map(|v| i64::try_from(v).unwrap_or(i64::MAX));
+    let mut entries = entries
+        .into_iter()
+        .map(|mut e| {
+            e.change_version = Set(version);
+            e
+        })
+        .peekable();
     while entries.peek().is_some() {
         let chunk: Vec<_> = entries.by_ref().take(super::INSERT_CHUNK).collect();
         audit_entry::Entity::insert_many(chunk)
@@ -381,6 +394,9 @@ async fn record_token(
         other_node: Set(None),
         before: Set(before.map(json)),
         after: Set(after.map(json)),
+        change_version: NotSet,
     };
-    record(db, vec![entry]).await
+    // Token changes stay out of the change log (they change no node); other processes learn
+    // of them when their remembered lookups expire.
+    record(db, vec![entry], None).await
 }

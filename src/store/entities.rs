@@ -46,7 +46,7 @@ macro_rules! entity {
             use super::StringList;
             use sea_orm::entity::prelude::*;
 
-            #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+            #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
             #[sea_orm(table_name = $table)]
             pub struct Model {
                 #[sea_orm(primary_key, auto_increment = false)]
@@ -214,6 +214,27 @@ pub mod api_token {
 }
 
 /// The audit trail: one entry per changed row, with the row before and after as JSON.
+/// One committed write in the change log; its rows are the audit entries with its number.
+pub mod change {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "change")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub version: i64,
+        pub at: i64,
+        pub actor: String,
+        pub operation: String,
+        pub rows: i32,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod audit_entry {
     use sea_orm::entity::prelude::*;
 
@@ -231,6 +252,8 @@ pub mod audit_entry {
         pub other_node: Option<String>,
         pub before: Option<String>,
         pub after: Option<String>,
+        /// The write (its number in the change log) the entry belongs to.
+        pub change_version: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,6 +4,7 @@
 //! changed what ([`audit`]).
 
 mod audit;
+mod changes;
 mod convert;
 mod entities;
 
@@ -21,6 +22,7 @@ pub use crate::domain::Op;
 use crate::domain::{Dataset, Id, Row, Table};
 use crate::error::{Error, Result};
 pub use audit::{AuditEntry, AuditFilter, Author, format_time, node_key, now_ms};
+pub use changes::{CHANNEL, Change};
 use convert::Stored;
 use entities as e;
 use entities::Versioned;
@@ -106,36 +108,28 @@ impl Store {
 
     /// Loads every table.
     pub async fn load(&self) -> Result<Dataset> {
-        let mut data = Dataset::default();
-        macro_rules! load {
-            ($($module:ident: $rec:ident),+) => {$(
-                for model in e::$module::Entity::find()
-                    .order_by_asc(e::$module::Column::Id)
-                    .all(&self.db)
-                    .await?
-                {
-                    if let Some(version) = model.version().filter(|&v| v != 1) {
-                        data.versions.insert(model.id, version);
-                    }
-                    data.put(Row::$rec(crate::domain::$rec::from_model(model)?));
-                }
-            )+};
-        }
-        for_each_table!(load);
-        Ok(data)
+        load(&self.db).await
     }
 
     /// Applies the operations of a write on `base` in one transaction, with their audit
-    /// entries: all of them, or none. A transaction that PostgreSQL aborts for a conflict with
-    /// another one (serialization failure, deadlock) is run again, up to [`RETRIES`] times.
-    pub async fn apply(&self, base: &Dataset, ops: &[Op], author: &Author) -> Result<()> {
+    /// entries and their place in the change log: all of them, or none. Returns the write's
+    /// number in the log. Every update and delete of a node holds only if the node is still at
+    /// the version the write was made on (`CONFLICT` otherwise), whichever process wrote in
+    /// between. A transaction that PostgreSQL aborts for a conflict with another one
+    /// (serialization failure, deadlock) is run again, up to [`RETRIES`] times.
+    pub async fn apply(&self, base: &Dataset, ops: &[Op], author: &Author) -> Result<u64> {
         if ops.is_empty() {
-            return Ok(());
+            return Err(Error::Internal("a write without changes".into()));
         }
-        let entries = audit::entries(base, ops, author, now_ms())?;
+        let at = now_ms();
+        let entries = audit::entries(base, ops, author, at)?;
+        let expected = expected_versions(base, ops);
         let mut attempt = 0;
         loop {
-            match self.apply_once(ops, entries.clone()).await {
+            match self
+                .apply_once(ops, &expected, entries.clone(), at, author)
+                .await
+            {
                 Err(Error::Database(err)) if attempt < RETRIES && is_transient(&err) => {
                     attempt += 1;
                     tracing::warn!(error = %err, attempt, "transaction conflict: trying again");
@@ -146,9 +140,18 @@ impl Store {
         }
     }
 
-    async fn apply_once(&self, ops: &[Op], entries: Vec<audit::Entry>) -> Result<()> {
+    async fn apply_once(
+        &self,
+        ops: &[Op],
+        expected: &[Option<i64>],
+        entries: Vec<audit::Entry>,
+        at: i64,
+        author: &Author,
+    ) -> Result<u64> {
         let txn = self.db.begin().await?;
+        let version = changes::begin_change(&txn, at, author, ops.len()).await?;
         let mut rest = ops;
+        let mut at_op = 0;
         while let Some(first) = rest.first() {
             let taken = match first {
                 Op::Insert(row) => {
@@ -162,19 +165,33 @@ impl Store {
                     run
                 }
                 Op::Update(row, version) => {
-                    update_row(&txn, row, *version).await?;
+                    update_row(&txn, row, *version, expected[at_op]).await?;
                     1
                 }
                 Op::Delete(table, id) => {
-                    delete_row(&txn, *table, *id).await?;
+                    delete_row(&txn, *table, *id, expected[at_op]).await?;
                     1
                 }
             };
             rest = &rest[taken..];
+            at_op += taken;
         }
-        audit::record(&txn, entries).await?;
+        audit::record(&txn, entries, Some(version)).await?;
         txn.commit().await?;
-        Ok(())
+        Ok(version)
+    }
+
+    /// Every table and the number of the last write they hold, read in one transaction so the
+    /// two agree.
+    pub async fn load_with_head(&self) -> Result<(Dataset, u64)> {
+        let txn = self
+            .db
+            .begin_with_config(Some(sea_orm::IsolationLevel::RepeatableRead), None)
+            .await?;
+        let data = load(&txn).await?;
+        let head = changes::head(&txn).await?;
+        txn.commit().await?;
+        Ok((data, head))
     }
 
     /// The connection, for checks that look at the database directly (tests, diagnostics).
@@ -186,6 +203,62 @@ impl Store {
     pub async fn close(self) -> Result<()> {
         self.db.close().await.map_err(Error::Database)
     }
+}
+
+/// Loads every table through a connection or transaction.
+async fn load(db: &impl ConnectionTrait) -> Result<Dataset> {
+    let mut data = Dataset::default();
+    macro_rules! load {
+        ($($module:ident: $rec:ident),+) => {$(
+            for model in e::$module::Entity::find()
+                .order_by_asc(e::$module::Column::Id)
+                .all(db)
+                .await?
+            {
+                if let Some(version) = model.version().filter(|&v| v != 1) {
+                    data.versions.insert(model.id, version);
+                }
+                data.put(Row::$rec(crate::domain::$rec::from_model(model)?));
+            }
+        )+};
+    }
+    for_each_table!(load);
+    Ok(data)
+}
+
+/// For each operation, the version its node must still have in the database: the version
+/// the write found (an update raises it by one, so its predecessor), `None` for links and
+/// inserts.
+fn expected_versions(base: &Dataset, ops: &[Op]) -> Vec<Option<i64>> {
+    let mut now: std::collections::HashMap<Id, i64> = std::collections::HashMap::new();
+    ops.iter()
+        .map(|op| match op {
+            Op::Insert(row) => {
+                now.insert(row.id(), 1);
+                None
+            }
+            Op::Update(row, Some(version)) => {
+                now.insert(row.id(), *version);
+                Some(version - 1)
+            }
+            Op::Update(_, None) => None,
+            Op::Delete(table, id) if table.is_node() => {
+                Some(now.get(id).copied().unwrap_or_else(|| base.version_of(*id)))
+            }
+            Op::Delete(..) => None,
+        })
+        .collect()
+}
+
+/// A write that found a row changed or gone under it.
+fn changed_meanwhile(table: Table, id: Id) -> Error {
+    Error::conflict(
+        format!(
+            "the {} {id} was changed or deleted in the meantime; read it again and redo the change",
+            table.noun()
+        ),
+        Some("version"),
+    )
 }
 
 /// Expands `$m!(module: Record, ...)` for every table, parents before children.
@@ -239,7 +312,12 @@ async fn insert_rows(db: &impl ConnectionTrait, table: Table, ops: &[Op]) -> Res
     Ok(())
 }
 
-async fn update_row(db: &impl ConnectionTrait, row: &Row, version: Option<i64>) -> Result<()> {
+async fn update_row(
+    db: &impl ConnectionTrait,
+    row: &Row,
+    version: Option<i64>,
+    expected: Option<i64>,
+) -> Result<()> {
     macro_rules! update {
         ($($module:ident: $rec:ident),+) => {
             match row {
@@ -249,33 +327,46 @@ async fn update_row(db: &impl ConnectionTrait, row: &Row, version: Option<i64>) 
                         model.set_version(version);
                     }
                     let model = model.into_active_model().reset_all();
-                    e::$module::Entity::update(model).exec(db).await?;
+                    let mut update = e::$module::Entity::update_many()
+                        .set(model)
+                        .filter(Expr::col("id").eq(r.id));
+                    if let Some(expected) = expected {
+                        update = update.filter(Expr::col("version").eq(expected));
+                    }
+                    update.exec(db).await?.rows_affected
                 })+
             }
         };
     }
-    for_each_table!(update);
+    let affected = for_each_table!(update);
+    if affected != 1 {
+        return Err(changed_meanwhile(row.table(), row.id()));
+    }
     Ok(())
 }
 
-async fn delete_row(db: &impl ConnectionTrait, table: Table, id: Id) -> Result<()> {
+async fn delete_row(
+    db: &impl ConnectionTrait,
+    table: Table,
+    id: Id,
+    expected: Option<i64>,
+) -> Result<()> {
     macro_rules! delete {
         ($($module:ident: $rec:ident),+) => {
             match table {
-                $(Table::$rec => e::$module::Entity::delete_many()
-                    .filter(Expr::col("id").eq(id))
-                    .exec(db)
-                    .await?
-                    .rows_affected,)+
+                $(Table::$rec => {
+                    let mut delete = e::$module::Entity::delete_many().filter(Expr::col("id").eq(id));
+                    if let Some(expected) = expected {
+                        delete = delete.filter(Expr::col("version").eq(expected));
+                    }
+                    delete.exec(db).await?.rows_affected
+                })+
             }
         };
     }
     let affected = for_each_table!(delete);
     if affected != 1 {
-        return Err(Error::Internal(format!(
-            "deleting {} {id} affected {affected} rows",
-            table.name()
-        )));
+        return Err(changed_meanwhile(table, id));
     }
     Ok(())
 }

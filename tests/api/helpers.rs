@@ -212,13 +212,15 @@ pub async fn create_token(service: &Service, name: &str, role: Role) -> String {
 
 /// Imports a data file through the service's write path, as the `import` command does.
 pub async fn import(
-    service: &Service,
+    service: &Arc<Service>,
     file: &samenhang::dataset::DataFile,
     replace: bool,
 ) -> samenhang::error::Result<samenhang::dataset::ImportSummary> {
     let author = Author::new("test", "import");
     service
-        .write(&author, |d| samenhang::dataset::import(d, file, replace))
+        .write_sized(&author, samenhang::dataset::rows_of(file), |d| {
+            samenhang::dataset::import(d, file, replace)
+        })
         .await
         .map(|(_, summary)| summary)
 }
