@@ -381,12 +381,21 @@ pub struct Server {
 impl Server {
     /// Starts `samenhang serve` with extra flags and waits until it answers `/health`.
     pub async fn start(flags: &[&str]) -> Server {
+        Server::start_on(None, flags).await
+    }
+
+    /// The same on a database of the caller's (several servers may share one); `None` for a
+    /// fresh SQLite file of the server's own.
+    pub async fn start_on(database: Option<&str>, flags: &[&str]) -> Server {
         let dir = tempfile::tempdir().expect("temporary directory");
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .expect("free port");
-        let database = format!("sqlite://{}", dir.path().join("samenhang.sqlite").display());
+        let database = database.map_or_else(
+            || format!("sqlite://{}", dir.path().join("samenhang.sqlite").display()),
+            str::to_owned,
+        );
         let child = samenhang(dir.path())
             .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
             .args(["--database-url", &database])
@@ -414,6 +423,33 @@ impl Server {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Posts a GraphQL request (with a token, when given) and returns the body.
+    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = reqwest::Client::new()
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+            .send()
+            .await
+            .expect("an answer")
+            .json()
+            .await
+            .expect("a JSON body")
+    }
+
+    /// The answer of `/health`.
+    pub async fn health(&self) -> Value {
+        reqwest::get(self.url("/health"))
+            .await
+            .expect("health answered")
+            .json()
+            .await
+            .expect("a JSON body")
     }
 
     /// A line of the process's `/proc/PID/status` as a number (kB for memory).

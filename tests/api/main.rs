@@ -14,6 +14,7 @@ mod import_export;
 mod limits;
 mod maps;
 mod persistence;
+mod replicas;
 mod schema;
 mod security;
 mod text;
