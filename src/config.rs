@@ -237,6 +237,22 @@ pub struct ServeArgs {
         global = true
     )]
     pub max_connections: usize,
+    /// Most WebSockets (subscriptions) open at once; beyond it an upgrade is answered 503.
+    #[arg(
+        long,
+        env = "SAMENHANG_MAX_SOCKETS",
+        default_value_t = 512,
+        global = true
+    )]
+    pub max_sockets: usize,
+    /// Most operations (subscriptions) at once on one WebSocket.
+    #[arg(
+        long,
+        env = "SAMENHANG_MAX_SUBSCRIPTIONS",
+        default_value_t = 32,
+        global = true
+    )]
+    pub max_subscriptions: usize,
     /// Most requests served at once; beyond it a request is answered 503 with `Retry-After`
     /// (`/health` is always answered).
     #[arg(
@@ -321,6 +337,8 @@ impl Default for ServeArgs {
             anonymous: Anonymous::Read,
             cors_origins: Vec::new(),
             max_connections: 1024,
+            max_sockets: 512,
+            max_subscriptions: 32,
             max_in_flight: 256,
             header_timeout_secs: 10,
             write_timeout_secs: 30,

@@ -4,6 +4,7 @@
 
 mod admin;
 mod analytics;
+mod changes;
 mod connection;
 mod filters;
 mod ids;
@@ -14,7 +15,7 @@ mod types;
 
 use std::sync::Arc;
 
-use async_graphql::{Context, EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{Context, MergedObject, Schema, SchemaBuilder};
 
 use crate::auth::{Principal, Role};
 use crate::error::{Error, Problem};
@@ -22,6 +23,7 @@ use crate::graph::Snapshot;
 use crate::service::Service;
 use crate::store::Author;
 
+pub use changes::SlowSubscriber;
 pub use connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use limits::{AnswerShare, Limits, TIMEOUT_CODE};
 pub use maps::map_spec;
@@ -41,6 +43,7 @@ pub struct QueryRoot(
     types::wijk::WijkQuery,
     analytics::AnalyticsQuery,
     maps::MapQuery,
+    changes::ChangeQuery,
     admin::AdminQuery,
 );
 
@@ -59,15 +62,18 @@ pub struct MutationRoot(
     admin::AdminMutation,
 );
 
+/// The root of all subscriptions.
+pub use changes::SubscriptionRoot;
+
 /// The schema of samenhang.
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// The schema without any data attached (for the SDL and for building the real one).
-pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        SubscriptionRoot,
     )
 }
 

@@ -8,6 +8,7 @@ mod graphql;
 mod listener;
 mod maps;
 mod security;
+mod ws;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub anonymous_read: bool,
     /// The task that keeps the snapshot following the database's change log.
     pub follower: Arc<Follower>,
+    /// The WebSockets open and their bounds.
+    pub sockets: ws::Sockets,
 }
 
 /// The service's routes with their layers. Fails on a configuration that cannot work (an
@@ -49,6 +52,7 @@ pub fn router(service: Arc<Service>, config: &ServeArgs) -> Result<Router> {
     let state = AppState {
         schema: build_schema(service.clone(), limits(config)),
         follower: Arc::new(Follower::start(service.clone())),
+        sockets: ws::Sockets::new(config.max_sockets, config.max_subscriptions),
         service,
         anonymous_read: config.anonymous == Anonymous::Read,
     };
@@ -56,7 +60,7 @@ pub fn router(service: Arc<Service>, config: &ServeArgs) -> Result<Router> {
     // `/health` stays outside admission: it answers even when the server is full.
     let admitted = Router::new()
         .route("/", get(graphiql))
-        .route("/graphql", get(graphql::graphql).post(graphql::graphql))
+        .route("/graphql", get(graphql_or_socket).post(graphql::graphql))
         .route("/maps", get(maps::page))
         .route("/maps/{file}", get(maps::map_file))
         .layer(middleware::from_fn_with_state(admission, admission::admit));
@@ -156,6 +160,22 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// `GET /graphql`: a query, or the upgrade to a WebSocket for subscriptions.
+async fn graphql_or_socket(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+) -> Response {
+    use axum::extract::FromRequestParts;
+    if !ws::is_upgrade(request.headers()) {
+        return graphql::graphql(State(state), request).await;
+    }
+    let (mut parts, _) = request.into_parts();
+    match axum::extract::WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
+        Ok(upgrade) => ws::upgrade(state, parts.headers, upgrade).await,
+        Err(rejection) => rejection.into_response(),
+    }
 }
 
 async fn graphiql() -> Response {

@@ -14,12 +14,14 @@
 //! path, [`Service::publish`].
 
 mod draft;
+mod events;
 mod follow;
 
 use std::ops::Range;
 use std::sync::{Arc, Mutex, RwLock};
 
 pub use draft::{Draft, check_funding_link, check_relation};
+pub use events::{EventKind, NodeEvent, events};
 pub use follow::Follower;
 
 use crate::auth::Authenticator;
@@ -37,13 +39,23 @@ const RELOAD_AFTER: u64 = 50_000;
 /// Changes read from the log at a time.
 const LOG_PAGE: u64 = 500;
 
-/// A change the snapshot took: its number, what it did, and the snapshot that holds it.
+/// A change the snapshot took: its number, what it did, and the snapshots before and after.
 #[derive(Clone)]
 pub struct Published {
     pub version: u64,
     pub ops: Arc<[Op]>,
     pub author: Arc<Author>,
+    pub before: Arc<Snapshot>,
     pub snapshot: Arc<Snapshot>,
+}
+
+impl Published {
+    /// The events of the change, one per node it touched.
+    pub fn events(&self) -> Vec<NodeEvent> {
+        events(self.version, &self.ops, |table, id| {
+            self.before.data.get(table, id)
+        })
+    }
 }
 
 /// The store and the current snapshot, shared by all requests.
@@ -185,7 +197,7 @@ impl Service {
     /// Applies one change to the current snapshot and tells the subscribers.
     fn advance(
         &self,
-        current: &Snapshot,
+        current: &Arc<Snapshot>,
         version: u64,
         ops: Arc<[Op]>,
         author: Arc<Author>,
@@ -201,6 +213,7 @@ impl Service {
             version,
             ops,
             author,
+            before: current.clone(),
             snapshot: next.clone(),
         });
         next

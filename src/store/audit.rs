@@ -351,6 +351,16 @@ impl Store {
         Ok(after)
     }
 
+    /// Whether a token of this name exists and is not revoked.
+    pub async fn token_active(&self, name: &str) -> Result<bool> {
+        Ok(api_token::Entity::find()
+            .filter(api_token::Column::Name.eq(name))
+            .filter(api_token::Column::RevokedAt.is_null())
+            .one(&self.db)
+            .await?
+            .is_some())
+    }
+
     /// The name and role of the unrevoked token with this hash.
     pub async fn find_token(&self, hash: &str) -> Result<Option<(String, Role)>> {
         let found = api_token::Entity::find()

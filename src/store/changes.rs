@@ -34,6 +34,8 @@ pub struct Change {
     pub operation: String,
     /// Its row operations on the graph tables, in order.
     pub ops: Vec<Op>,
+    /// The rows its deletes took away, as they were.
+    pub removed: Vec<Row>,
 }
 
 /// Raises the head inside a write's transaction and records the write: its number.
@@ -72,36 +74,50 @@ pub(super) async fn begin_change(
     u64::try_from(version).map_err(|_| Error::Internal("a negative change number".into()))
 }
 
-/// Turns one audit entry of a graph table back into the row operation it records.
-fn op_of(entry: &audit_entry::Model) -> Result<Option<Op>> {
-    let Some(table) = Table::from_name(&entry.table_name) else {
-        return Ok(None);
-    };
-    let Some(after) = &entry.after else {
-        return Ok(Some(Op::Delete(table, entry.row_id)));
-    };
+/// A row of a graph table as the audit trail keeps it (JSON of its database model), with its
+/// version for a node.
+fn row_of(table: Table, json: &str, entry: i64) -> Result<(Row, Option<i64>)> {
     let bad = |err: serde_json::Error| {
         Error::Internal(format!(
-            "the audit entry {} cannot be read back: {err}",
-            entry.id
+            "the audit entry {entry} cannot be read back: {err}"
         ))
     };
     macro_rules! row {
         ($($module:ident: $rec:ident),+) => {
             match table {
                 $(Table::$rec => {
-                    let model: e::$module::Model = serde_json::from_str(after).map_err(bad)?;
+                    let model: e::$module::Model = serde_json::from_str(json).map_err(bad)?;
                     let version = e::Versioned::version(&model);
                     (Row::$rec(crate::domain::$rec::from_model(model)?), version)
                 })+
             }
         };
     }
-    let (row, version) = for_each_table!(row);
-    Ok(Some(match (&entry.before, version) {
-        (None, _) => Op::Insert(row),
-        (Some(_), version) => Op::Update(row, version),
-    }))
+    Ok(for_each_table!(row))
+}
+
+/// Adds what one audit entry of a graph table records to its change: the row operation, and
+/// for a delete the row as it was.
+fn take(change: &mut Change, entry: &audit_entry::Model) -> Result<()> {
+    let Some(table) = Table::from_name(&entry.table_name) else {
+        return Ok(());
+    };
+    match (&entry.before, &entry.after) {
+        (before, None) => {
+            change.ops.push(Op::Delete(table, entry.row_id));
+            if let Some(before) = before {
+                change.removed.push(row_of(table, before, entry.id)?.0);
+            }
+        }
+        (None, Some(after)) => change
+            .ops
+            .push(Op::Insert(row_of(table, after, entry.id)?.0)),
+        (Some(_), Some(after)) => {
+            let (row, version) = row_of(table, after, entry.id)?;
+            change.ops.push(Op::Update(row, version));
+        }
+    }
+    Ok(())
 }
 
 impl Store {
@@ -137,6 +153,7 @@ impl Store {
                 actor: c.actor,
                 operation: c.operation,
                 ops: Vec::new(),
+                removed: Vec::new(),
             })
             .collect();
         for entry in entries {
@@ -146,9 +163,7 @@ impl Store {
             let Some(change) = out.iter_mut().find(|c| c.version == version) else {
                 continue;
             };
-            if let Some(op) = op_of(&entry)? {
-                change.ops.push(op);
-            }
+            take(change, &entry)?;
         }
         Ok(out)
     }

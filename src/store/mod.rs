@@ -184,10 +184,16 @@ impl Store {
     /// Every table and the number of the last write they hold, read in one transaction so the
     /// two agree.
     pub async fn load_with_head(&self) -> Result<(Dataset, u64)> {
-        let txn = self
-            .db
-            .begin_with_config(Some(sea_orm::IsolationLevel::RepeatableRead), None)
-            .await?;
+        // PostgreSQL needs repeatable read for one view of all tables; a SQLite transaction
+        // reads one snapshot of the file anyway.
+        let txn = match self.backend() {
+            DbBackend::Postgres => {
+                self.db
+                    .begin_with_config(Some(sea_orm::IsolationLevel::RepeatableRead), None)
+                    .await?
+            }
+            _ => self.db.begin().await?,
+        };
         let data = load(&txn).await?;
         let head = changes::head(&txn).await?;
         txn.commit().await?;

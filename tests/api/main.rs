@@ -17,4 +17,5 @@ mod persistence;
 mod replicas;
 mod schema;
 mod security;
+mod subscriptions;
 mod text;

@@ -114,6 +114,7 @@ impl ExtensionFactory for QueryLimits {
             requested: AtomicU64::new(0),
             produced: AtomicU64::new(0),
             yielded_us: AtomicU64::new(0),
+            subscription: std::sync::atomic::AtomicBool::new(false),
             stopped: AtomicU8::new(RUNNING),
         })
     }
@@ -144,6 +145,10 @@ struct Guard {
     produced: AtomicU64,
     /// When the request last let other work run, in microseconds since it started.
     yielded_us: AtomicU64,
+    /// Whether the request is a subscription: it lives as long as its client wants, so neither
+    /// the deadline nor the values ceiling nor the budget for answers applies (each event is
+    /// bounded by the document's cost).
+    subscription: std::sync::atomic::AtomicBool,
     stopped: AtomicU8,
 }
 
@@ -239,8 +244,15 @@ impl Extension for Guard {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
+        // A request that comes without a snapshot (over a WebSocket) reads the current one.
+        if data::<Arc<Snapshot>>(&request).is_none()
+            && let Some(service) = ctx.data_opt::<Arc<crate::service::Service>>()
+        {
+            request.data.insert(service.snapshot());
+        }
         let snapshot = data::<Arc<Snapshot>>(&request).cloned();
         let share = data::<AnswerShare>(&request).cloned();
+        let operation = request.operation_name.clone();
         let variables = request.variables.clone();
         let doc = request.parsed_query().map_err(|mut err| {
             err.extensions
@@ -249,6 +261,18 @@ impl Extension for Guard {
             err
         })?;
         let m = self.measure(ctx, doc, &variables, snapshot.as_deref())?;
+        let subscription = doc
+            .operations
+            .iter()
+            .find(|(name, _)| {
+                operation
+                    .as_deref()
+                    .is_none_or(|o| name.is_some_and(|n| n.as_str() == o))
+            })
+            .is_some_and(|(_, op)| {
+                op.node.ty == async_graphql::parser::types::OperationType::Subscription
+            });
+        self.subscription.store(subscription, Ordering::Relaxed);
         self.requested.store(m.cost, Ordering::Relaxed);
         let limits = &self.limits;
         let checks = [
@@ -282,6 +306,9 @@ impl Extension for Guard {
                     .replace("{limit}", &limit.to_string());
                 return Err(error(code, message, &[(what, found), ("limit", limit)]));
             }
+        }
+        if subscription {
+            return next.run(ctx, request).await;
         }
         // Wait for room among the answers in flight (the request's deadline bounds the wait).
         let permits = permits_for(m.cost, self.limits.in_flight);
@@ -324,6 +351,9 @@ impl Extension for Guard {
         info: ResolveInfo<'_>,
         next: NextResolve<'_>,
     ) -> ServerResult<Option<Value>> {
+        if self.subscription.load(Ordering::Relaxed) {
+            return next.run(ctx, info).await;
+        }
         if let Some(reason) = self.reason() {
             return Err(reason);
         }

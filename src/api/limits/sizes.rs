@@ -231,6 +231,12 @@ pub fn hand_down(
             args.number("top").unwrap_or(20).min(500),
         )])),
         ("Query", "egoNetwork") => Some(HandDown::of(&[("nodes", ego_limit(args))])),
+        ("Query", "changes") => Some(HandDown::of(&[(
+            "nodes",
+            args.number("first")
+                .unwrap_or(100)
+                .min(MAX_PAGE_SIZE as u64),
+        )])),
         ("__Schema", "types") => Some(HandDown::of(&[
             ("fields", per(s.total.fields, s.types)),
             ("inputFields", per(s.total.input_fields, s.types)),
@@ -315,6 +321,7 @@ pub fn known_bound(
         ("Query", "nodes") => Items(args.list_len("ids").unwrap_or(0).min(MAX_PAGE_SIZE as u64)),
         ("Query", "partnersNamed") => Items(d.partners),
         ("Query", "apiTokens") => Items(API_TOKENS_LISTED),
+        ("ChangePage", "nodes") => Items(MAX_PAGE_SIZE as u64),
 
         // Analytics: bounded by what they are made of.
         ("Query", "crossClusterPartners") => Items(d.partners),
