@@ -452,8 +452,10 @@ impl Snapshot {
                 .unwrap_or_default()
         };
         if let Some(value) = cell.value.get() {
+            metrics::counter!("samenhang_analytics_cache_total", "result" => "hit").increment(1);
             return Ok(value.clone());
         }
+        metrics::counter!("samenhang_analytics_cache_total", "result" => "miss").increment(1);
         // One computation at a time per key; who waited finds the value set.
         let _computing = cell
             .computing

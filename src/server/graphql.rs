@@ -266,6 +266,21 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
     let request = prepare(request, &state.service, principal).data(share.clone());
     let mut response = state.schema.execute(request).await;
     add_error_codes(&mut response);
+    let kind = match operation {
+        Some(OperationType::Mutation) => "mutation",
+        Some(OperationType::Subscription) => "subscription",
+        _ => "query",
+    };
+    let outcome = response
+        .errors
+        .first()
+        .and_then(|e| e.extensions.as_ref()?.get("code").cloned())
+        .map_or_else(
+            || "ok".to_owned(),
+            |c| c.to_string().trim_matches('"').to_owned(),
+        );
+    ::metrics::counter!("samenhang_graphql_requests_total", "operation" => kind, "outcome" => outcome)
+        .increment(1);
     answer(media, response, share.take())
 }
 

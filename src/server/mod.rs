@@ -7,6 +7,7 @@ mod admission;
 mod graphql;
 mod listener;
 mod maps;
+mod metrics;
 mod security;
 mod ws;
 
@@ -64,10 +65,13 @@ pub fn router(service: Arc<Service>, config: &ServeArgs) -> Result<Router> {
         .route("/maps", get(maps::page))
         .route("/maps/{file}", get(maps::map_file))
         .layer(middleware::from_fn_with_state(admission, admission::admit));
+    metrics::handle();
     let mut router = Router::new()
         .route("/health", get(health))
         .route("/ready", get(ready))
+        .route("/metrics", get(metrics::render))
         .merge(admitted)
+        .route_layer(middleware::from_fn(metrics::track))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(config.body_limit));
     if let Some(cors) = security::cors_layer(&config.cors_origins)? {

@@ -28,6 +28,7 @@ use crate::auth::{Principal, Role};
 #[derive(Clone)]
 pub struct Sockets {
     open: Arc<Semaphore>,
+    max: usize,
     /// Most operations (subscriptions) at once on one socket.
     pub per_socket: usize,
 }
@@ -36,13 +37,14 @@ impl Sockets {
     pub fn new(max: usize, per_socket: usize) -> Sockets {
         Sockets {
             open: Arc::new(Semaphore::new(max.max(1))),
+            max: max.max(1),
             per_socket: per_socket.max(1),
         }
     }
 
     /// How many sockets are open.
-    pub fn open(&self, max: usize) -> usize {
-        max.saturating_sub(self.open.available_permits())
+    pub fn open_now(&self) -> usize {
+        self.max.saturating_sub(self.open.available_permits())
     }
 }
 

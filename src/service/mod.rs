@@ -130,6 +130,29 @@ impl Service {
         ids: u64,
         change: impl FnOnce(&mut Draft) -> Result<T>,
     ) -> Result<(Arc<Snapshot>, T)> {
+        let started = std::time::Instant::now();
+        let written = self.write_inner(author, ids, change).await;
+        match &written {
+            Ok(_) => {
+                metrics::counter!("samenhang_writes_total").increment(1);
+                metrics::histogram!("samenhang_write_duration_seconds")
+                    .record(started.elapsed().as_secs_f64());
+            }
+            Err(Error::Conflict { .. }) => {
+                metrics::counter!("samenhang_write_conflicts_total").increment(1);
+            }
+            Err(_) => {}
+        }
+        written
+    }
+
+    #[tracing::instrument(skip_all, fields(actor = %author.actor, operation = %author.operation))]
+    async fn write_inner<T>(
+        self: &Arc<Self>,
+        author: &Author,
+        ids: u64,
+        change: impl FnOnce(&mut Draft) -> Result<T>,
+    ) -> Result<(Arc<Snapshot>, T)> {
         let writer = self.writer.clone().lock_owned().await;
         // Validate against everything committed so far, by any process.
         self.follow().await?;
@@ -191,7 +214,7 @@ impl Service {
             // Another path (the follower) applied it already.
             return Ok(current);
         }
-        Ok(self.advance(&current, version, ops.into(), Arc::new(author)))
+        Ok(self.advance(&current, version, ops.into(), Arc::new(author), "own"))
     }
 
     /// Applies one change to the current snapshot and tells the subscribers.
@@ -201,8 +224,13 @@ impl Service {
         version: u64,
         ops: Arc<[Op]>,
         author: Arc<Author>,
+        source: &'static str,
     ) -> Arc<Snapshot> {
-        let next = Arc::new(current.apply(&ops, version));
+        let next = {
+            let _span = tracing::debug_span!("apply", version, rows = ops.len(), source).entered();
+            Arc::new(current.apply(&ops, version))
+        };
+        metrics::counter!("samenhang_changes_applied_total", "source" => source).increment(1);
         *self
             .current
             .write()
@@ -220,6 +248,7 @@ impl Service {
     }
 
     /// Brings the snapshot up to the head of the change log: the writes of other processes.
+    #[tracing::instrument(skip_all)]
     pub async fn follow(&self) -> Result<()> {
         let _order = self.publishing.lock().await;
         self.follow_locked(u64::MAX).await
@@ -264,6 +293,7 @@ impl Service {
                     change.version,
                     change.ops.into(),
                     Arc::new(author),
+                    "log",
                 );
             }
         }

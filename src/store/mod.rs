@@ -117,6 +117,7 @@ impl Store {
     /// the version the write was made on (`CONFLICT` otherwise), whichever process wrote in
     /// between. A transaction that PostgreSQL aborts for a conflict with another one
     /// (serialization failure, deadlock) is run again, up to [`RETRIES`] times.
+    #[tracing::instrument(name = "commit", skip_all, fields(rows = ops.len()))]
     pub async fn apply(&self, base: &Dataset, ops: &[Op], author: &Author) -> Result<u64> {
         if ops.is_empty() {
             return Err(Error::Internal("a write without changes".into()));

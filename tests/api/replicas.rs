@@ -391,3 +391,54 @@ async fn a_write_given_up_anywhere_lands_whole_or_not_at_all(db: TestDb) {
     log_without_gaps(&app.db).await;
 }
 db_test!(a_write_given_up_anywhere_lands_whole_or_not_at_all);
+
+/// `/ready` says the graph follows the database; `/metrics` counts requests and writes and
+/// shows the graph version and the lag, in the Prometheus text format.
+async fn readiness_and_metrics(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    let halt = app.id_of("partner", "halt").await;
+    app.data(
+        "mutation($p: ID!) { updatePartner(id: $p, input: { name: \"Halt Flevoland\" }) { version } }",
+        json!({ "p": halt }),
+    )
+    .await;
+    let ready = app
+        .client
+        .get(format!("{}/ready", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200);
+    let ready: Value = ready.json().await.unwrap();
+    assert_eq!(ready["ready"], true, "{ready}");
+    assert_eq!(ready["lag"], 0);
+    let response = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = response.text().await.unwrap();
+    let value = |name: &str| -> f64 {
+        text.lines()
+            .filter(|l| l.starts_with(name) && !l.starts_with('#'))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum()
+    };
+    assert!(value("samenhang_writes_total") >= 1.0, "{text}");
+    assert!(value("samenhang_graphql_requests_total") >= 2.0, "{text}");
+    assert_eq!(
+        value("samenhang_graph_version"),
+        app.service.snapshot().version as f64
+    );
+    assert_eq!(value("samenhang_replica_lag"), 0.0);
+    assert!(text.contains("samenhang_http_request_duration_seconds_bucket{route=\"/graphql\""));
+}
+db_test!(readiness_and_metrics);
