@@ -196,7 +196,7 @@ def main():
         url, db = pg_national
         port = free_port()
         process = subprocess.Popen([args.postgraphile, "-c", url, "--port", str(port),
-                                    "--host", "127.0.0.1", "--disable-graphiql", "-q"],
+                                    "--host", "127.0.0.1", "--disable-graphiql"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait(port, "/graphql")

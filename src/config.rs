@@ -158,21 +158,22 @@ pub struct ServeArgs {
         global = true
     )]
     pub max_complexity: u64,
-    /// Most values (fields and list items) one answer may produce while it runs; past it the
-    /// request stops with `COST_ACTUAL_TOO_EXPENSIVE`.
+    /// Most values (fields and list items; a long text counts one per 256 bytes) one answer
+    /// may produce while it runs; past it the request stops with `COST_ACTUAL_TOO_EXPENSIVE`.
     #[arg(
         long,
         env = "SAMENHANG_MAX_VALUES",
-        default_value_t = 1_000_000,
+        default_value_t = 500_000,
         global = true
     )]
     pub max_values: u64,
-    /// Most cost of all queries running and answers being sent at once (about 400 bytes of
-    /// memory per unit at most); a query that does not fit waits, up to the request timeout.
+    /// Most cost of all queries running and answers being sent at once (about 500 bytes of
+    /// memory per unit at most); a query that does not fit waits, up to the request timeout,
+    /// and one whose answer outgrows what is left stops with `SERVICE_UNAVAILABLE`.
     #[arg(
         long,
         env = "SAMENHANG_MAX_COST_IN_FLIGHT",
-        default_value_t = 1_000_000,
+        default_value_t = 600_000,
         global = true
     )]
     pub max_cost_in_flight: u64,
@@ -327,8 +328,8 @@ impl Default for ServeArgs {
             request_timeout_secs: 30,
             body_limit: 1 << 20,
             max_complexity: 200_000,
-            max_values: 1_000_000,
-            max_cost_in_flight: 1_000_000,
+            max_values: 500_000,
+            max_cost_in_flight: 600_000,
             max_depth: 24,
             max_aliases: 64,
             max_recursion: 32,

@@ -76,6 +76,17 @@ pub enum Error {
     Internal(String),
 }
 
+/// Most characters of a client's input an error message repeats.
+const ECHO: usize = 100;
+
+/// `text`, cut to [`ECHO`] characters (with `…`) when it is longer.
+pub fn shortened(text: &str) -> String {
+    match text.char_indices().nth(ECHO) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
 fn join_problems(problems: &[Problem]) -> String {
     match problems {
         [one] => one.to_string(),
@@ -94,10 +105,12 @@ impl Error {
         Error::Invalid(vec![Problem::new(field, message)])
     }
 
+    /// Nothing found under `key`; a long key is shortened, so that an answer never carries
+    /// back more of a client's input than it needs.
     pub fn not_found(what: &'static str, key: impl fmt::Display, field: Option<&str>) -> Self {
         Error::NotFound {
             what,
-            key: key.to_string(),
+            key: shortened(&key.to_string()),
             field: field.map(str::to_owned),
         }
     }

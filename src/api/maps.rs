@@ -240,7 +240,7 @@ impl MapQuery {
     /// and a deterministic layout. Give `format` to also get the map as a file (GEXF,
     /// GraphML, Cytoscape JSON, DOT, CSV or SVG), the same as `/maps/{view}.{ext}` serves.
     /// At most 20 000 nodes; larger maps download from `/maps`.
-    #[graphql(directive = crate::api::limits::weighs::apply(20000))]
+    #[graphql(directive = crate::api::limits::weighs::apply(100000))]
     async fn network_map(
         &self,
         ctx: &Context<'_>,

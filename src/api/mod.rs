@@ -25,7 +25,7 @@ use crate::store::Author;
 
 pub use changes::SlowSubscriber;
 pub use connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-pub use limits::{AnswerShare, Limits, TIMEOUT_CODE};
+pub use limits::{AnswerShare, BUSY_CODE, Limits, TIMEOUT_CODE};
 pub use maps::map_spec;
 
 /// The root of all reads.
@@ -247,7 +247,9 @@ pub fn add_error_codes(response: &mut async_graphql::Response) {
         // async-graphql checks argument values while it executes: such errors have a path
         // and these message shapes (see `InputValueError`).
         let bad_value = error.message.starts_with("Failed to parse \"")
-            || error.message.starts_with("Expected input type \"");
+            || error.message.starts_with("Expected input type \"")
+            || (error.message.starts_with("Variable ")
+                && error.message.ends_with("is not defined."));
         let code = if error.path.is_empty() {
             "GRAPHQL_VALIDATION_FAILED"
         } else if bad_value {

@@ -217,13 +217,37 @@ fn deserialize(text: &str) -> Result<DataFile> {
 fn message_of(text: &str) -> String {
     let line = text.lines().next().unwrap_or(text).trim();
     let line = line.strip_prefix("error:").unwrap_or(line).trim_start();
-    match line
+    let message = match line
         .strip_prefix("line ")
         .and_then(|rest| rest.split_once(": "))
     {
-        Some((position, message)) if position.contains("column") => message.to_owned(),
-        _ => line.to_owned(),
+        Some((position, message)) if position.contains("column") => message,
+        _ => line,
+    };
+    plain(message)
+}
+
+/// The parser's own words for its limits, in the words of the data file.
+fn plain(message: &str) -> String {
+    if message.contains("budget breached") {
+        let what = if message.contains("Depth") {
+            "nests deeper than 65 levels (a goal tree is at most 25 levels deep)"
+        } else if message.contains("ScalarBytes") {
+            "holds more text than it is long (anchors and aliases may not repeat text)"
+        } else if message.contains("Alias") {
+            "uses too many anchors and aliases"
+        } else {
+            "holds more values than it is long"
+        };
+        return format!("the file {what}");
     }
+    if message.contains("DuplicateKeyPolicy") || message.contains("duplicate key") {
+        return "a key appears twice in one mapping".to_owned();
+    }
+    if message.contains("from_str_multiple") {
+        return "the file holds more than one YAML document".to_owned();
+    }
+    message.to_owned()
 }
 
 /// What an import added.
@@ -1083,7 +1107,7 @@ mod tests {
             "x".repeat(10_000)
         );
         let err = parse(&bomb).expect_err("refused").to_string();
-        assert!(err.contains("budget"), "{err}");
+        assert!(err.contains("anchors and aliases may not repeat text"), "{err}");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use tokio::sync::OwnedSemaphorePermit;
 
 use super::security::principal;
 use super::{AppState, error_response, request_error};
-use crate::api::{AnswerShare, TIMEOUT_CODE, add_error_codes, prepare};
+use crate::api::{AnswerShare, BUSY_CODE, TIMEOUT_CODE, add_error_codes, prepare};
 use crate::auth::Role;
 
 /// The two media types of a GraphQL answer.
@@ -114,15 +114,19 @@ fn answer(
     let refused_whole = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
-    let timed_out = refused_whole
-        && response.errors.iter().any(|e| {
-            e.extensions
-                .as_ref()
-                .and_then(|x| x.get("code"))
-                .is_some_and(|c| matches!(c, async_graphql::Value::String(c) if c == TIMEOUT_CODE))
-        });
+    let coded = |code: &str| {
+        refused_whole
+            && response.errors.iter().any(|e| {
+                e.extensions
+                    .as_ref()
+                    .and_then(|x| x.get("code"))
+                    .is_some_and(|c| matches!(c, async_graphql::Value::String(c) if c == code))
+            })
+    };
+    let (timed_out, busy) = (coded(TIMEOUT_CODE), coded(BUSY_CODE));
     let status = match media {
         _ if timed_out => StatusCode::GATEWAY_TIMEOUT,
+        _ if busy => StatusCode::SERVICE_UNAVAILABLE,
         Media::GraphqlResponse if refused_whole => StatusCode::BAD_REQUEST,
         _ => StatusCode::OK,
     };
@@ -147,7 +151,12 @@ fn answer(
         body,
         _share: share,
     }));
-    with_headers(media, (status, body).into_response())
+    let mut out = with_headers(media, (status, body).into_response());
+    if busy {
+        out.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    out
 }
 
 /// An answer's bytes with the share of the budget they hold.
@@ -195,18 +204,31 @@ impl From<ParseRequestError> for BadRequest {
 
 impl IntoResponse for BadRequest {
     fn into_response(self) -> Response {
-        match self.0 {
-            ParseRequestError::PayloadTooLarge => request_error(
+        let too_large = match &self.0 {
+            ParseRequestError::PayloadTooLarge => true,
+            // A chunked body over the limit is cut off while it is read.
+            ParseRequestError::Io(err) => err.to_string().contains("length limit exceeded"),
+            _ => false,
+        };
+        if too_large {
+            return request_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "PAYLOAD_TOO_LARGE",
                 "the request body is too large",
-            ),
-            other => request_error(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                format!("not a GraphQL request: {other}"),
-            ),
+            );
         }
+        let what = match &self.0 {
+            ParseRequestError::InvalidRequest(_) => {
+                "send a JSON object with `query` (and `variables`, `operationName`)"
+            }
+            ParseRequestError::UnsupportedBatch => "batches (JSON arrays) are not served",
+            _ => "the request cannot be read",
+        };
+        request_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            format!("not a GraphQL request: {what}"),
+        )
     }
 }
 
@@ -233,9 +255,21 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
         Ok(principal) => principal,
         Err(err) => return error_response(err),
     };
-    let mut request = match GraphQLRequest::<BadRequest>::from_request(request, &state).await {
-        Ok(request) => request.into_inner(),
-        Err(rejection) => return rejection.into_response(),
+    // The body must arrive in good time: a trickle must not hold a place for long.
+    let body = tokio::time::timeout(
+        state.body_timeout,
+        GraphQLRequest::<BadRequest>::from_request(request, &state),
+    );
+    let mut request = match body.await {
+        Ok(Ok(request)) => request.into_inner(),
+        Ok(Err(rejection)) => return rejection.into_response(),
+        Err(_) => {
+            return request_error(
+                StatusCode::REQUEST_TIMEOUT,
+                "REQUEST_TIMEOUT",
+                "the request body did not arrive in time",
+            );
+        }
     };
     // Parsed once: the schema executes the document parsed here (and measures it first).
     let operation_name = request.operation_name.clone();
@@ -264,7 +298,15 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
     }
     let share = AnswerShare::default();
     let request = prepare(request, &state.service, principal).data(share.clone());
-    let mut response = state.schema.execute(request).await;
+    let schema = state.schema.clone();
+    let mut response = match state
+        .work
+        .run(async move { schema.execute(request).await })
+        .await
+    {
+        Ok(response) => response,
+        Err(err) => return error_response(err),
+    };
     add_error_codes(&mut response);
     let kind = match operation {
         Some(OperationType::Mutation) => "mutation",

@@ -9,6 +9,7 @@ mod listener;
 mod maps;
 mod metrics;
 mod security;
+mod work;
 mod ws;
 
 use std::future::Future;
@@ -45,6 +46,10 @@ pub struct AppState {
     pub follower: Arc<Follower>,
     /// The WebSockets open and their bounds.
     pub sockets: ws::Sockets,
+    /// The threads GraphQL documents run on, apart from those that serve connections.
+    pub work: Arc<work::WorkPool>,
+    /// Longest wait for a request's body.
+    pub body_timeout: std::time::Duration,
 }
 
 /// The service's routes with their layers. Fails on a configuration that cannot work (an
@@ -54,8 +59,12 @@ pub fn router(service: Arc<Service>, config: &ServeArgs) -> Result<Router> {
         schema: build_schema(service.clone(), limits(config)),
         follower: Arc::new(Follower::start(service.clone())),
         sockets: ws::Sockets::new(config.max_sockets, config.max_subscriptions),
+        work: Arc::new(work::WorkPool::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        )?),
         service,
         anonymous_read: config.anonymous == Anonymous::Read,
+        body_timeout: config.header_timeout(),
     };
     let admission = admission::Admission::new(config.max_in_flight, config.request_timeout());
     // `/health` stays outside admission: it answers even when the server is full.

@@ -18,6 +18,9 @@ const MAX_TEXT: usize = 20_000;
 /// Most items in a list field, and the longest item.
 const MAX_ITEMS: usize = 200;
 const MAX_ITEM: usize = 2_000;
+/// Most levels of one goal tree (top goal and the goals below it): the data file holds every
+/// level nested in the one above, and the parser follows 65 levels of nesting.
+const MAX_GOAL_LEVELS: usize = 25;
 /// Valid years.
 const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 
@@ -158,7 +161,6 @@ fn slug_key(row: &Row) -> Option<SlugKey> {
 }
 
 impl Draft {
-    /// Starts a write on top of a snapshot.
     /// A draft on `base` whose new rows take ids after the highest the base holds: for checks
     /// that commit nothing (a dry run) and for tests.
     pub fn new(base: Arc<Snapshot>) -> Draft {
@@ -315,6 +317,13 @@ impl Draft {
                     }
                     if self.creates_cycle(r.id, parent) {
                         c.fail("parent_id", "would make the goal its own ancestor");
+                    } else if self.goal_depth(parent) + 1 + self.levels_below(r.id)
+                        >= MAX_GOAL_LEVELS
+                    {
+                        c.fail(
+                            "parent_id",
+                            format!("a goal tree is at most {MAX_GOAL_LEVELS} levels deep"),
+                        );
                     }
                 }
                 Some(r.area_id)
@@ -640,6 +649,23 @@ impl Draft {
         for id in programmes {
             self.remove(Table::Programme, id);
         }
+    }
+
+    /// How many levels of goals hang below a goal (0 for a leaf, or a goal this write creates).
+    fn levels_below(&self, goal: Id) -> usize {
+        let mut levels = 0;
+        let mut layer = vec![goal];
+        while levels <= MAX_GOAL_LEVELS {
+            layer = layer
+                .into_iter()
+                .flat_map(|g| self.base.sources(g, crate::graph::EdgeKind::SubGoalOf))
+                .collect();
+            if layer.is_empty() {
+                break;
+            }
+            levels += 1;
+        }
+        levels
     }
 
     fn goal_depth(&self, goal: Id) -> usize {

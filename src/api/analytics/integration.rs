@@ -399,6 +399,12 @@ impl IntegrationQuery {
         area: Option<String>,
         #[graphql(desc = "Only interventions active in this year.")] year: Option<i32>,
     ) -> Result<Vec<PartnerSimilarity>> {
+        if top > 100 {
+            return Err(crate::api::gql_error(crate::error::Error::invalid(
+                "top",
+                "must be at most 100",
+            )));
+        }
         let s = snapshot(ctx)?;
         let scope = scope(&s, &area, year)?;
         let p = ids::resolve(&s, &partner, Table::Partner, scope.area, "partner").gql()?;

@@ -433,6 +433,9 @@ impl NetworkQuery {
         )]
         sample: Option<usize>,
     ) -> Result<CentralityRanking> {
+        if top > 500 {
+            return Err(gql_error(Error::invalid("top", "must be at most 500")));
+        }
         if sample.is_some_and(|k| k == 0 || k > 20_000) {
             return Err(gql_error(Error::invalid(
                 "sample",

@@ -54,7 +54,13 @@ impl Measure {
 pub enum Unmeasurable {
     /// A fragment spreads itself, directly or through others.
     FragmentCycle(String),
+    /// A name (of a field, alias or argument) longer than any the schema has.
+    NameTooLong(usize),
 }
+
+/// The longest name a document may use; the schema's are far shorter, and a long unknown name
+/// would cost the "did you mean" search dearly.
+pub const MAX_NAME: usize = 128;
 
 /// Measures every operation of a document and returns the largest: what the request will run
 /// is one of them.
@@ -161,6 +167,15 @@ impl<'a> Walk<'a> {
         sized: Option<HandDown>,
     ) -> Result<Measure, Unmeasurable> {
         let name = field.name.node.as_str();
+        let longest = field
+            .arguments
+            .iter()
+            .map(|(n, _)| n.node.len())
+            .chain(field.alias.as_ref().map(|a| a.node.len()))
+            .fold(name.len(), usize::max);
+        if longest > MAX_NAME {
+            return Err(Unmeasurable::NameTooLong(longest));
+        }
         let aliases = u64::from(field.alias.is_some());
         let meta = self
             .registry

@@ -97,6 +97,15 @@ impl AnswerShare {
         *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(permit);
     }
 
+    /// Adds permits to the share (an answer that grew past its estimate).
+    fn grow(&self, more: OwnedSemaphorePermit) {
+        let mut held = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        match held.as_mut() {
+            Some(permit) => permit.merge(more),
+            None => *held = Some(more),
+        }
+    }
+
     /// The share, to be dropped when the answer has been sent.
     pub fn take(&self) -> Option<OwnedSemaphorePermit> {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).take()
@@ -109,7 +118,9 @@ impl ExtensionFactory for QueryLimits {
             limits: self.limits,
             schema: self.schema.clone(),
             budget: self.budget.clone(),
-            share: AnswerShare::default(),
+            share: std::sync::OnceLock::new(),
+            held: AtomicU64::new(0),
+            errors: AtomicU64::new(0),
             started: Instant::now(),
             requested: AtomicU64::new(0),
             produced: AtomicU64::new(0),
@@ -123,9 +134,19 @@ impl ExtensionFactory for QueryLimits {
 const RUNNING: u8 = 0;
 const TOO_LARGE: u8 = 1;
 const TIMED_OUT: u8 = 2;
+const TOO_MANY_ERRORS: u8 = 3;
+const BUSY: u8 = 4;
 
-/// How often (in values produced) a running request checks its deadline.
-const CHECK_EVERY: u64 = 64;
+/// Most errors one answer may hold.
+pub const MAX_ERRORS: u64 = 100;
+/// Bytes of text that count as one value: a long text weighs what it takes.
+const TEXT_UNIT: usize = 256;
+/// Permits taken from the budget at a time when an answer outgrows its estimate.
+const GROW_BY: u64 = 4_096;
+/// The error `extensions.code` of a request stopped because the server holds as many answers
+/// as it may; HTTP answers it with 503 and `Retry-After`.
+pub const BUSY_CODE: &str = "SERVICE_UNAVAILABLE";
+
 /// How long a running request may keep a worker thread before it lets other work run.
 const SLICE: Duration = Duration::from_millis(2);
 
@@ -137,7 +158,11 @@ struct Guard {
     schema: Arc<OnceLock<SchemaSizes>>,
     budget: Arc<Semaphore>,
     /// The request's share of the budget: the transport's, or this guard's own.
-    share: AnswerShare,
+    share: std::sync::OnceLock<AnswerShare>,
+    /// Permits of the budget the request holds (its cost, and more as its answer outgrew it).
+    held: AtomicU64,
+    /// Errors the answer holds so far.
+    errors: AtomicU64,
     started: Instant,
     /// The document's cost, as measured before it ran.
     requested: AtomicU64,
@@ -168,10 +193,22 @@ impl Guard {
             TOO_LARGE => Some(error(
                 "COST_ACTUAL_TOO_EXPENSIVE",
                 format!(
-                    "the answer grew past {} values; ask for less (smaller pages, fewer fields)",
+                    "the answer grew past {} values (a long text counts a value per {TEXT_UNIT} \
+                     bytes); ask for less (smaller pages, fewer fields)",
                     self.limits.values
                 ),
                 &[("limit", self.limits.values)],
+            )),
+            TOO_MANY_ERRORS => Some(error(
+                "COST_ACTUAL_TOO_EXPENSIVE",
+                format!("the answer holds more than {MAX_ERRORS} errors; ask for less"),
+                &[("limit", MAX_ERRORS)],
+            )),
+            BUSY => Some(error(
+                BUSY_CODE,
+                "the server is building as many large answers as it may; try again shortly"
+                    .to_owned(),
+                &[],
             )),
             TIMED_OUT => Some(error(
                 TIMEOUT_CODE,
@@ -199,8 +236,19 @@ impl Guard {
         measure::measure(registry, doc, variables, &sizes).map_err(|err| match err {
             measure::Unmeasurable::FragmentCycle(name) => error(
                 "GRAPHQL_VALIDATION_FAILED",
-                format!("the fragment \"{name}\" spreads itself"),
+                format!(
+                    "the fragment \"{}\" spreads itself",
+                    crate::error::shortened(&name)
+                ),
                 &[],
+            ),
+            measure::Unmeasurable::NameTooLong(length) => error(
+                "GRAPHQL_VALIDATION_FAILED",
+                format!(
+                    "the query uses a name of {length} characters; names are at most {}",
+                    measure::MAX_NAME
+                ),
+                &[("length", length as u64)],
             ),
         })
     }
@@ -315,7 +363,10 @@ impl Extension for Guard {
         let Ok(permit) = self.budget.clone().acquire_many_owned(permits).await else {
             return Err(ServerError::new("the budget for answers is closed", None));
         };
-        share.as_ref().unwrap_or(&self.share).put(permit);
+        let share = share.unwrap_or_default();
+        share.put(permit);
+        let _ = self.share.set(share);
+        self.held.store(u64::from(permits), Ordering::Relaxed);
         next.run(ctx, request).await
     }
 
@@ -357,23 +408,46 @@ impl Extension for Guard {
         if let Some(reason) = self.reason() {
             return Err(reason);
         }
-        let produced = self.produced.fetch_add(1, Ordering::Relaxed) + 1;
+        let elapsed = self.started.elapsed();
+        if elapsed > self.limits.timeout {
+            return Err(self.stop(TIMED_OUT));
+        }
+        let now_us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+        let last = self.yielded_us.load(Ordering::Relaxed);
+        if now_us.saturating_sub(last) >= micros(SLICE) {
+            self.yielded_us.store(now_us, Ordering::Relaxed);
+            tokio::task::yield_now().await;
+        }
+        let resolved = next.run(ctx, info).await;
+        let weight = match &resolved {
+            Ok(Some(Value::String(text))) => 1 + (text.len() / TEXT_UNIT) as u64,
+            Err(_) => {
+                if self.errors.fetch_add(1, Ordering::Relaxed) + 1 > MAX_ERRORS {
+                    return Err(self.stop(TOO_MANY_ERRORS));
+                }
+                1
+            }
+            _ => 1,
+        };
+        let produced = self.produced.fetch_add(weight, Ordering::Relaxed) + weight;
         if produced > self.limits.values {
             return Err(self.stop(TOO_LARGE));
         }
-        if produced.is_multiple_of(CHECK_EVERY) {
-            let elapsed = self.started.elapsed();
-            if elapsed > self.limits.timeout {
-                return Err(self.stop(TIMED_OUT));
-            }
-            let now_us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
-            let last = self.yielded_us.load(Ordering::Relaxed);
-            if now_us.saturating_sub(last) >= micros(SLICE) {
-                self.yielded_us.store(now_us, Ordering::Relaxed);
-                tokio::task::yield_now().await;
+        // An answer that outgrows its estimate (long texts) takes more of the budget, or stops.
+        let held = self.held.load(Ordering::Relaxed);
+        if produced > held
+            && let Some(share) = self.share.get()
+        {
+            let more = permits_for(produced - held + GROW_BY, self.limits.in_flight);
+            match self.budget.clone().try_acquire_many_owned(more) {
+                Ok(permit) => {
+                    share.grow(permit);
+                    self.held.fetch_add(u64::from(more), Ordering::Relaxed);
+                }
+                Err(_) => return Err(self.stop(BUSY)),
             }
         }
-        next.run(ctx, info).await
+        resolved
     }
 }
 
