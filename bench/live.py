@@ -52,22 +52,21 @@ def psql(sql, db="postgres"):
                    check=True, capture_output=True)
 
 
-def wrk(port, body, headers, seconds, connections=4, bodies=None):
-    """Requests per second, and whether every answer was a success without errors."""
+def wrk(port, request_lua, seconds, connections=4):
+    """Requests per second, and how many answers were not a success without errors.
+    `request_lua` defines `request()` (it may use `headers`)."""
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-    entries = bodies or [body]
-    head = "{" + ", ".join(f'["{k}"] = "{v}"' for k, v in headers.items()) + "}"
-    requests = ", ".join(f'wrk.format("POST", "/graphql", {head}, {json.dumps(b)})' for b in entries)
     script.write(f"""
-local requests = {{ {requests} }}
 local n = 0
 bad = 0
 local threads = {{}}
 function setup(thread) table.insert(threads, thread) end
-function init(args) n = math.random(#requests) end
-function request() n = n % #requests + 1; return requests[n] end
+{request_lua}
 function response(status, headers, body)
-  if status ~= 200 or string.find(body, '"errors"', 1, true) then bad = bad + 1 end
+  if status ~= 200 or string.find(body, '"errors"', 1, true) then
+    bad = bad + 1
+    if bad == 1 then io.stderr:write(status .. " " .. string.sub(body, 1, 300) .. "\\n") end
+  end
 end
 function done(summary, latency, requests)
   local b = 0
@@ -78,11 +77,21 @@ end
     script.close()
     out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s",
                           "-s", script.name, f"http://127.0.0.1:{port}"],
-                         capture_output=True, text=True, check=True).stdout
+                         capture_output=True, text=True, check=True)
     os.unlink(script.name)
-    line = next(l for l in out.splitlines() if l.startswith("RESULT"))
+    if out.stderr:
+        print(f"(first bad answer: {out.stderr.strip()[:300]})", file=sys.stderr)
+    line = next(l for l in out.stdout.splitlines() if l.startswith("RESULT"))
     count, micros, bad = map(int, line.split()[1:])
     return count / (micros / 1e6), bad
+
+
+def fixed(body, headers):
+    """A `request()` that sends the same POST every time."""
+    head = "{" + ", ".join(f'["{k}"] = "{v}"' for k, v in headers.items()) + "}"
+    return f"""
+function request() return wrk.format("POST", "/graphql", {head}, {json.dumps(body)}) end
+"""
 
 
 class Samenhang:
@@ -133,16 +142,25 @@ class Samenhang:
         return statistics.median(times) * 1000
 
     def writes_per_second(self, ids, seconds):
-        bodies = [json.dumps({"query": f'mutation {{ updatePartner(id: "{p}", input: '
-                                       f'{{ description: "bench {i}" }}) {{ version }} }}'})
-                  for i, p in enumerate(ids)]
-        return wrk(self.port, None, {"content-type": "application/json",
-                                     "authorization": f"Bearer {self.token}"}, seconds,
-                   bodies=bodies)
+        """Each request changes another partner's description to a text not used before."""
+        ids_lua = ", ".join(json.dumps(i) for i in ids)
+        request = f"""
+local ids = {{ {ids_lua} }}
+local headers = {{ ["content-type"] = "application/json", ["authorization"] = "Bearer {self.token}" }}
+local tag = 0
+function init(args) tag = math.random(1000000000) end
+function request()
+  n = n + 1
+  local id = ids[n % #ids + 1]
+  local body = '{{"query":"mutation {{ updatePartner(id: \\\\"' .. id .. '\\\\", input: {{ description: \\\\"bench ' .. tag .. ' ' .. n .. '\\\\" }}) {{ version }} }}"}}'
+  return wrk.format("POST", "/graphql", headers, body)
+end
+"""
+        return wrk(self.port, request, seconds)
 
     def page_rps(self, seconds):
-        return wrk(self.port, json.dumps({"query": PAGE}),
-                   {"content-type": "application/json"}, seconds)
+        return wrk(self.port, fixed(json.dumps({"query": PAGE}),
+                                    {"content-type": "application/json"}), seconds)
 
     def rss(self):
         with open(f"/proc/{self.process.pid}/status") as f:
@@ -202,7 +220,7 @@ def main():
             wait(port, "/graphql")
             time.sleep(2)
             query = json.dumps({"query": "{ allPartners(first: 20) { nodes { id name } } }"})
-            rps, bad = wrk(port, query, {"content-type": "application/json"}, args.seconds)
+            rps, bad = wrk(port, fixed(query, {"content-type": "application/json"}), args.seconds)
             print()
             print(f"PostGraphile, the same page over the national PostgreSQL data "
                   f"(`allPartners(first: 20)`): {rps:.0f} req/s" + (f" ({bad} bad)" if bad else ""))

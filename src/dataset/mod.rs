@@ -1107,7 +1107,10 @@ mod tests {
             "x".repeat(10_000)
         );
         let err = parse(&bomb).expect_err("refused").to_string();
-        assert!(err.contains("anchors and aliases may not repeat text"), "{err}");
+        assert!(
+            err.contains("anchors and aliases may not repeat text"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -317,6 +317,11 @@ macro_rules! tables {
                 match row { $(Row::$rec(r) => { self.$field.insert(r.id, Arc::new(r)); })+ }
             }
 
+            /// Whether a row is there.
+            pub fn contains(&self, table: Table, id: Id) -> bool {
+                match table { $(Table::$rec => self.$field.contains_key(&id)),+ }
+            }
+
             /// A copy of a row, if it is there.
             pub fn get(&self, table: Table, id: Id) -> Option<Row> {
                 match table { $(Table::$rec => self.$field.get(&id).map(|r| Row::$rec(r.as_ref().clone()))),+ }

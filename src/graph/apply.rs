@@ -56,6 +56,13 @@ impl Snapshot {
         next
     }
 
+    /// Applies one operation in place, keeping records, edges, slugs and orders current but not
+    /// the memberships derived through several rows (a goal's line, an intervention's lines
+    /// and programmes) nor the size bounds: for a write's draft, which reads only the former.
+    pub fn stage(&mut self, op: &Op) {
+        self.apply_one(op, &mut Reach::default());
+    }
+
     fn apply_one(&mut self, op: &Op, reach: &mut Reach) {
         match op {
             Op::Insert(row) | Op::Update(row, _) => {
