@@ -45,7 +45,8 @@ pub async fn off_thread<T: Send + 'static>(
 ) -> crate::error::Result<T> {
     let cancel = Arc::new(Cancel::new(false));
     let _on_drop = CancelOnDrop(cancel.clone());
-    tokio::task::spawn_blocking(move || work(&cancel))
+    let span = tracing::debug_span!("analytics");
+    tokio::task::spawn_blocking(move || span.in_scope(|| work(&cancel)))
         .await
         .map_err(|e| crate::error::Error::Internal(format!("a computation failed: {e}")))?
 }
