@@ -230,6 +230,31 @@ pub struct ServeArgs {
         global = true
     )]
     pub cors_origins: Vec<String>,
+    /// Request headers a browser page may send besides `Content-Type`, `Authorization` and
+    /// `Accept` (CORS). Comma-separated. Default: Apollo's and urql's client headers and the
+    /// W3C trace context (`traceparent`, `tracestate`).
+    #[arg(
+        long = "cors-allow-header",
+        env = "SAMENHANG_CORS_ALLOW_HEADERS",
+        value_delimiter = ',',
+        default_values_t = default_cors_headers(),
+        global = true
+    )]
+    pub cors_allow_headers: Vec<String>,
+    /// Manifests of trusted documents (JSON objects of SHA-256 hash to document text, as
+    /// GraphQL Code Generator's client preset writes them with `persistedDocuments: true`).
+    /// Clients may then send a document's hash instead of its text. Repeatable.
+    #[arg(
+        long = "trusted-documents",
+        env = "SAMENHANG_TRUSTED_DOCUMENTS",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_documents: Vec<std::path::PathBuf>,
+    /// Run only the trusted documents: any other document is refused
+    /// (`PERSISTED_QUERY_REQUIRED`) and automatic persisted queries are off.
+    #[arg(long, env = "SAMENHANG_PERSISTED_ONLY", global = true)]
+    pub persisted_only: bool,
     /// Most open connections; beyond it a new connection is answered 503 and closed.
     #[arg(
         long,
@@ -302,6 +327,20 @@ pub enum Anonymous {
     None,
 }
 
+/// The request headers of Apollo Client, urql and W3C trace context that pages may send.
+fn default_cors_headers() -> Vec<String> {
+    [
+        "apollographql-client-name",
+        "apollographql-client-version",
+        "apollo-require-preflight",
+        "x-apollo-operation-name",
+        "traceparent",
+        "tracestate",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
 impl ServeArgs {
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs.max(1))
@@ -337,6 +376,9 @@ impl Default for ServeArgs {
             no_introspection: false,
             anonymous: Anonymous::Read,
             cors_origins: Vec::new(),
+            cors_allow_headers: default_cors_headers(),
+            trusted_documents: Vec::new(),
+            persisted_only: false,
             max_connections: 1024,
             max_sockets: 512,
             max_subscriptions: 32,

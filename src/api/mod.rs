@@ -11,6 +11,7 @@ mod ids;
 mod limits;
 mod maps;
 mod node;
+mod spec;
 mod types;
 
 use std::sync::Arc;
@@ -83,6 +84,9 @@ pub fn build_schema(service: Arc<Service>, limits: Limits) -> AppSchema {
     let builder = schema_builder()
         .data(service)
         .extension(limits::QueryLimits::new(limits))
+        .extension(spec::SpecAnswers {
+            introspection: limits.introspection,
+        })
         .limit_recursive_depth(limits.recursion)
         .limit_directives(limits.directives);
     if limits.introspection {

@@ -13,7 +13,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use tokio::sync::Semaphore;
 
-use super::graphql::{Media, negotiate, refusal};
+use super::graphql::{refusal, refusal_media};
 use crate::api::TIMEOUT_CODE;
 
 /// The shared state of admission.
@@ -34,13 +34,7 @@ impl Admission {
 
 /// The middleware: admits, times and, when needed, refuses a request.
 pub async fn admit(State(admission): State<Admission>, request: Request, next: Next) -> Response {
-    let media = negotiate(
-        request
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok()),
-    )
-    .unwrap_or(Media::Json);
+    let media = refusal_media(request.headers());
     let Ok(_permit) = admission.permits.clone().try_acquire_owned() else {
         let mut busy = refusal(
             media,

@@ -3,6 +3,8 @@
 //! mutations only over POST, and POST bodies only as JSON (a cross-site form cannot send
 //! one without the browser asking first).
 
+use std::collections::HashMap;
+
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{ParseRequestError, Pos};
 use async_graphql_axum::GraphQLRequest;
@@ -14,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use tokio::sync::OwnedSemaphorePermit;
 
 use super::security::principal;
-use super::{AppState, error_response, request_error};
+use super::{AppState, error_response_in};
 use crate::api::{AnswerShare, BUSY_CODE, TIMEOUT_CODE, add_error_codes, prepare};
 use crate::auth::Role;
 
@@ -65,6 +67,11 @@ pub fn negotiate(accept: Option<&str>) -> Option<Media> {
     best.map(|(_, _, media)| media)
 }
 
+/// The media type to refuse a request in: what its `Accept` header prefers, else JSON.
+pub fn refusal_media(headers: &HeaderMap) -> Media {
+    negotiate(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok())).unwrap_or(Media::Json)
+}
+
 /// Whether a POST body's `Content-Type` is JSON.
 fn is_json(headers: &HeaderMap) -> bool {
     headers
@@ -77,14 +84,16 @@ fn is_json(headers: &HeaderMap) -> bool {
 
 /// The operation a request runs: the named one, or the only one.
 fn operation_type(doc: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
-    doc.operations
-        .iter()
-        .find(|(op_name, _)| match (name, op_name) {
-            (Some(wanted), Some(op_name)) => wanted == op_name.as_str(),
-            (Some(_), None) => false,
-            (None, _) => true,
-        })
-        .map(|(_, op)| op.node.ty)
+    let mut operations = doc.operations.iter();
+    match name {
+        Some(wanted) => operations
+            .find(|(op_name, _)| op_name.is_some_and(|n| n.as_str() == wanted))
+            .map(|(_, op)| op.node.ty),
+        None => match (operations.next(), operations.next()) {
+            (Some((_, op)), None) => Some(op.node.ty),
+            _ => None,
+        },
+    }
 }
 
 /// An answer that carries only request errors, in the negotiated media type: 400 for
@@ -140,7 +149,8 @@ fn answer(
         Ok(body) => body,
         Err(err) => {
             tracing::error!(error = %err, "cannot serialise a GraphQL response");
-            return request_error(
+            return refusal(
+                media,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "INTERNAL_SERVER_ERROR",
                 "internal server error",
@@ -193,7 +203,7 @@ pub fn refusal(media: Media, status: StatusCode, code: &str, message: &str) -> R
     with_headers(media, (status, body.to_string()).into_response())
 }
 
-/// The rejection of a body that is not a GraphQL request at all.
+/// Why a body is not a GraphQL request at all.
 pub struct BadRequest(ParseRequestError);
 
 impl From<ParseRequestError> for BadRequest {
@@ -204,6 +214,13 @@ impl From<ParseRequestError> for BadRequest {
 
 impl IntoResponse for BadRequest {
     fn into_response(self) -> Response {
+        self.answer(Media::Json)
+    }
+}
+
+impl BadRequest {
+    /// The refusal, in the media type the client asked for.
+    fn answer(self, media: Media) -> Response {
         let too_large = match &self.0 {
             ParseRequestError::PayloadTooLarge => true,
             // A chunked body over the limit is cut off while it is read.
@@ -211,7 +228,8 @@ impl IntoResponse for BadRequest {
             _ => false,
         };
         if too_large {
-            return request_error(
+            return refusal(
+                media,
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "PAYLOAD_TOO_LARGE",
                 "the request body is too large",
@@ -224,11 +242,94 @@ impl IntoResponse for BadRequest {
             ParseRequestError::UnsupportedBatch => "batches (JSON arrays) are not served",
             _ => "the request cannot be read",
         };
-        request_error(
+        refusal(
+            media,
             StatusCode::BAD_REQUEST,
             "BAD_REQUEST",
-            format!("not a GraphQL request: {what}"),
+            &format!("not a GraphQL request: {what}"),
         )
+    }
+}
+
+/// A GET request's parameters, as the GraphQL over HTTP specification names them (the
+/// JSON-valued ones as JSON text).
+#[derive(serde::Deserialize)]
+struct GetParams {
+    #[serde(default)]
+    query: String,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+/// The GraphQL request of a GET's query string.
+fn from_query_string(query: &str) -> Result<async_graphql::Request, String> {
+    let params: GetParams = serde_urlencoded::from_str(query).map_err(|_| {
+        "the query string is not query, operationName, variables and extensions".to_owned()
+    })?;
+    let variables: Option<async_graphql::Variables> = json_param("variables", params.variables)?;
+    let extensions: Option<HashMap<String, async_graphql::Value>> =
+        json_param("extensions", params.extensions)?;
+    let mut request = async_graphql::Request::new(params.query);
+    request.operation_name = params.operation_name.filter(|n| !n.is_empty());
+    request.variables = variables.unwrap_or_default();
+    request.extensions = async_graphql::Extensions(extensions.unwrap_or_default());
+    Ok(request)
+}
+
+/// A JSON-valued parameter of a query string; absent or empty is `None`.
+fn json_param<T: serde::de::DeserializeOwned>(
+    name: &str,
+    text: Option<String>,
+) -> Result<Option<T>, String> {
+    match text.filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(text) => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|_| format!("`{name}` is not a JSON object")),
+    }
+}
+
+/// A parser error in one line: "Syntax Error: expected …" instead of the parser's drawing of
+/// the document.
+fn syntax_error(message: &str) -> String {
+    match message.lines().find_map(|l| l.trim().strip_prefix("= ")) {
+        Some(expected) => format!("Syntax Error: {expected}"),
+        None => message.lines().next().unwrap_or(message).to_owned(),
+    }
+}
+
+/// Reads the request: its body (POST, in good time) or its query string (GET).
+async fn read_request(
+    state: &AppState,
+    request: Request,
+    media: Media,
+) -> Result<async_graphql::Request, Response> {
+    if request.method() == Method::GET {
+        return from_query_string(request.uri().query().unwrap_or_default()).map_err(|why| {
+            refusal(
+                media,
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &format!("not a GraphQL request: {why}"),
+            )
+        });
+    }
+    // The body must arrive in good time: a trickle must not hold a place for long.
+    let body = tokio::time::timeout(
+        state.body_timeout,
+        GraphQLRequest::<BadRequest>::from_request(request, state),
+    );
+    match body.await {
+        Ok(Ok(request)) => Ok(request.into_inner()),
+        Ok(Err(rejection)) => Err(rejection.answer(media)),
+        Err(_) => Err(refusal(
+            media,
+            StatusCode::REQUEST_TIMEOUT,
+            "REQUEST_TIMEOUT",
+            "the request body did not arrive in time",
+        )),
     }
 }
 
@@ -237,7 +338,8 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
     let headers = request.headers();
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let Some(media) = negotiate(accept) else {
-        return request_error(
+        return refusal(
+            Media::Json,
             StatusCode::NOT_ACCEPTABLE,
             "NOT_ACCEPTABLE",
             "answers are application/graphql-response+json or application/json",
@@ -245,7 +347,8 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
     };
     let method = request.method().clone();
     if method == Method::POST && !is_json(headers) {
-        return request_error(
+        return refusal(
+            media,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "UNSUPPORTED_MEDIA_TYPE",
             "send the request as Content-Type: application/json",
@@ -253,36 +356,59 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
     }
     let principal = match principal(&state, headers).await {
         Ok(principal) => principal,
-        Err(err) => return error_response(err),
+        Err(err) => return error_response_in(media, err),
     };
-    // The body must arrive in good time: a trickle must not hold a place for long.
-    let body = tokio::time::timeout(
-        state.body_timeout,
-        GraphQLRequest::<BadRequest>::from_request(request, &state),
-    );
-    let mut request = match body.await {
-        Ok(Ok(request)) => request.into_inner(),
-        Ok(Err(rejection)) => return rejection.into_response(),
-        Err(_) => {
-            return request_error(
-                StatusCode::REQUEST_TIMEOUT,
-                "REQUEST_TIMEOUT",
-                "the request body did not arrive in time",
+    // Whoever may not read learns nothing, not even whether the document parses.
+    if let Err(err) = principal.require(Role::Viewer) {
+        return error_response_in(media, err);
+    }
+    let mut request = match read_request(&state, request, media).await {
+        Ok(request) => request,
+        Err(refused) => return refused,
+    };
+    // A document sent by its hash (trusted documents and automatic persisted queries).
+    match state.documents.resolve(&request.query, &request.extensions) {
+        Ok(Some(document)) => request.query = document.to_string(),
+        Ok(None) => {}
+        Err(refused) => {
+            return refusal(
+                media,
+                StatusCode::BAD_REQUEST,
+                refused.code,
+                &refused.message,
             );
         }
-    };
+    }
     // Parsed once: the schema executes the document parsed here (and measures it first).
     let operation_name = request.operation_name.clone();
     let operation = match request.parsed_query() {
         Ok(doc) => operation_type(doc, operation_name.as_deref()),
         Err(err) => {
             let pos = err.locations.first().copied();
-            return refused(media, "GRAPHQL_PARSE_FAILED", err.message, pos);
+            return refused(
+                media,
+                "GRAPHQL_PARSE_FAILED",
+                syntax_error(&err.message),
+                pos,
+            );
         }
     };
-    let write = operation.is_some_and(|t| t != OperationType::Query);
+    let Some(operation) = operation else {
+        let message = match operation_name {
+            Some(name) => format!(
+                "Unknown operation named \"{}\".",
+                crate::error::shortened(&name)
+            ),
+            None => {
+                "the document holds no operation (or several: name one in operationName)".to_owned()
+            }
+        };
+        return refused(media, "GRAPHQL_VALIDATION_FAILED", message, None);
+    };
+    let write = operation != OperationType::Query;
     if method == Method::GET && write {
-        let mut response = request_error(
+        let mut response = refusal(
+            media,
             StatusCode::METHOD_NOT_ALLOWED,
             "METHOD_NOT_ALLOWED",
             "mutations must be sent with POST",
@@ -294,7 +420,7 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
     }
     let needed = if write { Role::Editor } else { Role::Viewer };
     if let Err(err) = principal.require(needed) {
-        return error_response(err);
+        return error_response_in(media, err);
     }
     let share = AnswerShare::default();
     let request = prepare(request, &state.service, principal).data(share.clone());
@@ -305,13 +431,13 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
         .await
     {
         Ok(response) => response,
-        Err(err) => return error_response(err),
+        Err(err) => return error_response_in(media, err),
     };
     add_error_codes(&mut response);
     let kind = match operation {
-        Some(OperationType::Mutation) => "mutation",
-        Some(OperationType::Subscription) => "subscription",
-        _ => "query",
+        OperationType::Mutation => "mutation",
+        OperationType::Subscription => "subscription",
+        OperationType::Query => "query",
     };
     let outcome = response
         .errors
@@ -324,6 +450,37 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
     ::metrics::counter!("samenhang_graphql_requests_total", "operation" => kind, "outcome" => outcome)
         .increment(1);
     answer(media, response, share.take())
+}
+
+/// Answers that layers in front of `/graphql` gave without a GraphQL body (a body over the
+/// limit, a method it does not serve) get one, in the media type the client asked for.
+pub async fn graphql_errors(request: Request, next: axum::middleware::Next) -> Response {
+    let media = refusal_media(request.headers());
+    let response = next.run(request).await;
+    let status = response.status();
+    let graphql_body = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.contains("json"));
+    if !(status.is_client_error() || status.is_server_error()) || graphql_body {
+        return response;
+    }
+    let (code, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ("PAYLOAD_TOO_LARGE", "the request body is too large"),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "METHOD_NOT_ALLOWED",
+            "/graphql serves GET (queries) and POST",
+        ),
+        _ => ("BAD_REQUEST", "the request was refused"),
+    };
+    let mut shaped = refusal(media, status, code, message);
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(value) = response.headers().get(&name) {
+            shaped.headers_mut().insert(name, value.clone());
+        }
+    }
+    shaped
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod graphql;
 mod listener;
 mod maps;
 mod metrics;
+mod persisted;
 mod security;
 mod work;
 mod ws;
@@ -50,6 +51,8 @@ pub struct AppState {
     pub work: Arc<work::WorkPool>,
     /// Longest wait for a request's body.
     pub body_timeout: std::time::Duration,
+    /// The documents clients may name by their hash.
+    pub documents: Arc<persisted::Documents>,
 }
 
 /// The service's routes with their layers. Fails on a configuration that cannot work (an
@@ -65,6 +68,10 @@ pub fn router(service: Arc<Service>, config: &ServeArgs) -> Result<Router> {
         service,
         anonymous_read: config.anonymous == Anonymous::Read,
         body_timeout: config.header_timeout(),
+        documents: Arc::new(persisted::Documents::load(
+            &config.trusted_documents,
+            config.persisted_only,
+        )?),
     };
     let admission = admission::Admission::new(config.max_in_flight, config.request_timeout());
     // `/health` stays outside admission: it answers even when the server is full.
@@ -82,14 +89,41 @@ pub fn router(service: Arc<Service>, config: &ServeArgs) -> Result<Router> {
         .merge(admitted)
         .route_layer(middleware::from_fn(metrics::track))
         .with_state(state)
-        .layer(RequestBodyLimitLayer::new(config.body_limit));
-    if let Some(cors) = security::cors_layer(&config.cors_origins)? {
+        .layer(RequestBodyLimitLayer::new(config.body_limit))
+        .layer(middleware::from_fn(graphql_errors))
+        .layer(compression());
+    if let Some(cors) = security::cors_layer(&config.cors_origins, &config.cors_allow_headers)? {
         router = router.layer(cors);
     }
     for layer in security::header_layers() {
         router = router.layer(layer);
     }
     Ok(router.layer(TraceLayer::new_for_http()))
+}
+
+/// Answers of 1 KiB and more are compressed (gzip or Brotli) when the client accepts it;
+/// WebSocket upgrades and small answers are sent as they are.
+fn compression()
+-> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+    tower_http::compression::CompressionLayer::new()
+        .gzip(true)
+        .br(true)
+        .compress_when(
+            SizeAbove::new(1024)
+                .and(NotForContentType::GRPC)
+                .and(NotForContentType::IMAGES)
+                .and(NotForContentType::SSE),
+        )
+}
+
+/// `/graphql`'s own answers for what the layers in front of it refuse.
+async fn graphql_errors(request: axum::extract::Request, next: middleware::Next) -> Response {
+    if request.uri().path() == "/graphql" {
+        graphql::graphql_errors(request, next).await
+    } else {
+        next.run(request).await
+    }
 }
 
 /// The bounds on a query that a configuration sets.
@@ -204,18 +238,22 @@ async fn graphiql() -> Response {
     response
 }
 
-/// A GraphQL-shaped error response outside normal execution (a refused HTTP request).
+/// A request refused before GraphQL ran, as a GraphQL response (`application/json`).
 pub(crate) fn request_error(
     status: StatusCode,
     code: &str,
     message: impl Into<String>,
 ) -> Response {
-    let body = json!({ "errors": [{ "message": message.into(), "extensions": { "code": code } }] });
-    (status, axum::Json(body)).into_response()
+    graphql::refusal(Media::Json, status, code, &message.into())
 }
 
 /// The refusal of a request for an error of the service, with the status that fits it.
 pub(crate) fn error_response(err: Error) -> Response {
+    error_response_in(Media::Json, err)
+}
+
+/// [`error_response`] in the media type the client asked for.
+pub(crate) fn error_response_in(media: Media, err: Error) -> Response {
     let status = match &err {
         Error::NotFound { .. } => StatusCode::NOT_FOUND,
         Error::Invalid(_) => StatusCode::BAD_REQUEST,
@@ -225,14 +263,15 @@ pub(crate) fn error_response(err: Error) -> Response {
         Error::BadRequest(_) => StatusCode::BAD_REQUEST,
         Error::Database(_) | Error::Internal(_) => {
             tracing::error!(error = %err, "request failed");
-            return request_error(
+            return graphql::refusal(
+                media,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "INTERNAL_SERVER_ERROR",
                 "internal server error",
             );
         }
     };
-    let mut response = request_error(status, err.code(), err.to_string());
+    let mut response = graphql::refusal(media, status, err.code(), &err.to_string());
     if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(
             header::WWW_AUTHENTICATE,

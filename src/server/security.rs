@@ -55,7 +55,7 @@ pub fn header_layers() -> [SetResponseHeaderLayer<HeaderValue>; 4] {
 
 /// The CORS layer for the configured origins; `None` when no origin is allowed (browsers
 /// then let only samenhang's own pages read its answers).
-pub fn cors_layer(origins: &[String]) -> Result<Option<CorsLayer>> {
+pub fn cors_layer(origins: &[String], headers: &[String]) -> Result<Option<CorsLayer>> {
     let origins: Vec<&str> = origins
         .iter()
         .map(|o| o.trim())
@@ -89,11 +89,21 @@ pub fn cors_layer(origins: &[String]) -> Result<Option<CorsLayer>> {
                 .collect::<Result<Vec<_>>>()?;
         AllowOrigin::list(values)
     };
+    let mut allowed = vec![header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT];
+    for name in headers.iter().map(|h| h.trim()).filter(|h| !h.is_empty()) {
+        let name = header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            Error::invalid(
+                "cors-allow-header",
+                format!("{name:?} is not a header name"),
+            )
+        })?;
+        allowed.push(name);
+    }
     Ok(Some(
         CorsLayer::new()
             .allow_origin(allow)
             .allow_methods([Method::GET, Method::POST])
-            .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT])
+            .allow_headers(allowed)
             .max_age(std::time::Duration::from_secs(3600)),
     ))
 }
@@ -138,15 +148,15 @@ mod tests {
 
     #[test]
     fn origins_are_checked() {
-        assert!(cors_layer(&[]).unwrap().is_none());
-        assert!(cors_layer(&["*".into()]).unwrap().is_some());
+        assert!(cors_layer(&[], &[]).unwrap().is_none());
+        assert!(cors_layer(&["*".into()], &[]).unwrap().is_some());
         assert!(
-            cors_layer(&["https://kaart.example.nl".into()])
+            cors_layer(&["https://kaart.example.nl".into()], &[])
                 .unwrap()
                 .is_some()
         );
         assert!(
-            cors_layer(&["http://localhost:5173".into()])
+            cors_layer(&["http://localhost:5173".into()], &[])
                 .unwrap()
                 .is_some()
         );
@@ -156,7 +166,7 @@ mod tests {
             "https://*.nl",
             "https://",
         ] {
-            let err = cors_layer(&[bad.into()]).unwrap_err();
+            let err = cors_layer(&[bad.into()], &[]).unwrap_err();
             assert_eq!(err.code(), "BAD_USER_INPUT", "{bad}");
         }
     }

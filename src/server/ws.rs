@@ -173,7 +173,7 @@ async fn serve(
     let closing: Option<Closing> = loop {
         tokio::select! {
             message = incoming.next() => {
-                let text = match message {
+                let mut text = match message {
                     Some(Ok(Message::Text(text))) => text.to_string(),
                     Some(Ok(Message::Binary(bytes))) => match String::from_utf8(bytes.to_vec()) {
                         Ok(text) => text,
@@ -224,6 +224,22 @@ async fn serve(
                                 4400,
                                 format!("too many operations on one socket (at most {})", state.sockets.per_socket),
                             ));
+                        }
+                        match with_document(&state, &text) {
+                            Ok(Some(resolved)) => text = resolved,
+                            Ok(None) => {}
+                            Err(refused) => {
+                                let payload = serde_json::json!([{
+                                    "message": refused.message,
+                                    "extensions": { "code": refused.code },
+                                }]);
+                                let payload = if modern { payload } else { payload[0].clone() };
+                                let error = serde_json::json!({ "id": id, "type": "error", "payload": payload });
+                                match tokio::time::timeout(SEND_TIMEOUT, sink.send(Message::Text(error.to_string().into()))).await {
+                                    Ok(Ok(())) => continue,
+                                    _ => break None,
+                                }
+                            }
                         }
                         active.insert(id);
                     }
@@ -286,6 +302,35 @@ async fn serve(
         let _ = tokio::time::timeout(SEND_TIMEOUT, sink.send(frame)).await;
     }
     let _ = tokio::time::timeout(SEND_TIMEOUT, sink.close()).await;
+}
+
+/// A `subscribe` message with the document its hash names written in, when it names one
+/// (trusted documents and automatic persisted queries, as over HTTP).
+fn with_document(
+    state: &AppState,
+    text: &str,
+) -> Result<Option<String>, super::persisted::Refused> {
+    let Ok(mut message) = serde_json::from_str::<Value>(text) else {
+        return Ok(None);
+    };
+    let Some(payload) = message.get_mut("payload").and_then(Value::as_object_mut) else {
+        return Ok(None);
+    };
+    let query = payload
+        .get("query")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let extensions = payload
+        .get("extensions")
+        .and_then(|x| serde_json::from_value(x.clone()).ok())
+        .unwrap_or_default();
+    match state.documents.resolve(query, &extensions)? {
+        Some(document) => {
+            payload.insert("query".to_owned(), Value::String(document.to_string()));
+            Ok(Some(message.to_string()))
+        }
+        None => Ok(None),
+    }
 }
 
 /// A receiver as a stream of messages for async-graphql.

@@ -238,14 +238,7 @@ impl<'a> Walk<'a> {
     }
 
     fn variable(&self, var: &Name) -> Option<Value> {
-        if let Some(value) = self.variables.get(var) {
-            return Some(value.clone());
-        }
-        self.definitions
-            .iter()
-            .find(|d| d.node.name.node == *var)
-            .and_then(|d| d.node.default_value.as_ref())
-            .map(|v| v.node.clone())
+        crate::api::spec::variable(self.variables, self.definitions, var)
     }
 }
 

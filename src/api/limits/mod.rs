@@ -309,17 +309,8 @@ impl Extension for Guard {
             err
         })?;
         let m = self.measure(ctx, doc, &variables, snapshot.as_deref())?;
-        let subscription = doc
-            .operations
-            .iter()
-            .find(|(name, _)| {
-                operation
-                    .as_deref()
-                    .is_none_or(|o| name.is_some_and(|n| n.as_str() == o))
-            })
-            .is_some_and(|(_, op)| {
-                op.node.ty == async_graphql::parser::types::OperationType::Subscription
-            });
+        let subscription = super::spec::chosen_operation(doc, operation.as_deref())
+            .is_some_and(|op| op.ty == async_graphql::parser::types::OperationType::Subscription);
         self.subscription.store(subscription, Ordering::Relaxed);
         self.requested.store(m.cost, Ordering::Relaxed);
         let limits = &self.limits;
