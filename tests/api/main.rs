@@ -17,5 +17,6 @@ mod persistence;
 mod replicas;
 mod schema;
 mod security;
+mod sorting;
 mod subscriptions;
 mod text;
