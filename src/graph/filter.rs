@@ -585,8 +585,10 @@ impl Snapshot {
                     }
                     residual.programme = None;
                 }
+                // Walking up from the goal costs its depth; walking down from the wanted
+                // goal would cost its whole subtree for every goal checked.
                 if let Some(wanted) = filter.goal {
-                    if !self.goal_subtree(wanted).contains(&id) {
+                    if !self.goal_and_ancestors(id).contains(&wanted) {
                         return false;
                     }
                     residual.goal = None;
@@ -666,11 +668,12 @@ impl Snapshot {
             return false;
         }
         if let Some(goal) = f.goal {
-            let wanted = self.goal_subtree(goal);
+            // The intervention's goals and their ancestors: what it costs is the
+            // intervention's own, not the size of the wanted goal's subtree.
             if !self
                 .targets(id, EdgeKind::Contributes)
-                .iter()
-                .any(|g| wanted.contains(g))
+                .into_iter()
+                .any(|g| self.goal_and_ancestors(g).contains(&goal))
             {
                 return false;
             }

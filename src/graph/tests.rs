@@ -800,3 +800,34 @@ fn paging_through_any_order_yields_the_sorted_list() {
         }
     }
 }
+
+/// A goal condition holds for the goals below the goal (itself included) and for the
+/// interventions contributing to one of them, as walking down the goal tree finds them.
+#[test]
+fn goal_conditions_hold_for_the_subtree() {
+    let s = Snapshot::build(generate(Size::Municipality, 37), 1);
+    let mut some = 0;
+    for &goal in s.data.goals.keys() {
+        let below = s.goal_subtree(goal);
+        let filter = Filter {
+            goal: Some(goal),
+            ..Filter::default()
+        };
+        for &other in s.data.goals.keys() {
+            assert_eq!(s.passes(other, &filter), below.contains(&other));
+        }
+        for &i in s.data.interventions.keys() {
+            let expected = s
+                .targets(i, EdgeKind::Contributes)
+                .iter()
+                .any(|g| below.contains(g));
+            some += usize::from(expected && below.len() > 1);
+            assert_eq!(
+                s.passes(i, &filter),
+                expected,
+                "goal {goal}, intervention {i}"
+            );
+        }
+    }
+    assert!(some > 0, "no intervention reached through a sub-goal");
+}
