@@ -8,8 +8,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::types::{Area, FundingStream, Goal, Intervention, Line, Partner, Programme, Wijk};
 use crate::domain::Id;
+use crate::domain::Table;
 use crate::error::{Error, Result};
-use crate::graph::{Order, OrderField, SortKey, Window, Windowed};
+use crate::graph::{Count, KNOWN, Order, OrderField, SortKey, Window, Windowed};
 
 /// Items per page when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: usize = 100;
@@ -152,7 +153,7 @@ connection!(
 /// The sort order of a list.
 #[derive(InputObject, Clone, Copy, Debug, Default)]
 pub struct OrderBy {
-    /// What to sort by.
+    /// What to sort by (each field says which lists it sorts).
     #[graphql(default_with = "SortField::Created")]
     pub field: SortField,
     /// Ascending (default) or descending.
@@ -160,7 +161,12 @@ pub struct OrderBy {
     pub direction: SortDirection,
 }
 
-/// What a list can be sorted by. Ties fall back to creation order.
+/// What a list can be sorted by. Ties are broken by creation order (in the list's direction),
+/// so that cursors stay stable. Unknown values (a funding stream without an end year) come
+/// last in both directions. `CREATED`, `NAME` and `SLUG` sort every list and are kept as
+/// ordered indexes (a page costs what it holds); the other fields sort the lists named with
+/// them, after filtering, per request (a page costs O(matches log matches)). Any other list
+/// refuses them with `BAD_USER_INPUT`.
 #[derive(async_graphql::Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub enum SortField {
     /// Creation order; for the bundled data, the order of the source document.
@@ -170,6 +176,69 @@ pub enum SortField {
     Name,
     /// Slug.
     Slug,
+    /// Kind, by its name (partners and funding streams).
+    Kind,
+    /// First year (interventions and funding streams); unknown years last.
+    StartYear,
+    /// Last year (interventions and funding streams); unknown years last.
+    EndYear,
+    /// The total amount in euros (funding streams); unknown amounts last.
+    Amount,
+    /// The number of partners: of an intervention its own partners; of a funding stream,
+    /// wijk, goal, line or programme cluster the distinct partners of its interventions.
+    PartnerCount,
+    /// The number of interventions (partners, funding streams, wijken, goals with their
+    /// sub-goals, lines and programme clusters).
+    InterventionCount,
+    /// The number of programme clusters reached through the node's interventions
+    /// (interventions, partners, funding streams and wijken).
+    ProgrammeCount,
+}
+
+impl SortField {
+    /// The graph's order field.
+    fn field(self) -> OrderField {
+        match self {
+            SortField::Created => OrderField::Created,
+            SortField::Name => OrderField::Name,
+            SortField::Slug => OrderField::Slug,
+            SortField::Kind => OrderField::Kind,
+            SortField::StartYear => OrderField::StartYear,
+            SortField::EndYear => OrderField::EndYear,
+            SortField::Amount => OrderField::Amount,
+            SortField::PartnerCount => OrderField::Count(Count::Partners),
+            SortField::InterventionCount => OrderField::Count(Count::Interventions),
+            SortField::ProgrammeCount => OrderField::Count(Count::Programmes),
+        }
+    }
+
+    /// Whether lists of `table` sort by this field.
+    pub fn sorts(self, table: Table) -> bool {
+        use Table::*;
+        match self {
+            SortField::Created | SortField::Name | SortField::Slug => true,
+            SortField::Kind => matches!(table, Partner | FundingStream),
+            SortField::StartYear | SortField::EndYear => {
+                matches!(table, Intervention | FundingStream)
+            }
+            SortField::Amount => table == FundingStream,
+            SortField::PartnerCount => {
+                matches!(
+                    table,
+                    Intervention | FundingStream | Wijk | Goal | Line | Programme
+                )
+            }
+            SortField::InterventionCount => {
+                matches!(
+                    table,
+                    Partner | FundingStream | Wijk | Goal | Line | Programme
+                )
+            }
+            SortField::ProgrammeCount => {
+                matches!(table, Intervention | Partner | FundingStream | Wijk)
+            }
+        }
+    }
 }
 
 /// Sort direction.
@@ -182,18 +251,23 @@ pub enum SortDirection {
     Desc,
 }
 
-impl From<Option<OrderBy>> for Order {
-    fn from(order: Option<OrderBy>) -> Order {
-        let order = order.unwrap_or_default();
-        Order {
-            field: match order.field {
-                SortField::Created => OrderField::Created,
-                SortField::Name => OrderField::Name,
-                SortField::Slug => OrderField::Slug,
-            },
-            descending: order.direction == SortDirection::Desc,
-        }
+/// The order of a list of `table`'s nodes, refused when that list does not sort by the field.
+pub fn order_of(order: Option<OrderBy>, table: Table) -> Result<Order> {
+    let order = order.unwrap_or_default();
+    if !order.field.sorts(table) {
+        return Err(Error::invalid(
+            "orderBy",
+            format!(
+                "a list of {} cannot be sorted by {}; see the description of SortField",
+                table.type_name(),
+                async_graphql::InputType::to_value(&order.field)
+            ),
+        ));
     }
+    Ok(Order {
+        field: order.field.field(),
+        descending: order.direction == SortDirection::Desc,
+    })
 }
 
 /// The Relay paging arguments of one list field.
@@ -217,14 +291,24 @@ fn field_code(field: OrderField) -> &'static str {
         OrderField::Created => "c",
         OrderField::Name => "n",
         OrderField::Slug => "s",
+        OrderField::Kind => "k",
+        OrderField::StartYear => "sy",
+        OrderField::EndYear => "ey",
+        OrderField::Amount => "a",
+        OrderField::Count(Count::Partners) => "pc",
+        OrderField::Count(Count::Interventions) => "ic",
+        OrderField::Count(Count::Programmes) => "gc",
     }
 }
 
-/// The opaque cursor of an item under an order.
+/// The opaque cursor of an item under an order: `code:id:text` for texts, `code:id:` for
+/// creation order, `code:id:rank:value` for numbers.
 fn encode_cursor(order: Order, key: &SortKey) -> String {
+    let code = field_code(order.field);
     let plain = match key {
-        SortKey::Created(id) => format!("{}:{id}:", field_code(order.field)),
-        SortKey::Text(text, id) => format!("{}:{id}:{text}", field_code(order.field)),
+        SortKey::Created(id) => format!("{code}:{id}:"),
+        SortKey::Text(text, id) => format!("{code}:{id}:{text}"),
+        SortKey::Number(rank, value, id) => format!("{code}:{id}:{rank}:{value}"),
     };
     URL_SAFE_NO_PAD.encode(plain)
 }
@@ -239,7 +323,7 @@ fn decode_cursor(order: Order, cursor: &str, field: &str) -> Result<SortKey> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
     let plain = String::from_utf8(bytes).map_err(|_| bad())?;
     let mut parts = plain.splitn(3, ':');
-    let (Some(code), Some(id), Some(text)) = (parts.next(), parts.next(), parts.next()) else {
+    let (Some(code), Some(id), Some(rest)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(bad());
     };
     if code != field_code(order.field) {
@@ -248,7 +332,21 @@ fn decode_cursor(order: Order, cursor: &str, field: &str) -> Result<SortKey> {
     let id = id.parse::<Id>().map_err(|_| bad())?;
     Ok(match order.field {
         OrderField::Created => SortKey::Created(id),
-        OrderField::Name | OrderField::Slug => SortKey::Text(text.to_owned(), id),
+        OrderField::Name | OrderField::Slug | OrderField::Kind => {
+            SortKey::Text(rest.to_owned(), id)
+        }
+        OrderField::StartYear | OrderField::EndYear | OrderField::Amount | OrderField::Count(_) => {
+            let (rank, value) = rest.split_once(':').ok_or_else(bad)?;
+            let rank = rank.parse::<u8>().map_err(|_| bad())?;
+            let value = value.parse::<i64>().map_err(|_| bad())?;
+            // A known value, or an unknown one ranked for this direction (a cursor of the
+            // other direction would place unknown values wrongly).
+            let missing = SortKey::missing_rank(order.descending);
+            if !(rank == KNOWN || rank == missing && value == 0) {
+                return Err(bad());
+            }
+            SortKey::Number(rank, value, id)
+        }
     })
 }
 
@@ -430,5 +528,60 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    /// A number cursor decodes to the key it was made of, in every numeric order and
+    /// direction; an unknown value's cursor is refused by the other direction.
+    #[test]
+    fn number_cursors_round_trip() {
+        for field in [
+            OrderField::StartYear,
+            OrderField::EndYear,
+            OrderField::Amount,
+            OrderField::Count(Count::Partners),
+            OrderField::Count(Count::Interventions),
+            OrderField::Count(Count::Programmes),
+        ] {
+            for descending in [false, true] {
+                let order = Order { field, descending };
+                for key in [
+                    SortKey::number(Some(-3), 7, descending),
+                    SortKey::number(Some(2026), 8, descending),
+                    SortKey::number(None, 9, descending),
+                ] {
+                    let cursor = encode_cursor(order, &key);
+                    assert_eq!(decode_cursor(order, &cursor, "after").unwrap(), key);
+                }
+                let unknown = encode_cursor(order, &SortKey::number(None, 9, descending));
+                let other = Order {
+                    field,
+                    descending: !descending,
+                };
+                assert!(decode_cursor(other, &unknown, "after").is_err());
+                let name = Order {
+                    field: OrderField::Name,
+                    descending,
+                };
+                assert!(decode_cursor(name, &unknown, "after").is_err());
+            }
+        }
+    }
+
+    /// Each list takes the fields its type has and refuses the others.
+    #[test]
+    fn lists_take_their_own_sort_fields() {
+        let by = |field| {
+            Some(OrderBy {
+                field,
+                direction: SortDirection::Desc,
+            })
+        };
+        assert!(order_of(by(SortField::EndYear), Table::FundingStream).is_ok());
+        assert!(order_of(by(SortField::PartnerCount), Table::Intervention).is_ok());
+        assert!(order_of(by(SortField::InterventionCount), Table::Partner).is_ok());
+        assert!(order_of(by(SortField::Amount), Table::Partner).is_err());
+        assert!(order_of(by(SortField::Kind), Table::Wijk).is_err());
+        assert!(order_of(by(SortField::Name), Table::Area).is_ok());
+        assert_eq!(order_of(None, Table::Area).unwrap(), Order::default());
     }
 }

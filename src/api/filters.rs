@@ -1,45 +1,217 @@
 //! Filter inputs of the list fields. Each node type has its own input with the conditions that
-//! make sense for it; references take an ID or a slug. All of them become one
-//! [`crate::graph::Filter`].
+//! make sense for it; references take an ID or a slug. Every input also takes lists of IDs and
+//! slugs, ranges on its numbers ([`IntRange`]) and nested `and`/`or`/`not` filters, bounded in
+//! depth and size. All of them become one [`crate::graph::Filter`], compiled once per list.
 
-use async_graphql::InputObject;
+use async_graphql::{ID, InputObject};
 
+use super::connection::MAX_PAGE_SIZE;
 use super::ids;
 use crate::domain::{FundingKind, GoalLevel, Id, PartnerKind, PartnerRole, Table, fold};
-use crate::error::Result;
-use crate::graph::{Filter, Snapshot};
+use crate::error::{Error, Result};
+use crate::graph::{Filter, Range, Snapshot};
+
+/// How deep `and`, `or` and `not` may nest in one filter argument.
+pub const MAX_FILTER_DEPTH: usize = 8;
+/// How many filters (nested ones included) one filter argument may hold.
+pub const MAX_FILTER_PARTS: usize = 100;
+/// How many values one list condition (`idIn`, `slugIn`, `kindIn`, …) may hold.
+pub const MAX_FILTER_VALUES: usize = MAX_PAGE_SIZE;
 
 /// Turns a filter input into a graph filter.
 pub trait ToFilter {
-    fn to_filter(&self, snapshot: &Snapshot) -> Result<Filter>;
+    /// The graph filter of this input, with its references resolved on the snapshot.
+    fn to_filter(&self, snapshot: &Snapshot) -> Result<Filter> {
+        self.compile(&mut Compile {
+            snapshot,
+            area: None,
+            depth: 0,
+            parts: 0,
+        })
+    }
+
+    /// The graph filter of this input, nested as `compile` says.
+    fn compile(&self, compile: &mut Compile<'_>) -> Result<Filter>;
 }
 
 impl<T: ToFilter> ToFilter for Option<T> {
-    fn to_filter(&self, snapshot: &Snapshot) -> Result<Filter> {
+    fn compile(&self, compile: &mut Compile<'_>) -> Result<Filter> {
         self.as_ref()
-            .map_or_else(|| Ok(Filter::default()), |f| f.to_filter(snapshot))
+            .map_or_else(|| Ok(Filter::default()), |f| f.compile(compile))
     }
 }
 
-/// Resolves the references of one filter; slugs resolve within the filter's area.
-struct Refs<'a> {
+/// The state of compiling one filter argument: the snapshot references resolve on, the area
+/// slugs resolve in (a nested filter inherits its parent's), how deep the filter nests here and
+/// how many filters it held so far.
+pub struct Compile<'a> {
     snapshot: &'a Snapshot,
     area: Option<Id>,
+    depth: usize,
+    parts: usize,
+}
+
+/// The conditions every filter input has besides its own.
+struct Common<'x, T> {
+    table: Table,
+    id_in: &'x Option<Vec<ID>>,
+    slug_in: &'x Option<Vec<String>>,
+    and: &'x Option<Vec<T>>,
+    or: &'x Option<Vec<T>>,
+    not: &'x Option<Box<T>>,
+}
+
+fn too_many<T>(values: &Option<Vec<T>>, field: &str) -> Result<()> {
+    match values {
+        Some(values) if values.len() > MAX_FILTER_VALUES => Err(Error::invalid(
+            field,
+            format!("at most {MAX_FILTER_VALUES} values"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn list<T: Copy>(values: &Option<Vec<T>>, field: &str) -> Result<Option<Vec<T>>> {
+    too_many(values, field)?;
+    Ok(values.clone())
+}
+
+impl Compile<'_> {
+    /// Compiles one filter input: its area, its own conditions (`own`, given the references
+    /// resolver), its ID and slug lists and its nested filters.
+    fn node<T: ToFilter>(
+        &mut self,
+        area: &Option<String>,
+        common: Common<'_, T>,
+        own: impl FnOnce(&Refs<'_>) -> Result<Filter>,
+    ) -> Result<Filter> {
+        self.parts += 1;
+        if self.parts > MAX_FILTER_PARTS {
+            return Err(Error::invalid(
+                "filter",
+                format!("a filter may hold at most {MAX_FILTER_PARTS} filters in and/or/not"),
+            ));
+        }
+        let refs = Refs::new(self.snapshot, area, self.area)?;
+        let mut filter = own(&refs)?;
+        filter.ids = self.ids(&refs, &common)?;
+        let (and, or, not) = (common.and, common.or, common.not);
+        if and.is_some() || or.is_some() || not.is_some() {
+            if self.depth >= MAX_FILTER_DEPTH {
+                return Err(Error::invalid(
+                    "filter",
+                    format!("and/or/not may nest at most {MAX_FILTER_DEPTH} levels deep"),
+                ));
+            }
+            let outer = self.area;
+            self.area = refs.scope;
+            self.depth += 1;
+            let nested = self.nested(and, or, not);
+            self.depth -= 1;
+            self.area = outer;
+            let (all, any, not) = nested?;
+            filter.all = all;
+            filter.any = any;
+            filter.not = not;
+        }
+        Ok(filter)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn nested<T: ToFilter>(
+        &mut self,
+        and: &Option<Vec<T>>,
+        or: &Option<Vec<T>>,
+        not: &Option<Box<T>>,
+    ) -> Result<(Vec<Filter>, Option<Vec<Filter>>, Option<Box<Filter>>)> {
+        let all = and
+            .iter()
+            .flatten()
+            .map(|f| f.compile(self))
+            .collect::<Result<Vec<_>>>()?;
+        let any = or
+            .as_ref()
+            .map(|or| {
+                or.iter()
+                    .map(|f| f.compile(self))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .transpose()?;
+        let not = not
+            .as_ref()
+            .map(|f| f.compile(self).map(Box::new))
+            .transpose()?;
+        Ok((all, any, not))
+    }
+
+    /// The nodes `idIn` and `slugIn` allow (both when both are given), sorted.
+    fn ids<T>(&self, refs: &Refs<'_>, common: &Common<'_, T>) -> Result<Option<Vec<Id>>> {
+        too_many(common.id_in, "idIn")?;
+        too_many(common.slug_in, "slugIn")?;
+        let by_id: Option<Vec<Id>> = common
+            .id_in
+            .as_ref()
+            .map(|ids| {
+                ids.iter()
+                    .map(|id| ids::expect(id, common.table, "idIn"))
+                    .collect::<Result<_>>()
+            })
+            .transpose()?;
+        // A slug names a node in each area that uses it; an unknown slug matches nothing.
+        let by_slug: Option<Vec<Id>> = common.slug_in.as_ref().map(|slugs| {
+            let s = self.snapshot;
+            let areas: Vec<Id> = match refs.scope {
+                Some(area) => vec![area],
+                None => s.data.areas.keys().copied().collect(),
+            };
+            slugs
+                .iter()
+                .flat_map(|slug| {
+                    areas
+                        .iter()
+                        .filter_map(|&area| s.by_slug(common.table, area, slug))
+                })
+                .collect()
+        });
+        let sorted = |mut ids: Vec<Id>| {
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        Ok(match (by_id.map(sorted), by_slug.map(sorted)) {
+            (Some(a), Some(b)) => Some(a.into_iter().filter(|id| b.contains(id)).collect()),
+            (a, b) => a.or(b),
+        })
+    }
+}
+
+/// Resolves the references of one filter; slugs resolve within the filter's area, or the
+/// area of the filter it is nested in.
+struct Refs<'a> {
+    snapshot: &'a Snapshot,
+    /// The filter's own area.
+    area: Option<Id>,
+    /// The area slugs resolve in.
+    scope: Option<Id>,
 }
 
 impl<'a> Refs<'a> {
-    fn new(snapshot: &'a Snapshot, area: &Option<String>) -> Result<Self> {
+    fn new(snapshot: &'a Snapshot, area: &Option<String>, outer: Option<Id>) -> Result<Self> {
         let area = area
             .as_deref()
             .map(|a| ids::resolve(snapshot, a, Table::Area, None, "area"))
             .transpose()?;
-        Ok(Refs { snapshot, area })
+        Ok(Refs {
+            snapshot,
+            area,
+            scope: area.or(outer),
+        })
     }
 
     fn get(&self, value: &Option<String>, table: Table, field: &str) -> Result<Option<Id>> {
         value
             .as_deref()
-            .map(|v| ids::resolve(self.snapshot, v, table, self.area, field))
+            .map(|v| ids::resolve(self.snapshot, v, table, self.scope, field))
             .transpose()
     }
 }
@@ -51,18 +223,75 @@ fn search(text: &Option<String>) -> Option<String> {
         .map(fold)
 }
 
+/// Conditions on a whole number, all of which must hold: `{ lte: 2026 }`, `{ gte: 2, lt: 5 }`.
+/// A comparison never holds for an unknown value; `isNull: true` asks for unknown values only,
+/// `isNull: false` for known values only. An empty range allows every value.
+#[derive(InputObject, Clone, Copy, Debug, Default)]
+pub struct IntRange {
+    /// Equal to this.
+    pub eq: Option<i64>,
+    /// Less than this.
+    pub lt: Option<i64>,
+    /// Less than or equal to this.
+    pub lte: Option<i64>,
+    /// Greater than this.
+    pub gt: Option<i64>,
+    /// Greater than or equal to this.
+    pub gte: Option<i64>,
+    /// Unknown (`true`) or known (`false`).
+    pub is_null: Option<bool>,
+}
+
+fn range(r: &Option<IntRange>) -> Option<Range> {
+    r.map(|r| Range {
+        eq: r.eq,
+        lt: r.lt,
+        lte: r.lte,
+        gt: r.gt,
+        gte: r.gte,
+        is_null: r.is_null,
+    })
+}
+
+/// The [`Common`] conditions of a filter input.
+macro_rules! common {
+    ($input:ident, $table:expr) => {
+        Common {
+            table: $table,
+            id_in: &$input.id_in,
+            slug_in: &$input.slug_in,
+            and: &$input.and,
+            or: &$input.or,
+            not: &$input.not,
+        }
+    };
+}
+
 /// Which areas to list.
 #[derive(InputObject, Default)]
 pub struct AreaFilter {
     /// Text in the name or slug (case and accents ignored).
     pub search: Option<String>,
+    /// Only these areas (IDs).
+    pub id_in: Option<Vec<ID>>,
+    /// Only areas with one of these slugs (in the filter's area, else in any area); an
+    /// unknown slug matches nothing.
+    pub slug_in: Option<Vec<String>>,
+    /// Each of these filters holds too.
+    pub and: Option<Vec<AreaFilter>>,
+    /// At least one of these filters holds too.
+    pub or: Option<Vec<AreaFilter>>,
+    /// This filter does not hold.
+    pub not: Option<Box<AreaFilter>>,
 }
 
 impl ToFilter for AreaFilter {
-    fn to_filter(&self, _: &Snapshot) -> Result<Filter> {
-        Ok(Filter {
-            search: search(&self.search),
-            ..Filter::default()
+    fn compile(&self, c: &mut Compile<'_>) -> Result<Filter> {
+        c.node(&None, common!(self, Table::Area), |_| {
+            Ok(Filter {
+                search: search(&self.search),
+                ..Filter::default()
+            })
         })
     }
 }
@@ -82,19 +311,42 @@ pub struct ProgrammeFilter {
     pub year: Option<i32>,
     /// Text in the name or slug (case and accents ignored).
     pub search: Option<String>,
+    /// Only those with a number of interventions in this range (as `INTERVENTION_COUNT`
+    /// counts them).
+    pub intervention_count: Option<IntRange>,
+    /// Only those with a number of partners in this range (as `PARTNER_COUNT` counts them).
+    pub partner_count: Option<IntRange>,
+    /// Only these programme clusters (IDs).
+    pub id_in: Option<Vec<ID>>,
+    /// Only programme clusters with one of these slugs (in the filter's area, else in any area); an
+    /// unknown slug matches nothing.
+    pub slug_in: Option<Vec<String>>,
+    /// Each of these filters holds too.
+    pub and: Option<Vec<ProgrammeFilter>>,
+    /// At least one of these filters holds too.
+    pub or: Option<Vec<ProgrammeFilter>>,
+    /// This filter does not hold.
+    pub not: Option<Box<ProgrammeFilter>>,
 }
 
 impl ToFilter for ProgrammeFilter {
-    fn to_filter(&self, s: &Snapshot) -> Result<Filter> {
-        let r = Refs::new(s, &self.area)?;
-        Ok(Filter {
-            area: r.area,
-            partner: r.get(&self.partner, Table::Partner, "partner")?,
-            funding_stream: r.get(&self.funding_stream, Table::FundingStream, "fundingStream")?,
-            wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
-            year: self.year,
-            search: search(&self.search),
-            ..Filter::default()
+    fn compile(&self, c: &mut Compile<'_>) -> Result<Filter> {
+        c.node(&self.area, common!(self, Table::Programme), |r| {
+            Ok(Filter {
+                area: r.area,
+                partner: r.get(&self.partner, Table::Partner, "partner")?,
+                funding_stream: r.get(
+                    &self.funding_stream,
+                    Table::FundingStream,
+                    "fundingStream",
+                )?,
+                wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
+                year: self.year,
+                search: search(&self.search),
+                intervention_count: range(&self.intervention_count),
+                partner_count: range(&self.partner_count),
+                ..Filter::default()
+            })
         })
     }
 }
@@ -116,20 +368,43 @@ pub struct LineFilter {
     pub year: Option<i32>,
     /// Text in the name or slug (case and accents ignored).
     pub search: Option<String>,
+    /// Only those with a number of interventions in this range (as `INTERVENTION_COUNT`
+    /// counts them).
+    pub intervention_count: Option<IntRange>,
+    /// Only those with a number of partners in this range (as `PARTNER_COUNT` counts them).
+    pub partner_count: Option<IntRange>,
+    /// Only these lines (IDs).
+    pub id_in: Option<Vec<ID>>,
+    /// Only lines with one of these slugs (in the filter's area, else in any area); an
+    /// unknown slug matches nothing.
+    pub slug_in: Option<Vec<String>>,
+    /// Each of these filters holds too.
+    pub and: Option<Vec<LineFilter>>,
+    /// At least one of these filters holds too.
+    pub or: Option<Vec<LineFilter>>,
+    /// This filter does not hold.
+    pub not: Option<Box<LineFilter>>,
 }
 
 impl ToFilter for LineFilter {
-    fn to_filter(&self, s: &Snapshot) -> Result<Filter> {
-        let r = Refs::new(s, &self.area)?;
-        Ok(Filter {
-            area: r.area,
-            programme: r.get(&self.programme, Table::Programme, "programme")?,
-            partner: r.get(&self.partner, Table::Partner, "partner")?,
-            funding_stream: r.get(&self.funding_stream, Table::FundingStream, "fundingStream")?,
-            wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
-            year: self.year,
-            search: search(&self.search),
-            ..Filter::default()
+    fn compile(&self, c: &mut Compile<'_>) -> Result<Filter> {
+        c.node(&self.area, common!(self, Table::Line), |r| {
+            Ok(Filter {
+                area: r.area,
+                programme: r.get(&self.programme, Table::Programme, "programme")?,
+                partner: r.get(&self.partner, Table::Partner, "partner")?,
+                funding_stream: r.get(
+                    &self.funding_stream,
+                    Table::FundingStream,
+                    "fundingStream",
+                )?,
+                wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
+                year: self.year,
+                search: search(&self.search),
+                intervention_count: range(&self.intervention_count),
+                partner_count: range(&self.partner_count),
+                ..Filter::default()
+            })
         })
     }
 }
@@ -157,23 +432,49 @@ pub struct GoalFilter {
     pub year: Option<i32>,
     /// Text in the name or slug (case and accents ignored).
     pub search: Option<String>,
+    /// Only goals of one of these levels.
+    pub level_in: Option<Vec<GoalLevel>>,
+    /// Only those with a number of interventions in this range (as `INTERVENTION_COUNT`
+    /// counts them).
+    pub intervention_count: Option<IntRange>,
+    /// Only those with a number of partners in this range (as `PARTNER_COUNT` counts them).
+    pub partner_count: Option<IntRange>,
+    /// Only these goals (IDs).
+    pub id_in: Option<Vec<ID>>,
+    /// Only goals with one of these slugs (in the filter's area, else in any area); an
+    /// unknown slug matches nothing.
+    pub slug_in: Option<Vec<String>>,
+    /// Each of these filters holds too.
+    pub and: Option<Vec<GoalFilter>>,
+    /// At least one of these filters holds too.
+    pub or: Option<Vec<GoalFilter>>,
+    /// This filter does not hold.
+    pub not: Option<Box<GoalFilter>>,
 }
 
 impl ToFilter for GoalFilter {
-    fn to_filter(&self, s: &Snapshot) -> Result<Filter> {
-        let r = Refs::new(s, &self.area)?;
-        Ok(Filter {
-            area: r.area,
-            programme: r.get(&self.programme, Table::Programme, "programme")?,
-            line: r.get(&self.line, Table::Line, "line")?,
-            goal: r.get(&self.under, Table::Goal, "under")?,
-            goal_level: self.level,
-            partner: r.get(&self.partner, Table::Partner, "partner")?,
-            funding_stream: r.get(&self.funding_stream, Table::FundingStream, "fundingStream")?,
-            wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
-            year: self.year,
-            search: search(&self.search),
-            ..Filter::default()
+    fn compile(&self, c: &mut Compile<'_>) -> Result<Filter> {
+        c.node(&self.area, common!(self, Table::Goal), |r| {
+            Ok(Filter {
+                area: r.area,
+                programme: r.get(&self.programme, Table::Programme, "programme")?,
+                line: r.get(&self.line, Table::Line, "line")?,
+                goal: r.get(&self.under, Table::Goal, "under")?,
+                goal_level: self.level,
+                partner: r.get(&self.partner, Table::Partner, "partner")?,
+                funding_stream: r.get(
+                    &self.funding_stream,
+                    Table::FundingStream,
+                    "fundingStream",
+                )?,
+                wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
+                year: self.year,
+                search: search(&self.search),
+                goal_levels: list(&self.level_in, "levelIn")?,
+                intervention_count: range(&self.intervention_count),
+                partner_count: range(&self.partner_count),
+                ..Filter::default()
+            })
         })
     }
 }
@@ -202,23 +503,53 @@ pub struct InterventionFilter {
     pub year: Option<i32>,
     /// Text in the name, slug or aliases (case and accents ignored).
     pub search: Option<String>,
+    /// Only those whose first year is in this range (`{ isNull: true }`: unknown).
+    pub start_year: Option<IntRange>,
+    /// Only those whose last year is in this range (`{ lte: 2026 }`: ending in 2026 or
+    /// before; `{ isNull: true }`: unknown).
+    pub end_year: Option<IntRange>,
+    /// Only those with a number of partners in this range (as `PARTNER_COUNT` counts them).
+    pub partner_count: Option<IntRange>,
+    /// Only those reaching a number of programme clusters in this range (as
+    /// `PROGRAMME_COUNT` counts them).
+    pub programme_count: Option<IntRange>,
+    /// Only these interventions (IDs).
+    pub id_in: Option<Vec<ID>>,
+    /// Only interventions with one of these slugs (in the filter's area, else in any area); an
+    /// unknown slug matches nothing.
+    pub slug_in: Option<Vec<String>>,
+    /// Each of these filters holds too.
+    pub and: Option<Vec<InterventionFilter>>,
+    /// At least one of these filters holds too.
+    pub or: Option<Vec<InterventionFilter>>,
+    /// This filter does not hold.
+    pub not: Option<Box<InterventionFilter>>,
 }
 
 impl ToFilter for InterventionFilter {
-    fn to_filter(&self, s: &Snapshot) -> Result<Filter> {
-        let r = Refs::new(s, &self.area)?;
-        Ok(Filter {
-            area: r.area,
-            programme: r.get(&self.programme, Table::Programme, "programme")?,
-            line: r.get(&self.line, Table::Line, "line")?,
-            goal: r.get(&self.goal, Table::Goal, "goal")?,
-            partner: r.get(&self.partner, Table::Partner, "partner")?,
-            role: self.role,
-            funding_stream: r.get(&self.funding_stream, Table::FundingStream, "fundingStream")?,
-            wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
-            year: self.year,
-            search: search(&self.search),
-            ..Filter::default()
+    fn compile(&self, c: &mut Compile<'_>) -> Result<Filter> {
+        c.node(&self.area, common!(self, Table::Intervention), |r| {
+            Ok(Filter {
+                area: r.area,
+                programme: r.get(&self.programme, Table::Programme, "programme")?,
+                line: r.get(&self.line, Table::Line, "line")?,
+                goal: r.get(&self.goal, Table::Goal, "goal")?,
+                partner: r.get(&self.partner, Table::Partner, "partner")?,
+                role: self.role,
+                funding_stream: r.get(
+                    &self.funding_stream,
+                    Table::FundingStream,
+                    "fundingStream",
+                )?,
+                wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
+                year: self.year,
+                search: search(&self.search),
+                start_year: range(&self.start_year),
+                end_year: range(&self.end_year),
+                partner_count: range(&self.partner_count),
+                programme_count: range(&self.programme_count),
+                ..Filter::default()
+            })
         })
     }
 }
@@ -248,24 +579,51 @@ pub struct PartnerFilter {
     pub year: Option<i32>,
     /// Text in the name, slug or aliases (case and accents ignored).
     pub search: Option<String>,
+    /// Only partners of one of these kinds.
+    pub kind_in: Option<Vec<PartnerKind>>,
+    /// Only those with a number of interventions in this range (as `INTERVENTION_COUNT`
+    /// counts them).
+    pub intervention_count: Option<IntRange>,
+    /// Only those reaching a number of programme clusters in this range (as
+    /// `PROGRAMME_COUNT` counts them).
+    pub programme_count: Option<IntRange>,
+    /// Only these partners (IDs).
+    pub id_in: Option<Vec<ID>>,
+    /// Only partners with one of these slugs (in the filter's area, else in any area); an
+    /// unknown slug matches nothing.
+    pub slug_in: Option<Vec<String>>,
+    /// Each of these filters holds too.
+    pub and: Option<Vec<PartnerFilter>>,
+    /// At least one of these filters holds too.
+    pub or: Option<Vec<PartnerFilter>>,
+    /// This filter does not hold.
+    pub not: Option<Box<PartnerFilter>>,
 }
 
 impl ToFilter for PartnerFilter {
-    fn to_filter(&self, s: &Snapshot) -> Result<Filter> {
-        let r = Refs::new(s, &self.area)?;
-        Ok(Filter {
-            area: r.area,
-            partner_kind: self.kind,
-            programme: r.get(&self.programme, Table::Programme, "programme")?,
-            line: r.get(&self.line, Table::Line, "line")?,
-            goal: r.get(&self.goal, Table::Goal, "goal")?,
-            partner: r.get(&self.collaborates_with, Table::Partner, "collaboratesWith")?,
-            role: self.role,
-            funding_stream: r.get(&self.funding_stream, Table::FundingStream, "fundingStream")?,
-            wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
-            year: self.year,
-            search: search(&self.search),
-            ..Filter::default()
+    fn compile(&self, c: &mut Compile<'_>) -> Result<Filter> {
+        c.node(&self.area, common!(self, Table::Partner), |r| {
+            Ok(Filter {
+                area: r.area,
+                partner_kind: self.kind,
+                programme: r.get(&self.programme, Table::Programme, "programme")?,
+                line: r.get(&self.line, Table::Line, "line")?,
+                goal: r.get(&self.goal, Table::Goal, "goal")?,
+                partner: r.get(&self.collaborates_with, Table::Partner, "collaboratesWith")?,
+                role: self.role,
+                funding_stream: r.get(
+                    &self.funding_stream,
+                    Table::FundingStream,
+                    "fundingStream",
+                )?,
+                wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
+                year: self.year,
+                search: search(&self.search),
+                partner_kinds: list(&self.kind_in, "kindIn")?,
+                intervention_count: range(&self.intervention_count),
+                programme_count: range(&self.programme_count),
+                ..Filter::default()
+            })
         })
     }
 }
@@ -289,21 +647,57 @@ pub struct FundingStreamFilter {
     pub year: Option<i32>,
     /// Text in the name, slug or aliases (case and accents ignored).
     pub search: Option<String>,
+    /// Only streams of one of these kinds.
+    pub kind_in: Option<Vec<FundingKind>>,
+    /// Only those whose first year is in this range (`{ isNull: true }`: unknown).
+    pub start_year: Option<IntRange>,
+    /// Only those whose last year is in this range (`{ lte: 2026 }`: ending in 2026 or
+    /// before; `{ isNull: true }`: unknown).
+    pub end_year: Option<IntRange>,
+    /// Only streams whose total amount in euros is in this range.
+    pub amount_eur: Option<IntRange>,
+    /// Only those with a number of interventions in this range (as `INTERVENTION_COUNT`
+    /// counts them).
+    pub intervention_count: Option<IntRange>,
+    /// Only those with a number of partners in this range (as `PARTNER_COUNT` counts them).
+    pub partner_count: Option<IntRange>,
+    /// Only those reaching a number of programme clusters in this range (as
+    /// `PROGRAMME_COUNT` counts them).
+    pub programme_count: Option<IntRange>,
+    /// Only these funding streams (IDs).
+    pub id_in: Option<Vec<ID>>,
+    /// Only funding streams with one of these slugs (in the filter's area, else in any area); an
+    /// unknown slug matches nothing.
+    pub slug_in: Option<Vec<String>>,
+    /// Each of these filters holds too.
+    pub and: Option<Vec<FundingStreamFilter>>,
+    /// At least one of these filters holds too.
+    pub or: Option<Vec<FundingStreamFilter>>,
+    /// This filter does not hold.
+    pub not: Option<Box<FundingStreamFilter>>,
 }
 
 impl ToFilter for FundingStreamFilter {
-    fn to_filter(&self, s: &Snapshot) -> Result<Filter> {
-        let r = Refs::new(s, &self.area)?;
-        Ok(Filter {
-            area: r.area,
-            funding_kind: self.kind,
-            programme: r.get(&self.programme, Table::Programme, "programme")?,
-            line: r.get(&self.line, Table::Line, "line")?,
-            partner: r.get(&self.partner, Table::Partner, "partner")?,
-            wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
-            year: self.year,
-            search: search(&self.search),
-            ..Filter::default()
+    fn compile(&self, c: &mut Compile<'_>) -> Result<Filter> {
+        c.node(&self.area, common!(self, Table::FundingStream), |r| {
+            Ok(Filter {
+                area: r.area,
+                funding_kind: self.kind,
+                programme: r.get(&self.programme, Table::Programme, "programme")?,
+                line: r.get(&self.line, Table::Line, "line")?,
+                partner: r.get(&self.partner, Table::Partner, "partner")?,
+                wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
+                year: self.year,
+                search: search(&self.search),
+                funding_kinds: list(&self.kind_in, "kindIn")?,
+                start_year: range(&self.start_year),
+                end_year: range(&self.end_year),
+                amount: range(&self.amount_eur),
+                intervention_count: range(&self.intervention_count),
+                partner_count: range(&self.partner_count),
+                programme_count: range(&self.programme_count),
+                ..Filter::default()
+            })
         })
     }
 }
@@ -323,19 +717,46 @@ pub struct WijkFilter {
     pub year: Option<i32>,
     /// Text in the name, slug or aliases (case and accents ignored).
     pub search: Option<String>,
+    /// Only those with a number of interventions in this range (as `INTERVENTION_COUNT`
+    /// counts them).
+    pub intervention_count: Option<IntRange>,
+    /// Only those with a number of partners in this range (as `PARTNER_COUNT` counts them).
+    pub partner_count: Option<IntRange>,
+    /// Only those reaching a number of programme clusters in this range (as
+    /// `PROGRAMME_COUNT` counts them).
+    pub programme_count: Option<IntRange>,
+    /// Only these wijken (IDs).
+    pub id_in: Option<Vec<ID>>,
+    /// Only wijken with one of these slugs (in the filter's area, else in any area); an
+    /// unknown slug matches nothing.
+    pub slug_in: Option<Vec<String>>,
+    /// Each of these filters holds too.
+    pub and: Option<Vec<WijkFilter>>,
+    /// At least one of these filters holds too.
+    pub or: Option<Vec<WijkFilter>>,
+    /// This filter does not hold.
+    pub not: Option<Box<WijkFilter>>,
 }
 
 impl ToFilter for WijkFilter {
-    fn to_filter(&self, s: &Snapshot) -> Result<Filter> {
-        let r = Refs::new(s, &self.area)?;
-        Ok(Filter {
-            area: r.area,
-            programme: r.get(&self.programme, Table::Programme, "programme")?,
-            partner: r.get(&self.partner, Table::Partner, "partner")?,
-            funding_stream: r.get(&self.funding_stream, Table::FundingStream, "fundingStream")?,
-            year: self.year,
-            search: search(&self.search),
-            ..Filter::default()
+    fn compile(&self, c: &mut Compile<'_>) -> Result<Filter> {
+        c.node(&self.area, common!(self, Table::Wijk), |r| {
+            Ok(Filter {
+                area: r.area,
+                programme: r.get(&self.programme, Table::Programme, "programme")?,
+                partner: r.get(&self.partner, Table::Partner, "partner")?,
+                funding_stream: r.get(
+                    &self.funding_stream,
+                    Table::FundingStream,
+                    "fundingStream",
+                )?,
+                year: self.year,
+                search: search(&self.search),
+                intervention_count: range(&self.intervention_count),
+                partner_count: range(&self.partner_count),
+                programme_count: range(&self.programme_count),
+                ..Filter::default()
+            })
         })
     }
 }
@@ -358,7 +779,7 @@ pub fn analytics_scope(
     year: Option<i32>,
     filter: Option<&NetworkFilter>,
 ) -> Result<Filter> {
-    let r = Refs::new(snapshot, area)?;
+    let r = Refs::new(snapshot, area, None)?;
     let empty = NetworkFilter::default();
     let f = filter.unwrap_or(&empty);
     Ok(Filter {

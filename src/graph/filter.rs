@@ -1,7 +1,9 @@
 //! Filtering and ordering of node lists on a snapshot. One [`Filter`] serves every node type:
-//! a condition a node has itself (its area, kind, level, period) is checked on the node; any
-//! other condition holds when at least one of the node's interventions meets it ("partners in
-//! programme X" are the partners of an intervention of programme X).
+//! a condition a node has itself (its area, kind, level, period, counts) is checked on the
+//! node; any other condition holds when at least one of the node's interventions meets it
+//! ("partners in programme X" are the partners of an intervention of programme X). Filters
+//! nest with `all`/`any`/`not`; a filter is narrowed once per list through its indexes into a
+//! candidate set, and only the candidates are checked.
 
 use petgraph::Direction;
 
@@ -29,6 +31,72 @@ pub struct Filter {
     pub partner_kind: Option<PartnerKind>,
     pub funding_kind: Option<FundingKind>,
     pub goal_level: Option<GoalLevel>,
+    /// Only these nodes (sorted, without repeats).
+    pub ids: Option<Vec<Id>>,
+    /// A partner of one of these kinds.
+    pub partner_kinds: Option<Vec<PartnerKind>>,
+    /// A funding stream of one of these kinds.
+    pub funding_kinds: Option<Vec<FundingKind>>,
+    /// A goal of one of these levels.
+    pub goal_levels: Option<Vec<GoalLevel>>,
+    /// The node's own first year (interventions, funding streams).
+    pub start_year: Option<Range>,
+    /// The node's own last year (interventions, funding streams).
+    pub end_year: Option<Range>,
+    /// The amount in euros (funding streams).
+    pub amount: Option<Range>,
+    /// How many partners the node has (see [`Count`]).
+    pub partner_count: Option<Range>,
+    /// How many interventions the node has (see [`Count`]).
+    pub intervention_count: Option<Range>,
+    /// How many programme clusters the node reaches (see [`Count`]).
+    pub programme_count: Option<Range>,
+    /// Each of these filters holds too.
+    pub all: Vec<Filter>,
+    /// At least one of these filters holds too (an empty list: none can).
+    pub any: Option<Vec<Filter>>,
+    /// This filter does not hold.
+    pub not: Option<Box<Filter>>,
+}
+
+/// Conditions on a whole number, all of which must hold. A comparison never holds for an
+/// unknown value; `is_null` asks for unknown (`true`) or known (`false`) values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Range {
+    pub eq: Option<i64>,
+    pub lt: Option<i64>,
+    pub lte: Option<i64>,
+    pub gt: Option<i64>,
+    pub gte: Option<i64>,
+    pub is_null: Option<bool>,
+}
+
+impl Range {
+    /// Whether a value, `None` when unknown, meets every condition.
+    pub fn holds(&self, value: Option<i64>) -> bool {
+        if self.is_null.is_some_and(|null| null != value.is_none()) {
+            return false;
+        }
+        let meets = |bound: Option<i64>, test: fn(i64, i64) -> bool| {
+            bound.is_none_or(|b| value.is_some_and(|v| test(v, b)))
+        };
+        meets(self.eq, |v, b| v == b)
+            && meets(self.lt, |v, b| v < b)
+            && meets(self.lte, |v, b| v <= b)
+            && meets(self.gt, |v, b| v > b)
+            && meets(self.gte, |v, b| v >= b)
+    }
+}
+
+/// What a count condition or order counts, through the node's interventions: for an
+/// intervention its own partners and programme clusters; for any other node the distinct
+/// partners, clusters or interventions of the interventions it is involved in (see
+/// [`Snapshot::interventions_of`]).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Count {
+    Partners,
+    Interventions,
+    Programmes,
 }
 
 /// How to sort a node list.
@@ -38,7 +106,7 @@ pub struct Order {
     pub descending: bool,
 }
 
-/// The key a node list is sorted by; ties fall back to creation order.
+/// The key a node list is sorted by; ties fall back to creation order (the id).
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub enum OrderField {
     /// Creation order; for bundled data the order of the source document.
@@ -46,13 +114,63 @@ pub enum OrderField {
     Created,
     Name,
     Slug,
+    /// The kind of a partner or funding stream, by its `snake_case` name.
+    Kind,
+    StartYear,
+    EndYear,
+    /// The amount of a funding stream.
+    Amount,
+    /// A count through the node's interventions.
+    Count(Count),
 }
+
+impl OrderField {
+    /// Whether every table keeps an ordered index in this order, so that a page of an
+    /// unfiltered list is cut from it in O(page + log n). Other orders sort the (filtered)
+    /// list per request, in O(matches log matches).
+    pub fn indexed(self) -> bool {
+        matches!(
+            self,
+            OrderField::Created | OrderField::Name | OrderField::Slug
+        )
+    }
+}
+
+/// How a missing value ranks in a [`SortKey::Number`]: after every known value in the list's
+/// direction (the ascending set is walked backwards for a descending list).
+pub const KNOWN: u8 = 1;
 
 /// The sort key of one node.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SortKey {
     Created(Id),
     Text(String, Id),
+    /// A number that may be unknown: `(rank, value, id)`, where the rank is [`KNOWN`] for a
+    /// known value and [`SortKey::missing_rank`] for an unknown one (value 0), so that unknown
+    /// values come last in either direction.
+    Number(u8, i64, Id),
+}
+
+impl SortKey {
+    /// The node the key belongs to.
+    pub fn id(&self) -> Id {
+        match self {
+            SortKey::Created(id) | SortKey::Text(_, id) | SortKey::Number(_, _, id) => *id,
+        }
+    }
+
+    /// The rank of an unknown value in a list sorted ascending or descending.
+    pub fn missing_rank(descending: bool) -> u8 {
+        if descending { 0 } else { 2 }
+    }
+
+    /// The key of a number that may be unknown, in a list in this direction.
+    pub fn number(value: Option<i64>, id: Id, descending: bool) -> SortKey {
+        match value {
+            Some(v) => SortKey::Number(KNOWN, v, id),
+            None => SortKey::Number(SortKey::missing_rank(descending), 0, id),
+        }
+    }
 }
 
 fn covers(start: Option<i32>, end: Option<i32>, year: i32) -> bool {
@@ -74,6 +192,23 @@ impl Filter {
 }
 
 impl Filter {
+    /// The filter's conditions on interventions (and its area), without its own values,
+    /// lists or nested filters: what a node's interventions are checked against.
+    fn intervention_conditions(&self) -> Filter {
+        Filter {
+            area: self.area,
+            programme: self.programme,
+            line: self.line,
+            goal: self.goal,
+            partner: self.partner,
+            role: self.role,
+            funding_stream: self.funding_stream,
+            wijk: self.wijk,
+            year: self.year,
+            ..Filter::default()
+        }
+    }
+
     /// Whether the filter asks about anything but the area (which an ordered index answers).
     fn beyond_area(&self) -> bool {
         *self
@@ -144,11 +279,11 @@ impl Snapshot {
         self.sort_filtered(candidates, filter, order)
     }
 
-    /// A page of `table`'s nodes that pass the filter. Without conditions beyond the area it is
-    /// cut from an ordered index; otherwise the filter's narrowest index gives the candidates,
-    /// which are checked and sorted.
+    /// A page of `table`'s nodes that pass the filter. Without conditions beyond the area and
+    /// in an indexed order it is cut from an ordered index; otherwise the filter's narrowest
+    /// index gives the candidates, which are checked and sorted.
     pub fn page(&self, table: Table, filter: &Filter, order: Order, window: &Window) -> Windowed {
-        if filter.beyond_area() {
+        if filter.beyond_area() || !order.field.indexed() {
             let sorted = self.select(table, filter, order);
             return Windowed::of_sorted(sorted, order, window);
         }
@@ -158,9 +293,29 @@ impl Snapshot {
         }
     }
 
-    /// The nodes of `table` that can pass the filter: those involved in the interventions of
-    /// its narrowest indexed condition, or else those of its area, or else all.
+    /// The nodes of `table` that can pass the filter: the narrowest set its indexes give (see
+    /// [`Snapshot::narrowed`]), or else all.
     pub(super) fn candidates(&self, table: Table, filter: &Filter) -> Vec<Id> {
+        self.narrowed(table, filter).unwrap_or_else(|| {
+            self.orders
+                .get(&(table, None))
+                .map(|o| o.created.iter().copied().collect())
+                .unwrap_or_default()
+        })
+    }
+
+    /// The nodes of `table` that can pass the filter as far as its indexes tell, sorted by id;
+    /// `None` when no condition narrows. The narrowest of: those involved in the interventions
+    /// of the narrowest indexed condition, the listed ids, what each `all` filter narrows to,
+    /// the union of what the `any` filters narrow to (when each of them narrows); failing
+    /// those, the area's nodes.
+    pub(super) fn narrowed(&self, table: Table, filter: &Filter) -> Option<Vec<Id>> {
+        let mut best: Option<Vec<Id>> = None;
+        let mut consider = |found: Vec<Id>| {
+            if best.as_ref().is_none_or(|b| found.len() < b.len()) {
+                best = Some(found);
+            }
+        };
         if let Some(interventions) =
             filter.candidate_interventions(self, routed_through_interventions(table))
         {
@@ -170,16 +325,38 @@ impl Snapshot {
                 .collect();
             ids.sort_unstable();
             ids.dedup();
-            return ids;
+            consider(ids);
         }
-        match filter.area {
-            Some(area) => self.in_area(table, area).collect(),
-            None => self
-                .orders
-                .get(&(table, None))
-                .map(|o| o.created.iter().copied().collect())
-                .unwrap_or_default(),
+        if let Some(ids) = &filter.ids {
+            consider(
+                ids.iter()
+                    .copied()
+                    .filter(|&id| self.table_of(id) == Some(table))
+                    .collect(),
+            );
         }
+        for child in &filter.all {
+            if let Some(found) = self.narrowed(table, child) {
+                consider(found);
+            }
+        }
+        if let Some(any) = &filter.any {
+            let union: Option<Vec<Id>> = any.iter().try_fold(Vec::new(), |mut union, child| {
+                union.extend(self.narrowed(table, child)?);
+                Some(union)
+            });
+            if let Some(mut union) = union {
+                union.sort_unstable();
+                union.dedup();
+                consider(union);
+            }
+        }
+        if best.is_none()
+            && let Some(area) = filter.area
+        {
+            return Some(self.in_area(table, area).collect());
+        }
+        best
     }
 
     /// Filters and sorts a given list of node ids (e.g. the neighbours of a node).
@@ -187,7 +364,7 @@ impl Snapshot {
         let mut keyed: Vec<(SortKey, Id)> = ids
             .into_iter()
             .filter(|&id| self.passes(id, filter))
-            .map(|id| (self.sort_key(id, order.field), id))
+            .map(|id| (self.sort_key(id, order), id))
             .collect();
         keyed.sort_unstable_by(|a, b| {
             let ord = a.0.cmp(&b.0);
@@ -196,12 +373,59 @@ impl Snapshot {
         keyed
     }
 
-    /// The sort key of a node under an order field.
-    pub fn sort_key(&self, id: Id, field: OrderField) -> SortKey {
-        match field {
+    /// The sort key of a node in an order.
+    pub fn sort_key(&self, id: Id, order: Order) -> SortKey {
+        let d = &self.data;
+        match order.field {
             OrderField::Created => SortKey::Created(id),
             OrderField::Name => SortKey::Text(self.folded_name(id).to_owned(), id),
             OrderField::Slug => SortKey::Text(self.slug_of(id).to_owned(), id),
+            OrderField::Kind => {
+                let kind = d
+                    .partners
+                    .get(&id)
+                    .map(|p| p.kind.as_str())
+                    .or_else(|| d.funding_streams.get(&id).map(|f| f.kind.as_str()));
+                SortKey::Text(kind.unwrap_or("").to_owned(), id)
+            }
+            field => SortKey::number(self.number_of(id, field), id, order.descending),
+        }
+    }
+
+    /// A node's number in a numeric order (or condition); `None` when unknown or when the
+    /// node has no such number.
+    pub fn number_of(&self, id: Id, field: OrderField) -> Option<i64> {
+        let d = &self.data;
+        let years = || {
+            d.interventions
+                .get(&id)
+                .map(|i| (i.start_year, i.end_year))
+                .or_else(|| {
+                    d.funding_streams
+                        .get(&id)
+                        .map(|f| (f.start_year, f.end_year))
+                })
+        };
+        match field {
+            OrderField::StartYear => years().and_then(|(start, _)| start).map(i64::from),
+            OrderField::EndYear => years().and_then(|(_, end)| end).map(i64::from),
+            OrderField::Amount => d.funding_streams.get(&id).and_then(|f| f.amount_eur),
+            OrderField::Count(count) => i64::try_from(self.count(id, count)).ok(),
+            OrderField::Created | OrderField::Name | OrderField::Slug | OrderField::Kind => None,
+        }
+    }
+
+    /// How many partners, interventions or programme clusters a node has (see [`Count`]).
+    /// Costs what the node's interventions and their links hold, never a table scan (an
+    /// area's interventions are all of the area's, so areas are not counted).
+    pub fn count(&self, id: Id, count: Count) -> usize {
+        match (self.table_of(id), count) {
+            (None | Some(Table::Area), _) => 0,
+            (_, Count::Interventions) => self.interventions_of(id).len(),
+            (_, Count::Partners) => self.reached_through_interventions(id, Table::Partner).len(),
+            (_, Count::Programmes) => self
+                .reached_through_interventions(id, Table::Programme)
+                .len(),
         }
     }
 
@@ -222,8 +446,53 @@ impl Snapshot {
         slug.unwrap_or("")
     }
 
-    /// Whether one node passes the filter.
+    /// Whether one node passes the filter: its own conditions, each of `all`, one of `any`
+    /// and not `not`.
     pub fn passes(&self, id: Id, filter: &Filter) -> bool {
+        self.passes_own(id, filter)
+            && filter.all.iter().all(|f| self.passes(id, f))
+            && filter
+                .any
+                .as_ref()
+                .is_none_or(|any| any.iter().any(|f| self.passes(id, f)))
+            && filter.not.as_ref().is_none_or(|f| !self.passes(id, f))
+    }
+}
+
+/// Whether a value, `None` when the node has none, is in a list; no list allows any.
+fn listed<T: PartialEq>(list: &Option<Vec<T>>, value: Option<T>) -> bool {
+    list.as_ref()
+        .is_none_or(|list| value.is_some_and(|v| list.contains(&v)))
+}
+
+impl Snapshot {
+    /// Whether a node meets the filter's lists and ranges on its own values.
+    fn values_pass(&self, id: Id, f: &Filter) -> bool {
+        let d = &self.data;
+        let ranged = |range: &Option<Range>, field: OrderField| {
+            range
+                .as_ref()
+                .is_none_or(|r| r.holds(self.number_of(id, field)))
+        };
+        f.ids
+            .as_ref()
+            .is_none_or(|ids| ids.binary_search(&id).is_ok())
+            && listed(&f.partner_kinds, d.partners.get(&id).map(|p| p.kind))
+            && listed(&f.funding_kinds, d.funding_streams.get(&id).map(|s| s.kind))
+            && listed(&f.goal_levels, d.goals.get(&id).map(|g| g.level))
+            && ranged(&f.start_year, OrderField::StartYear)
+            && ranged(&f.end_year, OrderField::EndYear)
+            && ranged(&f.amount, OrderField::Amount)
+            && ranged(&f.partner_count, OrderField::Count(Count::Partners))
+            && ranged(
+                &f.intervention_count,
+                OrderField::Count(Count::Interventions),
+            )
+            && ranged(&f.programme_count, OrderField::Count(Count::Programmes))
+    }
+
+    /// Whether one node passes the filter's own conditions (not its nested filters).
+    fn passes_own(&self, id: Id, filter: &Filter) -> bool {
         let Some(table) = self.table_of(id) else {
             return false;
         };
@@ -237,8 +506,11 @@ impl Snapshot {
         {
             return false;
         }
+        if !self.values_pass(id, filter) {
+            return false;
+        }
         let d = &self.data;
-        let mut residual = filter.clone();
+        let mut residual = filter.intervention_conditions();
         match table {
             Table::Intervention => return self.intervention_passes(id, filter),
             Table::Partner => {
@@ -313,8 +585,10 @@ impl Snapshot {
                     }
                     residual.programme = None;
                 }
+                // Walking up from the goal costs its depth; walking down from the wanted
+                // goal would cost its whole subtree for every goal checked.
                 if let Some(wanted) = filter.goal {
-                    if !self.goal_subtree(wanted).contains(&id) {
+                    if !self.goal_and_ancestors(id).contains(&wanted) {
                         return false;
                     }
                     residual.goal = None;
@@ -394,11 +668,12 @@ impl Snapshot {
             return false;
         }
         if let Some(goal) = f.goal {
-            let wanted = self.goal_subtree(goal);
+            // The intervention's goals and their ancestors: what it costs is the
+            // intervention's own, not the size of the wanted goal's subtree.
             if !self
                 .targets(id, EdgeKind::Contributes)
-                .iter()
-                .any(|g| wanted.contains(g))
+                .into_iter()
+                .any(|g| self.goal_and_ancestors(g).contains(&goal))
             {
                 return false;
             }

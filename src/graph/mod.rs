@@ -19,7 +19,7 @@ use petgraph::Direction;
 
 use crate::domain::*;
 
-pub use filter::{Filter, Order, OrderField, SortKey};
+pub use filter::{Count, Filter, KNOWN, Order, OrderField, Range, SortKey};
 pub use order::{Window, Windowed};
 pub use sizes::ListSizes;
 

@@ -1,6 +1,8 @@
-//! The nodes of each table (and of each table within an area) kept in every sort order, so
-//! that a page is cut from an ordered index in O(page + log n): no list is sorted, no table
-//! scanned, and the total comes from the index.
+//! The nodes of each table (and of each table within an area) kept in creation, name and slug
+//! order, so that a page of an unfiltered list is cut from an ordered index in O(page + log n):
+//! no list is sorted, no table scanned, and the total comes from the index. Other orders
+//! (years, kinds, amounts, counts) and filtered lists are sorted per request from the
+//! filter's candidates and cut by the same [`Windowed::of_sorted`].
 
 use std::ops::Bound;
 
@@ -44,11 +46,14 @@ impl Ordered {
                 |id| SortKey::Created(*id),
                 |key| match key {
                     SortKey::Created(id) => Some(*id),
-                    SortKey::Text(..) => None,
+                    _ => None,
                 },
             ),
             OrderField::Name => cut(&self.name, order, window, text_key, text_of),
             OrderField::Slug => cut(&self.slug, order, window, text_key, text_of),
+            // Not kept as an index: `Snapshot::page` sorts the list for these orders and
+            // never asks.
+            _ => Windowed::default(),
         }
     }
 }
@@ -60,7 +65,7 @@ fn text_key(item: &(String, Id)) -> SortKey {
 fn text_of(key: &SortKey) -> Option<(String, Id)> {
     match key {
         SortKey::Text(text, id) => Some((text.clone(), *id)),
-        SortKey::Created(_) => None,
+        _ => None,
     }
 }
 
@@ -187,9 +192,7 @@ fn cut<T: Ord + Clone>(
             .into_iter()
             .map(|t| {
                 let k = key(t);
-                let id = match &k {
-                    SortKey::Created(id) | SortKey::Text(_, id) => *id,
-                };
+                let id = k.id();
                 (k, id)
             })
             .collect(),

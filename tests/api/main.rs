@@ -17,6 +17,7 @@ mod persistence;
 mod replicas;
 mod schema;
 mod security;
+mod sorting;
 mod spec;
 mod subscriptions;
 mod text;

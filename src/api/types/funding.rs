@@ -7,11 +7,11 @@ use super::{
     DeletedNode, by_slug, create, delete, list, loaded, node_object, patch, patch_opt, reference,
     scoped, update, wrong_row,
 };
-use crate::api::connection::{Connection, OrderBy, PageArgs, PageInfo, paginate};
+use crate::api::connection::{Connection, OrderBy, PageArgs, PageInfo, order_of, paginate};
 use crate::api::filters::*;
 use crate::api::{OrGql, ids, snapshot};
 use crate::domain::{self, FundingKind, Row, Table};
-use crate::graph::{EdgeKind, Order};
+use crate::graph::EdgeKind;
 use crate::service::Draft;
 
 node_object!(FundingStream, funding_streams);
@@ -123,7 +123,7 @@ impl FundingStream {
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
     ) -> Result<FundingInterventionConnection> {
         let f = filter.to_filter(&self.s).gql()?;
-        let order = Order::from(order_by);
+        let order = order_of(order_by, Table::Intervention).gql()?;
         let links = self.s.funding_map(self.r.id);
         let sorted = self
             .s

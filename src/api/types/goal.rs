@@ -116,6 +116,7 @@ impl Goal {
         let f = filter.to_filter(&self.s).gql()?;
         list_of(
             &self.s,
+            Table::Intervention,
             ids,
             f,
             order_by,

@@ -21,11 +21,11 @@ pub use programme::Programme;
 pub use wijk::Wijk;
 
 use super::connection::{
-    Connection, HasConnection, OrderBy, PageArgs, Paged, page as paged, paginate, window,
+    Connection, HasConnection, OrderBy, PageArgs, Paged, order_of, page as paged, paginate, window,
 };
 use crate::domain::{Id, Table};
 use crate::error::{Error, Result};
-use crate::graph::{Filter, Order, Snapshot};
+use crate::graph::{Filter, Snapshot};
 
 /// Declares the object struct of a node type: the snapshot it was read from and its record.
 macro_rules! node_object {
@@ -61,23 +61,24 @@ pub fn list<T: HasConnection>(
     page: PageArgs,
     load: fn(&Arc<Snapshot>, Id) -> Option<T>,
 ) -> Result<Connection<T>> {
-    let order = Order::from(order);
+    let order = order_of(order, table)?;
     let cut = s.page(table, &filter, order, &window(order, &page)?);
     Ok(Connection::<T>::from_page(paged(cut, order), |id| {
         load(s, id)
     }))
 }
 
-/// A connection over given nodes (e.g. neighbours) that pass a filter.
+/// A connection over given nodes of `table` (e.g. neighbours) that pass a filter.
 pub fn list_of<T: HasConnection>(
     s: &Arc<Snapshot>,
+    table: Table,
     ids: Vec<Id>,
     filter: Filter,
     order: Option<OrderBy>,
     page: PageArgs,
     load: fn(&Arc<Snapshot>, Id) -> Option<T>,
 ) -> Result<Connection<T>> {
-    let order = Order::from(order);
+    let order = order_of(order, table)?;
     let sorted = s.sort_filtered(ids, &filter, order);
     Ok(Connection::<T>::from_page(
         paginate(sorted, order, &page)?,

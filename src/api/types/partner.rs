@@ -8,11 +8,10 @@ use super::{
     scoped, update, wrong_row,
 };
 use crate::api::connection::Connection;
-use crate::api::connection::{OrderBy, PageArgs, PageInfo, paginate};
+use crate::api::connection::{OrderBy, PageArgs, PageInfo, order_of, paginate};
 use crate::api::filters::*;
 use crate::api::{OrGql, ids, snapshot};
 use crate::domain::{self, PartnerKind, PartnerRole, Row, Table, fold};
-use crate::graph::Order;
 use crate::service::Draft;
 
 node_object!(Partner, partners);
@@ -100,7 +99,7 @@ impl Partner {
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
     ) -> Result<PartnerInterventionConnection> {
         let f = filter.to_filter(&self.s).gql()?;
-        let order = Order::from(order_by);
+        let order = order_of(order_by, Table::Intervention).gql()?;
         let sorted = self
             .s
             .sort_filtered(self.s.partner_interventions(self.r.id, role), &f, order);
