@@ -67,7 +67,9 @@ export function FundingOverview() {
               <td>{stream.endYear ?? "open"}</td>
               <td>{stream.amountEur == null ? "" : euros.format(stream.amountEur)}</td>
               <td>
-                {stream.interventions.totalCount} interventions
+                {stream.interventions.totalCount === 1
+                  ? "1 intervention"
+                  : `${stream.interventions.totalCount} interventions`}
                 <ul>
                   {stream.interventions.edges.map(({ node, amountEur }) => (
                     <li key={node.id}>
