@@ -39,11 +39,11 @@ describe("Apollo Client 4 with automatic persisted queries", () => {
   for (const method of ["POST", "GET"]) {
     test(`the first request misses and registers, the second sends the hash alone (${method})`, async () => {
       const name = uniqueName("ApolloApq");
-      const query = parse(`query ${name}($slug: String!) { partner(slug: $slug) { id name } }`);
+      const query = parse(`query ${name}($slug: String!) { partner(slug: $slug) { id slug } }`);
       const { client, exchanges } = apollo({ uri: openUrl(), links: [apqLink(method === "GET")] });
 
-      const first = await client.query({ query, variables: { slug: "halt" } });
-      assert.equal(first.data.partner.name, "Halt");
+      const first = await client.query({ query, variables: { slug: "welzijn-lelystad" } });
+      assert.equal(first.data.partner.slug, "welzijn-lelystad");
       // The hash alone, answered PersistedQueryNotFound; then the text with the hash.
       assert.equal(exchanges.length, 2, JSON.stringify(exchanges, null, 2));
       const [miss, register] = exchanges;
@@ -61,8 +61,8 @@ describe("Apollo Client 4 with automatic persisted queries", () => {
 
       // A second client (an empty cache, so it must ask) sends the hash and nothing else.
       const again = apollo({ uri: openUrl(), links: [apqLink(method === "GET")] });
-      const second = await again.client.query({ query, variables: { slug: "halt" } });
-      assert.equal(second.data.partner.name, "Halt");
+      const second = await again.client.query({ query, variables: { slug: "welzijn-lelystad" } });
+      assert.equal(second.data.partner.id, first.data.partner.id);
       assert.equal(again.exchanges.length, 1, JSON.stringify(again.exchanges, null, 2));
       assert.equal(again.exchanges[0].method, method);
       assert.equal(again.exchanges[0].body.query, undefined);
