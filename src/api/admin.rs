@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::store::{AuditEntry as Entry, AuditFilter, format_time, node_key};
 
 /// One changed row: who changed it, when, with which operation, and the row before and after.
+#[derive(Clone)]
 pub struct AuditEntry(Entry);
 
 /// One changed row: who changed it, when, with which operation, and the row before and after.
@@ -84,6 +85,7 @@ pub struct AuditEntryEdge {
 
 /// One page of the audit trail, newest first.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct AuditEntryConnection {
     /// The entries of this page, each with its cursor.
     pub edges: Vec<AuditEntryEdge>,
@@ -91,6 +93,14 @@ pub struct AuditEntryConnection {
     pub page_info: PageInfo,
     /// How many entries match the filter (all pages).
     pub total_count: u64,
+}
+
+#[async_graphql::ComplexObject]
+impl AuditEntryConnection {
+    /// The entries of this page, without the edges' details.
+    async fn nodes(&self) -> Vec<AuditEntry> {
+        self.edges.iter().map(|e| e.node.clone()).collect()
+    }
 }
 
 /// Which audit entries to list; every condition given must hold.

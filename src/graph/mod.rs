@@ -365,27 +365,28 @@ impl Snapshot {
         out.into_iter().collect()
     }
 
-    /// A partner's role per intervention.
-    pub fn role_map(&self, partner: Id) -> HashMap<Id, PartnerRole> {
-        self.ends(partner, EdgeKind::Partner, Direction::Incoming)
-            .filter_map(|&(_, link, intervention)| {
-                Some((
-                    intervention,
-                    self.data.intervention_partners.get(&link)?.role,
-                ))
-            })
-            .collect()
+    /// A partner's role in an intervention, found among the intervention's few partner links
+    /// (not the partner's many).
+    pub fn role_in(&self, partner: Id, intervention: Id) -> Option<PartnerRole> {
+        let &(_, link, _) = self
+            .ends(intervention, EdgeKind::Partner, Direction::Outgoing)
+            .find(|&&(_, _, other)| other == partner)?;
+        Some(self.data.intervention_partners.get(&link)?.role)
     }
 
-    /// A funding stream's link per intervention it pays.
-    pub fn funding_map(&self, stream: Id) -> HashMap<Id, Arc<InterventionFunding>> {
+    /// How a funding stream pays an intervention, found among the intervention's few funding
+    /// links (not the stream's many).
+    pub fn funding_of(&self, stream: Id, intervention: Id) -> Option<Arc<InterventionFunding>> {
+        let &(_, link, _) = self
+            .ends(intervention, EdgeKind::Funding, Direction::Outgoing)
+            .find(|&&(_, _, other)| other == stream)?;
+        self.data.intervention_funding.get(&link).cloned()
+    }
+
+    /// The interventions a funding stream pays.
+    pub fn stream_interventions(&self, stream: Id) -> Vec<Id> {
         self.ends(stream, EdgeKind::Funding, Direction::Incoming)
-            .filter_map(|&(_, link, intervention)| {
-                Some((
-                    intervention,
-                    self.data.intervention_funding.get(&link)?.clone(),
-                ))
-            })
+            .map(|&(_, _, intervention)| intervention)
             .collect()
     }
 

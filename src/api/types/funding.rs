@@ -31,6 +31,7 @@ pub struct FundingInterventionEdge {
 
 /// One page of the interventions a funding stream pays.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct FundingInterventionConnection {
     /// The interventions of this page, each with the funding details and its cursor.
     pub edges: Vec<FundingInterventionEdge>,
@@ -38,6 +39,14 @@ pub struct FundingInterventionConnection {
     pub page_info: PageInfo,
     /// How many interventions the whole list holds (after filters).
     pub total_count: usize,
+}
+
+#[async_graphql::ComplexObject]
+impl FundingInterventionConnection {
+    /// The interventions of this page, without the edges' details.
+    async fn nodes(&self) -> Vec<Intervention> {
+        self.edges.iter().map(|e| e.node.clone()).collect()
+    }
 }
 
 /// A source of money: a national grant (SPUK), a municipal budget or a partner's own means,
@@ -124,10 +133,9 @@ impl FundingStream {
     ) -> Result<FundingInterventionConnection> {
         let f = filter.to_filter(&self.s).gql()?;
         let order = order_of(order_by, Table::Intervention).gql()?;
-        let links = self.s.funding_map(self.r.id);
         let sorted = self
             .s
-            .sort_filtered(links.keys().copied().collect(), &f, order);
+            .sort_filtered(self.s.stream_interventions(self.r.id), &f, order);
         let page = paginate(
             sorted,
             order,
@@ -144,7 +152,7 @@ impl FundingStream {
                 .items
                 .into_iter()
                 .filter_map(|(cursor, id)| {
-                    let link = links.get(&id)?;
+                    let link = self.s.funding_of(self.r.id, id)?;
                     Some(FundingInterventionEdge {
                         cursor,
                         amount_eur: link.amount_eur,

@@ -29,6 +29,7 @@ pub struct PartnerInterventionEdge {
 
 /// One page of a partner's interventions, with the partner's role in each.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct PartnerInterventionConnection {
     /// The interventions of this page, each with the role and its cursor.
     pub edges: Vec<PartnerInterventionEdge>,
@@ -36,6 +37,14 @@ pub struct PartnerInterventionConnection {
     pub page_info: PageInfo,
     /// How many interventions the whole list holds (after filters).
     pub total_count: usize,
+}
+
+#[async_graphql::ComplexObject]
+impl PartnerInterventionConnection {
+    /// The interventions of this page, without the edges' details.
+    async fn nodes(&self) -> Vec<Intervention> {
+        self.edges.iter().map(|e| e.node.clone()).collect()
+    }
 }
 
 /// An organisation, or a named group of parties, that works on interventions.
@@ -114,7 +123,6 @@ impl Partner {
             },
         )
         .gql()?;
-        let roles = self.s.role_map(self.r.id);
         Ok(PartnerInterventionConnection {
             edges: page
                 .items
@@ -122,7 +130,7 @@ impl Partner {
                 .filter_map(|(cursor, id)| {
                     Some(PartnerInterventionEdge {
                         cursor,
-                        role: *roles.get(&id)?,
+                        role: self.s.role_in(self.r.id, id)?,
                         node: Intervention::load(&self.s, id)?,
                     })
                 })
