@@ -179,6 +179,10 @@ try {
 
   const violations = await page.evaluate(() => window.__violations);
   problems.push(...violations.map((v) => `CSP: ${v}`));
+} catch (error) {
+  // What the page ran into usually explains the failure.
+  console.error("blocked requests:", blocked, "\nproblems on the page:", problems);
+  throw error;
 } finally {
   await browser.close();
 }
