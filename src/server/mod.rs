@@ -1,9 +1,11 @@
-//! The HTTP server: GraphQL at `/graphql` (POST, and GET for queries), GraphiQL at `/`,
-//! network maps at `/maps`, and `/health`, behind the security layers (headers, CORS, body
-//! limit, admission with its timeout) and a listener that bounds connections.
+//! The HTTP server: GraphQL at `/graphql` (POST, and GET for queries), GraphiQL at `/` (its
+//! files under `/graphiql/assets`), network maps at `/maps`, and `/health`, behind the
+//! security layers (headers, CORS, body limit, admission with its timeout) and a listener that
+//! bounds connections.
 //! [`Application::build`] binds and reports its port; [`router`] serves tests in-process.
 
 mod admission;
+mod graphiql;
 mod graphql;
 mod listener;
 mod maps;
@@ -17,12 +19,11 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use async_graphql::http::GraphiQLSource;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
 use tokio::net::TcpListener;
@@ -76,7 +77,8 @@ pub fn router(service: Arc<Service>, config: &ServeArgs) -> Result<Router> {
     let admission = admission::Admission::new(config.max_in_flight, config.request_timeout());
     // `/health` stays outside admission: it answers even when the server is full.
     let admitted = Router::new()
-        .route("/", get(graphiql))
+        .route("/", get(graphiql::page))
+        .route("/graphiql/assets/{file}", get(graphiql::asset))
         .route("/graphql", get(graphql_or_socket).post(graphql::graphql))
         .route("/maps", get(maps::page))
         .route("/maps/{file}", get(maps::map_file))
@@ -225,6 +227,7 @@ async fn graphql_or_socket(
     }
 }
 
+<<<<<<< HEAD
 async fn graphiql() -> Response {
     let page = GraphiQLSource::build()
         .endpoint("/graphql")
@@ -239,6 +242,9 @@ async fn graphiql() -> Response {
 }
 
 /// A request refused before GraphQL ran, as a GraphQL response (`application/json`).
+=======
+/// A GraphQL-shaped error response outside normal execution (a refused HTTP request).
+>>>>>>> graphiql
 pub(crate) fn request_error(
     status: StatusCode,
     code: &str,

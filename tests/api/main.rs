@@ -10,6 +10,7 @@ mod crud;
 mod dataset;
 mod errors;
 mod fuzz;
+mod graphiql;
 mod import_export;
 mod limits;
 mod maps;

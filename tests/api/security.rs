@@ -490,7 +490,7 @@ async fn graphql_over_http(db: TestDb) {
         .unwrap()
         .to_owned();
     assert!(
-        csp.contains("https://unpkg.com") && csp.contains("connect-src 'self'"),
+        csp.contains("script-src 'self';") && csp.contains("connect-src 'self'"),
         "{csp}"
     );
     let page = app
