@@ -31,7 +31,8 @@ PostGraphile 5 and Node 22 are installed with npm from `bench/postgraphile5/pack
 (pinned) into --postgraphile-dir unless they are there already. An intervention's programmes
 are derived through its goals (a goal's line, or its top ancestor's); PostGraphile gets them
 from a computed column, the SQL function `intervention_programmes(intervention)`, which this
-script creates in the benchmark databases.
+script creates in the benchmark databases. The databases are ANALYZEd before PostGraphile
+starts (freshly imported tables have no planner statistics).
 
 The machine has 2 cores: measurements taken while a compiler runs are noise. The script prints
 the load average, and marks with † every figure measured while a `rustc` (or `cc1`, `ld`) process
@@ -45,6 +46,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -184,6 +186,13 @@ def compilers_running():
             if name in COMPILERS:
                 found.add(name)
     return found
+
+
+def cpu_seconds(pid):
+    """User and system CPU time of a process so far (all its threads)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def count_values(value):
@@ -341,6 +350,7 @@ class Measure:
                                 "headers": head})
         script.close()
         before = compilers_running()
+        cpu_before = cpu_seconds(server.process.pid)
         try:
             out = subprocess.run(
                 ["wrk", "-t", str(min(connections, 2)), "-c", str(connections), "-d",
@@ -349,9 +359,11 @@ class Measure:
                 capture_output=True, text=True, check=True)
         finally:
             os.unlink(script.name)
+        cpu = cpu_seconds(server.process.pid) - cpu_before
         noisy = bool(before | compilers_running())
         line = next(l for l in out.stdout.splitlines() if l.startswith("RESULT"))
         count, micros, bad, errors = map(int, line.split()[1:])
+        self.cpu_per_request = cpu / max(count, 1)
         if bad or errors:
             raise SystemExit(f"{server.name}: {bad} bad answers, {errors} socket errors under "
                              f"wrk; the first: {out.stderr.strip()[:300]}")
@@ -362,9 +374,10 @@ class Measure:
             self.wrk(server, query, connections, self.warmup)
         rps, noisy = self.wrk(server, query, connections, self.seconds)
         self.noisy |= noisy
-        log(f"  {server.name}, {connections} connection(s): {rps:.0f} req/s"
+        log(f"  {server.name}, {connections} connection(s): {rps:.0f} req/s, "
+            f"{self.cpu_per_request * 1e6:.0f} µs of the server's CPU per request"
             + (" (a compiler was running)" if noisy else ""))
-        return rps, noisy
+        return rps, noisy, self.cpu_per_request
 
 
 def dataset_parameters(db, name):
@@ -415,6 +428,8 @@ def main():
     parser.add_argument("--reuse", action="store_true",
                         help="reuse (and keep) the benchmark databases of an earlier run")
     args = parser.parse_args()
+    # A SIGTERM stops the servers and drops the databases like the end of a run does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     binary = os.path.abspath(args.binary)
     bare = os.path.abspath(args.bare) if args.bare else None
     for tool in ["wrk", "psql"]:
@@ -455,6 +470,9 @@ def main():
                 if not args.no_postgraphile:
                     psql(PROGRAMMES_FUNCTION, db)
                     psql(RENAME_LINE, db)
+                    # Fresh tables have no planner statistics until autovacuum gets to them;
+                    # without them PostgreSQL plans PostGraphile's queries up to 5× slower.
+                    psql("ANALYZE", db)
                     postgraphile = PostGraphile(args.postgraphile_dir, url, work)
                     servers.append(postgraphile)
                     missing = {"allPartners", "partnerByAreaIdAndSlug", "allProgrammes"} - \
@@ -506,7 +524,7 @@ def main():
 
 
 def report(results, load_before, load_after, noisy):
-    mark = lambda pair: fmt(pair[0]) + (" †" if pair[1] else "")
+    mark = lambda measured: fmt(measured[0]) + (" †" if measured[1] else "")
     print(f"Load average {load_before[0]:.2f} at the start, {load_after[0]:.2f} at the end "
           f"(1-minute).")
     if noisy:
@@ -526,20 +544,25 @@ def report(results, load_before, load_after, noisy):
                   f"{mark(r['samenhang'])} | {mark(r['postgraphile'])} | {ratio:.1f}× |")
         print()
     if any("bare" in r for r in results):
-        print("| data | shape | values | samenhang µs/request (1 connection) | bare µs/request "
-              "(1 connection) | ratio | samenhang req/s (4) | bare req/s (4) |")
-        print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        print("Per-request cost with 1 connection (one request at a time): wall time is "
+              "1 000 000 / (req/s), HTTP and wrk included; CPU is the server process's user + "
+              "system time over the run divided by its requests.")
+        print()
+        print("| data | shape | values | samenhang µs/request | bare µs/request | ratio | "
+              "samenhang CPU µs/request | bare CPU µs/request | ratio |")
+        print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for r in results:
             if "bare" not in r:
                 continue
             ours, theirs = 1e6 / r["samenhang1"][0], 1e6 / r["bare1"][0]
+            cpu_ours, cpu_theirs = r["samenhang1"][2] * 1e6, r["bare1"][2] * 1e6
             flag = " †" if r["samenhang1"][1] or r["bare1"][1] else ""
             values = str(r["values"])
             if r["bare_values"] != r["values"]:
                 values += f" (bare: {r['bare_values']})"
             print(f"| {r['dataset']} | {r['shape']} | {values} | {ours:.0f}{flag} | "
-                  f"{theirs:.0f}{flag} | {ours / theirs:.2f}× | {mark(r['samenhang'])} | "
-                  f"{mark(r['bare'])} |")
+                  f"{theirs:.0f}{flag} | {ours / theirs:.2f}× | {cpu_ours:.0f}{flag} | "
+                  f"{cpu_theirs:.0f}{flag} | {cpu_ours / cpu_theirs:.2f}× |")
 
 
 if __name__ == "__main__":
