@@ -227,24 +227,7 @@ async fn graphql_or_socket(
     }
 }
 
-<<<<<<< HEAD
-async fn graphiql() -> Response {
-    let page = GraphiQLSource::build()
-        .endpoint("/graphql")
-        .title("samenhang GraphiQL")
-        .finish();
-    let mut response = Html(page).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(security::GRAPHIQL_CSP),
-    );
-    response
-}
-
 /// A request refused before GraphQL ran, as a GraphQL response (`application/json`).
-=======
-/// A GraphQL-shaped error response outside normal execution (a refused HTTP request).
->>>>>>> graphiql
 pub(crate) fn request_error(
     status: StatusCode,
     code: &str,
