@@ -30,11 +30,21 @@ pub enum Node {
     Wijk(Wijk),
 }
 
-fn load(s: &Arc<Snapshot>, id: &str) -> Option<Node> {
-    let (table, id) = ids::decode(id)?;
-    (s.table_of(id) == Some(table))
+/// The node an ID names; `None` when it names none (any more), an error when it is no ID of
+/// this service at all.
+fn load(s: &Arc<Snapshot>, id: &str) -> Result<Option<Node>> {
+    let Some((table, id)) = ids::decode(id) else {
+        return Err(super::gql_error(crate::error::Error::invalid(
+            "id",
+            format!(
+                "{:?} is not an ID of this service: IDs are the opaque strings of `id` fields",
+                crate::error::shortened(id)
+            ),
+        )));
+    };
+    Ok((s.table_of(id) == Some(table))
         .then(|| Node::of(s, id))
-        .flatten()
+        .flatten())
 }
 
 impl Node {
@@ -74,16 +84,18 @@ pub struct NodeQuery;
 
 #[Object(guard = "crate::api::Need(crate::auth::Role::Viewer)")]
 impl NodeQuery {
-    /// The node with this ID, or null when there is none.
+    /// The node with this ID, or null when there is none (any more). A string that is no ID
+    /// of this service is refused (`BAD_USER_INPUT`).
     async fn node(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "A global ID.")] id: ID,
     ) -> Result<Option<Node>> {
-        Ok(load(&snapshot(ctx)?, &id))
+        load(&snapshot(ctx)?, &id)
     }
 
-    /// The nodes with these IDs, in the same order; null where there is none.
+    /// The nodes with these IDs, in the same order; null where there is none. A string that is
+    /// no ID of this service is refused (`BAD_USER_INPUT`).
     async fn nodes(
         &self,
         ctx: &Context<'_>,
@@ -96,6 +108,6 @@ impl NodeQuery {
             )));
         }
         let s = snapshot(ctx)?;
-        Ok(ids.iter().map(|id| load(&s, id)).collect())
+        ids.iter().map(|id| load(&s, id)).collect()
     }
 }

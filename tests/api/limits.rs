@@ -150,7 +150,8 @@ db_test!(hostile_queries_are_priced_before_they_run);
 
 /// A query heavy enough to take seconds when the limits let it through.
 const HEAVY: &str = "{ partners(first: 500) { nodes { collaborators(first: 500) { nodes {
-    collaborators(first: 500) { nodes { name interventions(first: 500) { edges { node { name } } } } } } } } } }";
+    collaborators(first: 500) { nodes { name collaborators(first: 500) { nodes { name } }
+    interventions(first: 500) { edges { node { name } } } } } } } } } }";
 
 async fn answers_and_time_are_capped_while_running(db: TestDb) {
     // The answer's ceiling: past it the request stops and answers only why.

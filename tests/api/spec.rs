@@ -535,3 +535,42 @@ async fn cors_allows_client_headers(db: TestDb) {
     }
 }
 db_test!(cors_allows_client_headers);
+
+/// A string that is no ID, or an ID where a slug belongs, is named as the mistake it is.
+async fn wrong_ids_are_named(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    let partner = app.id_of("partner", "welzijn-lelystad").await;
+    for (query, variables) in [
+        ("query($id: ID!) { node(id: $id) { id } }", json!({ "id": "garbage" })),
+        (
+            "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+            json!({ "ids": [partner.clone(), "garbage"] }),
+        ),
+        (
+            "query($slug: String!) { partner(slug: $slug) { id } }",
+            json!({ "slug": partner.clone() }),
+        ),
+    ] {
+        let (_, body) = graphql_response(
+            post(
+                &app,
+                Some(&app.token),
+                json!({ "query": query, "variables": variables }),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{query}: {body:#}");
+    }
+    let (_, found) = graphql_response(
+        post(
+            &app,
+            Some(&app.token),
+            json!({ "query": "query($id: ID!) { node(id: $id) { id } }", "variables": { "id": partner } }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(found["data"]["node"]["id"], json!(partner), "{found:#}");
+}
+db_test!(wrong_ids_are_named);

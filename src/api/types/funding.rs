@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 
-use super::{Area, Intervention, Line, Partner, Programme};
+use super::{required, Area, Intervention, Line, Partner, Programme};
 use super::{
     DeletedNode, by_slug, create, delete, list, loaded, node_object, patch, patch_opt, reference,
     scoped, update, wrong_row,
@@ -99,8 +99,8 @@ impl FundingStream {
         self.r.start_year.is_none_or(|s| s <= year) && self.r.end_year.is_none_or(|e| year <= e)
     }
     /// The area the stream belongs to.
-    async fn area(&self) -> Option<Area> {
-        Area::load(&self.s, self.r.area_id)
+    async fn area(&self) -> Result<Area> {
+        required(Area::load(&self.s, self.r.area_id), "area")
     }
     /// The lines the source names this stream for as a whole.
     async fn lines(&self) -> Vec<Line> {

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
-use super::{Area, Intervention, Line, Partner, Programme};
+use super::{required, Area, Intervention, Line, Partner, Programme};
 use super::{
     DeletedNode, by_slug, create, delete, list, list_of, loaded, node_object, patch, patch_opt,
     reference, scoped, update, wrong_row,
@@ -50,8 +50,8 @@ impl Goal {
         self.r.number.as_deref()
     }
     /// The area the goal belongs to.
-    async fn area(&self) -> Option<Area> {
-        Area::load(&self.s, self.r.area_id)
+    async fn area(&self) -> Result<Area> {
+        required(Area::load(&self.s, self.r.area_id), "area")
     }
     /// The line the goal belongs to (its own, or its top goal's); null for area-wide goals.
     async fn line(&self) -> Option<Line> {

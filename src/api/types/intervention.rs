@@ -4,7 +4,7 @@
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use petgraph::Direction;
 
-use super::{Area, FundingStream, Goal, Line, Partner, Programme, Wijk};
+use super::{required, Area, FundingStream, Goal, Line, Partner, Programme, Wijk};
 use super::{
     DeletedNode, by_slug, create, delete, link, list, loaded, node_object, patch, patch_opt,
     reference, update, wrong_row,
@@ -118,8 +118,8 @@ impl Intervention {
         self.r.start_year.is_none_or(|s| s <= year) && self.r.end_year.is_none_or(|e| year <= e)
     }
     /// The area the intervention belongs to.
-    async fn area(&self) -> Option<Area> {
-        Area::load(&self.s, self.r.area_id)
+    async fn area(&self) -> Result<Area> {
+        required(Area::load(&self.s, self.r.area_id), "area")
     }
     /// The goals the intervention contributes to.
     async fn goals(&self) -> Vec<Goal> {

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
-use super::{Area, FundingStream, Goal, Intervention, Partner, Programme};
+use super::{required, Area, FundingStream, Goal, Intervention, Partner, Programme};
 use super::{
     DeletedNode, by_slug, create, delete, link, list, loaded, node_object, patch, patch_opt,
     reference, scoped, update, wrong_row,
@@ -61,12 +61,12 @@ impl Line {
         &self.r.focus
     }
     /// The programme cluster the line belongs to.
-    async fn programme(&self) -> Option<Programme> {
-        Programme::load(&self.s, self.r.programme_id)
+    async fn programme(&self) -> Result<Programme> {
+        required(Programme::load(&self.s, self.r.programme_id), "programme")
     }
     /// The area the line belongs to.
-    async fn area(&self) -> Option<Area> {
-        Area::load(&self.s, self.r.area_id)
+    async fn area(&self) -> Result<Area> {
+        required(Area::load(&self.s, self.r.area_id), "area")
     }
     /// The top goals of the line (usually its main goal); their sub-goals hang below them.
     async fn goals(&self) -> Vec<Goal> {

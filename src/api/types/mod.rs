@@ -86,6 +86,16 @@ pub fn list_of<T: HasConnection>(
     ))
 }
 
+/// A record the foreign keys guarantee (a node's area, a line's programme): its absence would
+/// be a bug in the snapshot, reported as an internal error rather than a `null`.
+pub fn required<T>(found: Option<T>, what: &str) -> async_graphql::Result<T> {
+    found.ok_or_else(|| {
+        super::gql_error(Error::Internal(format!(
+            "the snapshot lacks the {what} of a node"
+        )))
+    })
+}
+
 /// Looks a node up by slug: within the given area, or across areas when the slug is unique.
 pub fn by_slug(s: &Snapshot, table: Table, area: Option<&str>, slug: &str) -> Result<Option<Id>> {
     let areas: Vec<Id> = match area {
@@ -100,6 +110,14 @@ pub fn by_slug(s: &Snapshot, table: Table, area: Option<&str>, slug: &str) -> Re
         .filter_map(|a| s.by_slug(table, a, slug))
         .collect();
     match found.as_slice() {
+        // A global ID where a slug belongs is a mistake worth naming, not "nothing found".
+        [] if super::ids::decode(slug).is_some() => Err(Error::invalid(
+            "slug",
+            format!(
+                "{:?} is a global ID, not a slug: look it up with node(id:)",
+                crate::error::shortened(slug)
+            ),
+        )),
         [] => Ok(None),
         [one] => Ok(Some(*one)),
         _ => Err(Error::invalid(

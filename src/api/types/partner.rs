@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 
-use super::{Area, FundingStream, Intervention, Programme, Wijk};
+use super::{required, Area, FundingStream, Intervention, Programme, Wijk};
 use super::{
     DeletedNode, by_slug, create, delete, list, loaded, node_object, patch, patch_opt, reference,
     scoped, update, wrong_row,
@@ -80,8 +80,8 @@ impl Partner {
         &self.r.aliases
     }
     /// The area the partner belongs to.
-    async fn area(&self) -> Option<Area> {
-        Area::load(&self.s, self.r.area_id)
+    async fn area(&self) -> Result<Area> {
+        required(Area::load(&self.s, self.r.area_id), "area")
     }
     /// The programme clusters the partner works in, through its interventions.
     async fn programmes(&self) -> Vec<Programme> {

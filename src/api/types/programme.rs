@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
-use super::{Area, FundingStream, Goal, Intervention, Line, Partner, Wijk};
+use super::{required, Area, FundingStream, Goal, Intervention, Line, Partner, Wijk};
 use super::{
     DeletedNode, by_slug, create, delete, list, loaded, node_object, patch, patch_opt, reference,
     scoped, update, wrong_row,
@@ -49,8 +49,8 @@ impl Programme {
         self.r.ambition.as_deref()
     }
     /// The area the cluster belongs to.
-    async fn area(&self) -> Option<Area> {
-        Area::load(&self.s, self.r.area_id)
+    async fn area(&self) -> Result<Area> {
+        required(Area::load(&self.s, self.r.area_id), "area")
     }
     /// The lines (lijnen / pijlers) of the cluster, in creation order.
     async fn lines(&self) -> Vec<Line> {

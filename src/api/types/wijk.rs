@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
-use super::{Area, Intervention, Partner, Programme};
+use super::{required, Area, Intervention, Partner, Programme};
 use super::{
     DeletedNode, by_slug, create, delete, list, loaded, node_object, patch, patch_opt, reference,
     scoped, update, wrong_row,
@@ -52,8 +52,8 @@ impl Wijk {
         &self.r.aliases
     }
     /// The area the wijk belongs to.
-    async fn area(&self) -> Option<Area> {
-        Area::load(&self.s, self.r.area_id)
+    async fn area(&self) -> Result<Area> {
+        required(Area::load(&self.s, self.r.area_id), "area")
     }
     /// The programme clusters with interventions in the wijk.
     async fn programmes(&self) -> Vec<Programme> {
