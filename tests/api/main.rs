@@ -19,3 +19,4 @@ mod schema;
 mod security;
 mod subscriptions;
 mod text;
+mod transactions;

@@ -332,6 +332,9 @@ impl LineMutation {
     }
 
     /// Names a funding stream for a whole line (nothing changes if it is named already).
+    #[graphql(
+        deprecation = "Use `linkFundingStreamToLine`: its payload holds both ends and the link."
+    )]
     async fn link_line_funding(
         &self,
         ctx: &Context<'_>,
@@ -349,6 +352,9 @@ impl LineMutation {
     }
 
     /// Removes a funding stream from a line.
+    #[graphql(
+        deprecation = "Use `unlinkFundingStreamFromLine`: its payload holds both ends and the link."
+    )]
     async fn unlink_line_funding(
         &self,
         ctx: &Context<'_>,
