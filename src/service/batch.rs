@@ -77,12 +77,13 @@ impl Batch {
         }
         let open = match &mut *state {
             State::Open(open) => open,
-            State::Spoiled(why) => {
-                return Err(Error::RolledBack(format!(
-                    "not run: an earlier field of the request failed ({}), so nothing of the \
-                     request is committed",
-                    crate::error::shortened(why)
-                )));
+            State::Spoiled(_) => {
+                // The earlier failure is in the answer already, with its own error.
+                return Err(Error::RolledBack(
+                    "not run: an earlier field of the request failed, so nothing of the \
+                     request is committed"
+                        .into(),
+                ));
             }
             State::Idle | State::Closed => {
                 return Err(Error::Internal("a write on a closed batch".into()));
