@@ -68,6 +68,10 @@ pub enum Error {
     /// `Authorization` headers), so it is refused before anything runs.
     #[error("{0}")]
     BadRequest(String),
+    /// `ROLLED_BACK`: this part of a request would have succeeded (or was not run), but another
+    /// part failed, so nothing of the request was committed (one request, one transaction).
+    #[error("{0}")]
+    RolledBack(String),
     /// `INTERNAL_SERVER_ERROR`: the database failed. Logged with context; clients see no detail.
     #[error("database error: {0}")]
     Database(DbErr),
@@ -122,6 +126,33 @@ impl Error {
         }
     }
 
+    /// The error with the fields it names placed under `path` (`partners[0]` makes
+    /// `partner_id` into `partners[0].partner_id`), for a part of a larger input.
+    pub fn within(self, path: &str) -> Self {
+        let place = |field: String| format!("{path}.{field}");
+        match self {
+            Error::NotFound { what, key, field } => Error::NotFound {
+                what,
+                key,
+                field: Some(field.map_or_else(|| path.to_owned(), place)),
+            },
+            Error::Conflict { message, field } => Error::Conflict {
+                message,
+                field: Some(field.map_or_else(|| path.to_owned(), place)),
+            },
+            Error::Invalid(problems) => Error::Invalid(
+                problems
+                    .into_iter()
+                    .map(|p| Problem {
+                        field: place(p.field),
+                        ..p
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
     /// The GraphQL `extensions.code`.
     pub fn code(&self) -> &'static str {
         match self {
@@ -131,6 +162,7 @@ impl Error {
             Error::Unauthenticated(_) => "UNAUTHENTICATED",
             Error::Forbidden(_) => "FORBIDDEN",
             Error::BadRequest(_) => "BAD_REQUEST",
+            Error::RolledBack(_) => "ROLLED_BACK",
             Error::Database(_) | Error::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }

@@ -12,6 +12,7 @@ mod limits;
 mod maps;
 mod node;
 mod spec;
+mod transaction;
 mod types;
 
 use std::sync::Arc;
@@ -48,7 +49,13 @@ pub struct QueryRoot(
     admin::AdminQuery,
 );
 
-/// The root of all writes. Each mutation is one transaction: it lands completely or not at all.
+/// The root of all writes. One request is one transaction: its mutation fields run in order,
+/// each seeing what the fields before it did, and commit together at the end, all or nothing.
+/// When any field fails (or anything else in the answer does), nothing is committed: `data`
+/// is `null`, the failing field's error says why, and every field whose change had been made
+/// carries an error with `extensions.code` `ROLLED_BACK`. A successful answer shows the
+/// committed state (ids and versions as stored). `createApiToken` and `revokeApiToken` must be
+/// the only field of their request.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(
@@ -60,6 +67,7 @@ pub struct MutationRoot(
     types::partner::PartnerMutation,
     types::funding::FundingStreamMutation,
     types::wijk::WijkMutation,
+    types::links::LinkMutation,
     admin::AdminMutation,
 );
 
@@ -83,6 +91,9 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRo
 pub fn build_schema(service: Arc<Service>, limits: Limits) -> AppSchema {
     let builder = schema_builder()
         .data(service)
+        // Outermost: it commits what the request wrote after every other extension has had
+        // its say on the answer.
+        .extension(transaction::Transaction)
         .extension(limits::QueryLimits::new(limits))
         .extension(spec::SpecAnswers {
             introspection: limits.introspection,

@@ -246,7 +246,7 @@ pub(crate) fn error_response_in(media: Media, err: Error) -> Response {
     let status = match &err {
         Error::NotFound { .. } => StatusCode::NOT_FOUND,
         Error::Invalid(_) => StatusCode::BAD_REQUEST,
-        Error::Conflict { .. } => StatusCode::CONFLICT,
+        Error::Conflict { .. } | Error::RolledBack(_) => StatusCode::CONFLICT,
         Error::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         Error::Forbidden(_) => StatusCode::FORBIDDEN,
         Error::BadRequest(_) => StatusCode::BAD_REQUEST,

@@ -4,7 +4,9 @@
 //!
 //! A write runs on a [`Draft`] of the newest snapshot under this process's writer lock, is
 //! committed to the database in one transaction (with its place in the change log), and only
-//! then becomes the new snapshot, by applying its operations to the one before. Once the
+//! then becomes the new snapshot, by applying its operations to the one before. Several writes
+//! (the mutation fields of one request) can share one draft and one transaction: a [`Batch`];
+//! a single write is a batch of one. Once the
 //! commit has started it runs to the end in a task of its own, so a write that committed always
 //! reaches the graph, even when its request is given up. A write that fails validation or in
 //! the database changes neither.
@@ -13,6 +15,7 @@
 //! of other processes (read from the log when woken by the database or a poll) take the same
 //! path, [`Service::publish`].
 
+mod batch;
 mod draft;
 mod events;
 mod follow;
@@ -20,13 +23,14 @@ mod follow;
 use std::ops::Range;
 use std::sync::{Arc, Mutex, RwLock};
 
+pub use batch::Batch;
 pub use draft::{Draft, check_funding_link, check_relation};
 pub use events::{EventKind, NodeEvent, events};
 pub use follow::Follower;
 
 use crate::auth::Authenticator;
 use crate::domain::{Id, Op};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::graph::Snapshot;
 use crate::store::{Author, Store};
 
@@ -114,7 +118,7 @@ impl Service {
 
     /// Runs one write by `author`: `change` edits a draft of the newest data; if it succeeds,
     /// its rows are committed with their audit entries and the result becomes the new
-    /// snapshot, which is returned with `change`'s value.
+    /// snapshot, which is returned with `change`'s value. A batch of one write.
     pub async fn write<T>(
         self: &Arc<Self>,
         author: &Author,
@@ -124,60 +128,22 @@ impl Service {
     }
 
     /// [`Service::write`] for a change that may create up to `ids` rows (an import).
+    #[tracing::instrument(name = "write", skip_all, fields(actor = %author.actor, operation = %author.operation))]
     pub async fn write_sized<T>(
         self: &Arc<Self>,
         author: &Author,
         ids: u64,
         change: impl FnOnce(&mut Draft) -> Result<T>,
     ) -> Result<(Arc<Snapshot>, T)> {
-        let started = std::time::Instant::now();
-        let written = self.write_inner(author, ids, change).await;
-        match &written {
-            Ok(_) => {
-                metrics::counter!("samenhang_writes_total").increment(1);
-                metrics::histogram!("samenhang_write_duration_seconds")
-                    .record(started.elapsed().as_secs_f64());
-            }
-            Err(Error::Conflict { .. }) => {
-                metrics::counter!("samenhang_write_conflicts_total").increment(1);
-            }
-            Err(_) => {}
-        }
-        written
+        let batch = self.batch(ids);
+        let (view, value) = batch.write(author, change).await?;
+        let next = batch.commit().await?.unwrap_or(view);
+        Ok((next, value))
     }
 
-    #[tracing::instrument(skip_all, fields(actor = %author.actor, operation = %author.operation))]
-    async fn write_inner<T>(
-        self: &Arc<Self>,
-        author: &Author,
-        ids: u64,
-        change: impl FnOnce(&mut Draft) -> Result<T>,
-    ) -> Result<(Arc<Snapshot>, T)> {
-        let writer = self.writer.clone().lock_owned().await;
-        // Validate against everything committed so far, by any process.
-        self.follow().await?;
-        let reserved = self.reserve(ids).await?;
-        let base = self.snapshot();
-        let mut draft = Draft::with_ids(base.clone(), reserved);
-        let outcome = change(&mut draft);
-        let (_, ops, unused) = draft.into_parts();
-        self.give_back(unused);
-        let value = outcome?;
-        if ops.is_empty() {
-            return Ok((base, value));
-        }
-        // From here on the write runs to its end whatever happens to the request.
-        let service = self.clone();
-        let author = author.clone();
-        let landed = tokio::spawn(async move {
-            let _writer = writer;
-            let version = service.store.apply(&base.data, &ops, &author).await?;
-            service.publish(version, ops, author).await
-        });
-        let next = landed
-            .await
-            .map_err(|e| Error::Internal(format!("a write stopped halfway: {e}")))??;
-        Ok((next, value))
+    /// A batch for the mutation fields of one request (see [`Batch`]).
+    pub fn request_batch(self: &Arc<Self>) -> Batch {
+        self.batch(IDS_PER_WRITE)
     }
 
     /// Ids for a write: what is left of this process's block when that is enough, else a new
@@ -204,7 +170,15 @@ impl Service {
 
     /// Makes the change numbered `version` (committed by this process) the new snapshot,
     /// after every change before it.
-    async fn publish(&self, version: u64, ops: Vec<Op>, author: Author) -> Result<Arc<Snapshot>> {
+    /// `prepared` is the snapshot the write was drafted on and that snapshot with the write
+    /// applied: published as it is when nothing came between.
+    async fn publish(
+        &self,
+        version: u64,
+        ops: Vec<Op>,
+        author: Author,
+        prepared: Option<(Arc<Snapshot>, Arc<Snapshot>)>,
+    ) -> Result<Arc<Snapshot>> {
         let _order = self.publishing.lock().await;
         if self.snapshot().version + 1 < version {
             self.follow_locked(version - 1).await?;
@@ -214,7 +188,10 @@ impl Service {
             // Another path (the follower) applied it already.
             return Ok(current);
         }
-        Ok(self.advance(&current, version, ops.into(), Arc::new(author), "own"))
+        let next = prepared
+            .filter(|(base, view)| Arc::ptr_eq(base, &current) && view.version == version)
+            .map(|(_, view)| view);
+        Ok(self.advance(&current, version, ops.into(), Arc::new(author), "own", next))
     }
 
     /// Applies one change to the current snapshot and tells the subscribers.
@@ -225,11 +202,12 @@ impl Service {
         ops: Arc<[Op]>,
         author: Arc<Author>,
         source: &'static str,
+        prepared: Option<Arc<Snapshot>>,
     ) -> Arc<Snapshot> {
-        let next = {
+        let next = prepared.unwrap_or_else(|| {
             let _span = tracing::debug_span!("apply", version, rows = ops.len(), source).entered();
             Arc::new(current.apply(&ops, version))
-        };
+        });
         metrics::counter!("samenhang_changes_applied_total", "source" => source).increment(1);
         *self
             .current
@@ -294,6 +272,7 @@ impl Service {
                     change.ops.into(),
                     Arc::new(author),
                     "log",
+                    None,
                 );
             }
         }

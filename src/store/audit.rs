@@ -114,12 +114,21 @@ fn row_json(row: &Row, version: i64) -> Result<String> {
     for_each_table!(json).map_err(|e| Error::Internal(format!("cannot record a row: {e}")))
 }
 
-/// The audit entries of a write: `ops` applied to `base`, one entry per operation.
-pub(super) fn entries(base: &Dataset, ops: &[Op], author: &Author, at: i64) -> Result<Vec<Entry>> {
+/// The audit entries of a write: `ops` applied to `base`, one entry per operation, each under
+/// the author of the step that made it.
+pub(super) fn entries(
+    base: &Dataset,
+    ops: &[Op],
+    steps: &[super::Step],
+    at: i64,
+) -> Result<Vec<Entry>> {
     // Rows (with their versions) as this write has left them so far, over the base.
     let mut now: HashMap<(Table, Id), Option<(Row, i64)>> = HashMap::new();
     let mut out = Vec::with_capacity(ops.len());
-    for op in ops {
+    let authors = steps
+        .iter()
+        .flat_map(|step| std::iter::repeat_n(&step.author, step.ops));
+    for (op, author) in ops.iter().zip(authors) {
         let (table, id, after) = match op {
             Op::Insert(row) => (row.table(), row.id(), Some((row.clone(), 1))),
             Op::Update(row, version) => (

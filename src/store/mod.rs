@@ -117,13 +117,32 @@ impl Store {
     /// the version the write was made on (`CONFLICT` otherwise), whichever process wrote in
     /// between. A transaction that PostgreSQL aborts for a conflict with another one
     /// (serialization failure, deadlock) is run again, up to [`RETRIES`] times.
-    #[tracing::instrument(name = "commit", skip_all, fields(rows = ops.len()))]
     pub async fn apply(&self, base: &Dataset, ops: &[Op], author: &Author) -> Result<u64> {
+        let step = Step {
+            author: author.clone(),
+            ops: ops.len(),
+        };
+        self.apply_steps(base, ops, std::slice::from_ref(&step))
+            .await
+    }
+
+    /// [`Store::apply`] for a write made of several steps (the mutation fields of one request),
+    /// each audited under its own author; the change log records the write once, under the
+    /// first step's actor and the steps' operations joined by `", "`.
+    #[tracing::instrument(name = "commit", skip_all, fields(rows = ops.len(), steps = steps.len()))]
+    pub async fn apply_steps(&self, base: &Dataset, ops: &[Op], steps: &[Step]) -> Result<u64> {
         if ops.is_empty() {
             return Err(Error::Internal("a write without changes".into()));
         }
+        if steps.iter().map(|s| s.ops).sum::<usize>() != ops.len() {
+            return Err(Error::Internal(
+                "the steps of a write do not add up to its operations".into(),
+            ));
+        }
         let at = now_ms();
-        let entries = audit::entries(base, ops, author, at)?;
+        let author = Step::change_author(steps);
+        let author = &author;
+        let entries = audit::entries(base, ops, steps, at)?;
         let expected = expected_versions(base, ops);
         let mut attempt = 0;
         loop {
@@ -255,6 +274,30 @@ fn expected_versions(base: &Dataset, ops: &[Op]) -> Vec<Option<i64>> {
             Op::Delete(..) => None,
         })
         .collect()
+}
+
+/// One step of a write: who made it and with which operation, and how many of the write's
+/// operations (in order) it made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub author: Author,
+    pub ops: usize,
+}
+
+impl Step {
+    /// The author a write of several steps is logged under: the first step's actor, and the
+    /// operations of the steps that changed something, in order, joined by `", "`.
+    pub fn change_author(steps: &[Step]) -> Author {
+        let actor = steps
+            .first()
+            .map(|s| s.author.actor.clone())
+            .unwrap_or_default();
+        let mut operations: Vec<&str> = Vec::new();
+        for step in steps.iter().filter(|s| s.ops > 0) {
+            operations.push(&step.author.operation);
+        }
+        Author::new(actor, operations.join(", "))
+    }
 }
 
 /// A write that found a row changed or gone under it.

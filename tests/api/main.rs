@@ -22,3 +22,4 @@ mod sorting;
 mod spec;
 mod subscriptions;
 mod text;
+mod transactions;

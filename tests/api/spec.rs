@@ -541,7 +541,10 @@ async fn wrong_ids_are_named(db: TestDb) {
     let app = spawn_app(db, true).await;
     let partner = app.id_of("partner", "welzijn-lelystad").await;
     for (query, variables) in [
-        ("query($id: ID!) { node(id: $id) { id } }", json!({ "id": "garbage" })),
+        (
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": "garbage" }),
+        ),
         (
             "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
             json!({ "ids": [partner.clone(), "garbage"] }),

@@ -4,15 +4,18 @@
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use petgraph::Direction;
 
-use super::{required, Area, FundingStream, Goal, Line, Partner, Programme, Wijk};
+use super::{Area, FundingStream, Goal, Line, Partner, Programme, Wijk, required};
 use super::{
-    DeletedNode, by_slug, create, delete, link, list, loaded, node_object, patch, patch_opt,
+    DeletedNode, by_slug, delete, link, list, loaded, loaded_one, node_object, patch, patch_opt,
     reference, update, wrong_row,
 };
 use crate::api::connection::{Connection, OrderBy, PageArgs};
 use crate::api::filters::*;
 use crate::api::{OrGql, ids, snapshot};
-use crate::domain::{self, PartnerRole, RelationKind, Row, Table};
+use std::collections::HashSet;
+
+use crate::domain::{self, Id, PartnerRole, RelationKind, Row, Table};
+use crate::error::Error;
 use crate::graph::EdgeKind;
 use crate::service::Draft;
 
@@ -264,7 +267,30 @@ impl InterventionQuery {
     }
 }
 
-/// A new intervention. Link goals, partners, funding and wijken with the link mutations.
+/// A partner of a new intervention, with its role.
+#[derive(InputObject)]
+pub struct InterventionPartnerInput {
+    /// The partner.
+    pub partner_id: ID,
+    /// The partner's role.
+    #[graphql(default_with = "PartnerRole::Executing")]
+    pub role: PartnerRole,
+}
+
+/// A funding stream of a new intervention, with what is known of its share.
+#[derive(InputObject)]
+pub struct InterventionFundingInput {
+    /// The funding stream.
+    pub funding_stream_id: ID,
+    /// The amount in whole euros, if known.
+    pub amount_eur: Option<i64>,
+    /// A note on this funding.
+    pub note: Option<String>,
+}
+
+/// A new intervention, with its links if you like: the partners (with their roles), goals,
+/// funding streams and wijken are linked in the same write, and each must be of the same
+/// area and given once.
 #[derive(InputObject)]
 pub struct CreateInterventionInput {
     /// The area it belongs to.
@@ -292,6 +318,107 @@ pub struct CreateInterventionInput {
     pub target_groups: Vec<String>,
     /// Remarks.
     pub notes: Option<String>,
+    /// The partners working on it, each with a role.
+    #[graphql(default)]
+    pub partners: Vec<InterventionPartnerInput>,
+    /// The goals it contributes to.
+    #[graphql(default)]
+    pub goal_ids: Vec<ID>,
+    /// The funding streams that pay it.
+    #[graphql(default)]
+    pub funding: Vec<InterventionFundingInput>,
+    /// The wijken it takes place in.
+    #[graphql(default)]
+    pub wijk_ids: Vec<ID>,
+}
+
+/// The links a new intervention is created with, read from its input.
+struct NewLinks {
+    partners: Vec<(Id, PartnerRole)>,
+    goals: Vec<Id>,
+    funding: Vec<(Id, Option<i64>, Option<String>)>,
+    wijken: Vec<Id>,
+}
+
+impl NewLinks {
+    /// Reads the references of the input's links; a node given twice in a list is refused.
+    fn read(input: &mut CreateInterventionInput) -> Result<NewLinks> {
+        fn ids<T>(
+            items: Vec<T>,
+            list: &str,
+            table: Table,
+            field: &str,
+            id: impl Fn(&T) -> &ID,
+        ) -> Result<Vec<(Id, T)>> {
+            let mut seen = HashSet::new();
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(n, item)| {
+                    let path = format!("{list}[{n}]{field}");
+                    let node = reference(id(&item), table, &path)?;
+                    if !seen.insert(node) {
+                        return Err(crate::api::gql_error(Error::invalid(
+                            path,
+                            format!("the {} is given twice", table.noun()),
+                        )));
+                    }
+                    Ok((node, item))
+                })
+                .collect()
+        }
+        let partners = std::mem::take(&mut input.partners);
+        let goals = std::mem::take(&mut input.goal_ids);
+        let funding = std::mem::take(&mut input.funding);
+        let wijken = std::mem::take(&mut input.wijk_ids);
+        Ok(NewLinks {
+            partners: ids(partners, "partners", Table::Partner, ".partnerId", |p| {
+                &p.partner_id
+            })?
+            .into_iter()
+            .map(|(id, p)| (id, p.role))
+            .collect(),
+            goals: ids(goals, "goalIds", Table::Goal, "", |g| g)?
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect(),
+            funding: ids(
+                funding,
+                "funding",
+                Table::FundingStream,
+                ".fundingStreamId",
+                |f| &f.funding_stream_id,
+            )?
+            .into_iter()
+            .map(|(id, f)| (id, f.amount_eur, f.note))
+            .collect(),
+            wijken: ids(wijken, "wijkIds", Table::Wijk, "", |w| w)?
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect(),
+        })
+    }
+
+    /// Links the new intervention; a refused link names its place in the input.
+    fn apply(self, d: &mut Draft, intervention: Id) -> crate::error::Result<()> {
+        for (n, (partner, role)) in self.partners.into_iter().enumerate() {
+            d.link_partner(intervention, partner, role)
+                .map_err(|e| e.within(&format!("partners[{n}]")))?;
+        }
+        for (n, goal) in self.goals.into_iter().enumerate() {
+            d.link_goal(intervention, goal)
+                .map_err(|e| e.within(&format!("goalIds[{n}]")))?;
+        }
+        for (n, (stream, amount, note)) in self.funding.into_iter().enumerate() {
+            d.link_funding(intervention, stream, amount, note)
+                .map_err(|e| e.within(&format!("funding[{n}]")))?;
+        }
+        for (n, wijk) in self.wijken.into_iter().enumerate() {
+            d.link_wijk(intervention, wijk)
+                .map_err(|e| e.within(&format!("wijkIds[{n}]")))?;
+        }
+        Ok(())
+    }
 }
 
 /// Changes to an intervention: absent fields stay, `null` clears an optional field, a list
@@ -327,30 +454,36 @@ pub struct InterventionMutation;
 
 #[Object(guard = "crate::api::Need(crate::auth::Role::Editor)")]
 impl InterventionMutation {
-    /// Creates an intervention.
+    /// Creates an intervention, with the partners, goals, funding streams and wijken given in
+    /// the input linked to it in the same write.
     async fn create_intervention(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The new intervention.")] input: CreateInterventionInput,
+        #[graphql(desc = "The new intervention.")] mut input: CreateInterventionInput,
     ) -> Result<Intervention> {
         let area_id = reference(&input.area_id, Table::Area, "areaId")?;
-        let row = move |_: &Draft| {
-            Row::Intervention(domain::Intervention {
-                id: 0,
-                area_id,
-                slug: input.slug,
-                name: input.name,
-                description: input.description,
-                period: input.period,
-                start_year: input.start_year,
-                end_year: input.end_year,
-                targets: input.targets,
-                indicators: input.indicators,
-                target_groups: input.target_groups,
-                notes: input.notes,
-            })
-        };
-        create(ctx, row, Intervention::load).await
+        let links = NewLinks::read(&mut input)?;
+        let row = Row::Intervention(domain::Intervention {
+            id: 0,
+            area_id,
+            slug: input.slug,
+            name: input.name,
+            description: input.description,
+            period: input.period,
+            start_year: input.start_year,
+            end_year: input.end_year,
+            targets: input.targets,
+            indicators: input.indicators,
+            target_groups: input.target_groups,
+            notes: input.notes,
+        });
+        let (s, id) = crate::api::transaction::write(ctx, move |d| {
+            let id = d.create(row)?;
+            links.apply(d, id)?;
+            Ok(id)
+        })
+        .await?;
+        loaded_one(&s, id, Intervention::load)
     }
 
     /// Changes an intervention.
@@ -404,6 +537,9 @@ impl InterventionMutation {
     }
 
     /// Records that an intervention contributes to a goal (nothing changes if it does already).
+    #[graphql(
+        deprecation = "Use `linkGoalToIntervention`: its payload holds both ends and the link."
+    )]
     async fn link_intervention_goal(
         &self,
         ctx: &Context<'_>,
@@ -421,6 +557,9 @@ impl InterventionMutation {
     }
 
     /// Removes a goal from an intervention.
+    #[graphql(
+        deprecation = "Use `unlinkGoalFromIntervention`: its payload holds both ends and the link."
+    )]
     async fn unlink_intervention_goal(
         &self,
         ctx: &Context<'_>,
@@ -438,6 +577,9 @@ impl InterventionMutation {
     }
 
     /// Puts a partner on an intervention in a role; a partner already on it takes the new role.
+    #[graphql(
+        deprecation = "Use `linkPartnerToIntervention`: its payload holds both ends and the link."
+    )]
     async fn link_intervention_partner(
         &self,
         ctx: &Context<'_>,
@@ -457,6 +599,9 @@ impl InterventionMutation {
     }
 
     /// Takes a partner off an intervention.
+    #[graphql(
+        deprecation = "Use `unlinkPartnerFromIntervention`: its payload holds both ends and the link."
+    )]
     async fn unlink_intervention_partner(
         &self,
         ctx: &Context<'_>,
@@ -475,6 +620,9 @@ impl InterventionMutation {
 
     /// Records that a funding stream pays an intervention; an existing link takes the new
     /// amount and note.
+    #[graphql(
+        deprecation = "Use `linkFundingStreamToIntervention`: its payload holds both ends and the link."
+    )]
     async fn link_intervention_funding(
         &self,
         ctx: &Context<'_>,
@@ -494,6 +642,9 @@ impl InterventionMutation {
     }
 
     /// Removes a funding stream from an intervention.
+    #[graphql(
+        deprecation = "Use `unlinkFundingStreamFromIntervention`: its payload holds both ends and the link."
+    )]
     async fn unlink_intervention_funding(
         &self,
         ctx: &Context<'_>,
@@ -511,6 +662,9 @@ impl InterventionMutation {
     }
 
     /// Places an intervention in a wijk (nothing changes if it is there already).
+    #[graphql(
+        deprecation = "Use `linkWijkToIntervention`: its payload holds both ends and the link."
+    )]
     async fn link_intervention_wijk(
         &self,
         ctx: &Context<'_>,
@@ -528,6 +682,9 @@ impl InterventionMutation {
     }
 
     /// Removes a wijk from an intervention.
+    #[graphql(
+        deprecation = "Use `unlinkWijkFromIntervention`: its payload holds both ends and the link."
+    )]
     async fn unlink_intervention_wijk(
         &self,
         ctx: &Context<'_>,
@@ -545,6 +702,9 @@ impl InterventionMutation {
     }
 
     /// Relates one intervention to another; an existing relation takes the new kind and note.
+    #[graphql(
+        deprecation = "Use `linkInterventionToIntervention`: its payload holds both ends and the link."
+    )]
     async fn link_interventions(
         &self,
         ctx: &Context<'_>,
@@ -568,6 +728,9 @@ impl InterventionMutation {
     }
 
     /// Removes a relation between two interventions.
+    #[graphql(
+        deprecation = "Use `unlinkInterventionFromIntervention`: its payload holds both ends and the link."
+    )]
     async fn unlink_interventions(
         &self,
         ctx: &Context<'_>,

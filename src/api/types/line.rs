@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
-use super::{required, Area, FundingStream, Goal, Intervention, Partner, Programme};
+use super::{Area, FundingStream, Goal, Intervention, Partner, Programme, required};
 use super::{
     DeletedNode, by_slug, create, delete, link, list, loaded, node_object, patch, patch_opt,
     reference, scoped, update, wrong_row,
@@ -332,6 +332,9 @@ impl LineMutation {
     }
 
     /// Names a funding stream for a whole line (nothing changes if it is named already).
+    #[graphql(
+        deprecation = "Use `linkFundingStreamToLine`: its payload holds both ends and the link."
+    )]
     async fn link_line_funding(
         &self,
         ctx: &Context<'_>,
@@ -349,6 +352,9 @@ impl LineMutation {
     }
 
     /// Removes a funding stream from a line.
+    #[graphql(
+        deprecation = "Use `unlinkFundingStreamFromLine`: its payload holds both ends and the link."
+    )]
     async fn unlink_line_funding(
         &self,
         ctx: &Context<'_>,

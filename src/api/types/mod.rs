@@ -5,6 +5,7 @@ pub mod funding;
 pub mod goal;
 pub mod intervention;
 pub mod line;
+pub mod links;
 pub mod partner;
 pub mod programme;
 pub mod wijk;
@@ -150,14 +151,11 @@ pub async fn create<T>(
     row: impl FnOnce(&crate::service::Draft) -> crate::domain::Row + Send,
     load: fn(&Arc<Snapshot>, Id) -> Option<T>,
 ) -> async_graphql::Result<T> {
-    use super::OrGql;
-    let (s, id) = super::service(ctx)?
-        .write(&super::author(ctx), move |d| {
-            let row = row(d);
-            d.create(row)
-        })
-        .await
-        .gql()?;
+    let (s, id) = super::transaction::write(ctx, move |d| {
+        let row = row(d);
+        d.create(row)
+    })
+    .await?;
     loaded_one(&s, id, load)
 }
 
@@ -173,15 +171,13 @@ pub async fn update<T>(
 ) -> async_graphql::Result<T> {
     use super::OrGql;
     let id = super::ids::expect(id, table, "id").gql()?;
-    let (s, ()) = super::service(ctx)?
-        .write(&super::author(ctx), move |d| {
-            let mut row = d.current_row(table, id)?;
-            d.check_version(id, version)?;
-            patch(&mut row)?;
-            d.update(row)
-        })
-        .await
-        .gql()?;
+    let (s, ()) = super::transaction::write(ctx, move |d| {
+        let mut row = d.current_row(table, id)?;
+        d.check_version(id, version)?;
+        patch(&mut row)?;
+        d.update(row)
+    })
+    .await?;
     loaded_one(&s, id, load)
 }
 
@@ -195,14 +191,12 @@ pub async fn delete(
 ) -> async_graphql::Result<DeletedNode> {
     use super::OrGql;
     let node = super::ids::expect(&id, table, "id").gql()?;
-    super::service(ctx)?
-        .write(&super::author(ctx), move |d| {
-            d.expect(table, node, "id")?;
-            d.check_version(node, version)?;
-            d.delete(table, node, cascade)
-        })
-        .await
-        .gql()?;
+    super::transaction::write(ctx, move |d| {
+        d.expect(table, node, "id")?;
+        d.check_version(node, version)?;
+        d.delete(table, node, cascade)
+    })
+    .await?;
     Ok(DeletedNode { id })
 }
 
@@ -263,17 +257,25 @@ pub fn scoped<T: HasConnection, F: super::filters::ToFilter>(
 /// end as read from the new snapshot.
 pub async fn link<T>(
     ctx: &async_graphql::Context<'_>,
-    (from, from_table, from_field): (&async_graphql::ID, Table, &str),
-    (to, to_table, to_field): (&async_graphql::ID, Table, &str),
+    from: (&async_graphql::ID, Table, &str),
+    to: (&async_graphql::ID, Table, &str),
     change: impl FnOnce(&mut crate::service::Draft, Id, Id) -> Result<()> + Send,
     load: fn(&Arc<Snapshot>, Id) -> Option<T>,
 ) -> async_graphql::Result<T> {
-    use super::OrGql;
+    let (s, a, _) = link_ends(ctx, from, to, change).await?;
+    loaded_one(&s, a, load)
+}
+
+/// A link mutation: reads the IDs of both ends and runs the change on them; returns the
+/// snapshot after the change and both ends' ids.
+pub async fn link_ends(
+    ctx: &async_graphql::Context<'_>,
+    (from, from_table, from_field): (&async_graphql::ID, Table, &str),
+    (to, to_table, to_field): (&async_graphql::ID, Table, &str),
+    change: impl FnOnce(&mut crate::service::Draft, Id, Id) -> Result<()> + Send,
+) -> async_graphql::Result<(Arc<Snapshot>, Id, Id)> {
     let a = reference(from, from_table, from_field)?;
     let b = reference(to, to_table, to_field)?;
-    let (s, ()) = super::service(ctx)?
-        .write(&super::author(ctx), move |d| change(d, a, b))
-        .await
-        .gql()?;
-    loaded_one(&s, a, load)
+    let (s, ()) = super::transaction::write(ctx, move |d| change(d, a, b)).await?;
+    Ok((s, a, b))
 }

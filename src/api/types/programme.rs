@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
-use super::{required, Area, FundingStream, Goal, Intervention, Line, Partner, Wijk};
+use super::{Area, FundingStream, Goal, Intervention, Line, Partner, Wijk, required};
 use super::{
     DeletedNode, by_slug, create, delete, list, loaded, node_object, patch, patch_opt, reference,
     scoped, update, wrong_row,

@@ -71,6 +71,11 @@ impl Draft {
         &self.work.data
     }
 
+    /// The operations made so far, in order.
+    pub fn ops(&self) -> &[Op] {
+        &self.ops
+    }
+
     /// The data as the draft leaves it, the operations that lead there from the base, and the
     /// ids the draft did not use.
     pub fn into_parts(self) -> (Dataset, Vec<Op>, Range<Id>) {
