@@ -70,7 +70,7 @@ impl Principal {
         match self {
             Principal::Token { role: have, .. } if *have >= role => Ok(()),
             Principal::Token { name, role: have } => Err(Error::Forbidden(format!(
-                "the token {name:?} is a {} token; this needs {}",
+                "the token {name:?} has the role {}; this needs the role {}",
                 have.name(),
                 role.name()
             ))),

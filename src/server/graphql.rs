@@ -139,8 +139,8 @@ fn answer(
         Media::GraphqlResponse if refused_whole => StatusCode::BAD_REQUEST,
         _ => StatusCode::OK,
     };
-    // A refused request has no `data` with `application/graphql-response+json`.
-    let body = if media == Media::GraphqlResponse && refused_whole {
+    // A request refused before it ran has no `data` (GraphQL: "not present").
+    let body = if refused_whole {
         serde_json::to_vec(&serde_json::json!({ "errors": response.errors }))
     } else {
         serde_json::to_vec(&response)
@@ -306,7 +306,7 @@ async fn read_request(
     request: Request,
     media: Media,
 ) -> Result<async_graphql::Request, Response> {
-    if request.method() == Method::GET {
+    if request.method() == Method::GET || request.method() == Method::HEAD {
         return from_query_string(request.uri().query().unwrap_or_default()).map_err(|why| {
             refusal(
                 media,
@@ -370,14 +370,7 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
     match state.documents.resolve(&request.query, &request.extensions) {
         Ok(Some(document)) => request.query = document.to_string(),
         Ok(None) => {}
-        Err(refused) => {
-            return refusal(
-                media,
-                StatusCode::BAD_REQUEST,
-                refused.code,
-                &refused.message,
-            );
-        }
+        Err(why) => return refused(media, why.code, why.message, None),
     }
     // Parsed once: the schema executes the document parsed here (and measures it first).
     let operation_name = request.operation_name.clone();
@@ -405,8 +398,18 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
         };
         return refused(media, "GRAPHQL_VALIDATION_FAILED", message, None);
     };
+    if operation == OperationType::Subscription {
+        return refused(
+            media,
+            "BAD_REQUEST",
+            "subscriptions are served over a WebSocket on /graphql (graphql-transport-ws or \
+             graphql-ws), not over HTTP"
+                .to_owned(),
+            None,
+        );
+    }
     let write = operation != OperationType::Query;
-    if method == Method::GET && write {
+    if (method == Method::GET || method == Method::HEAD) && write {
         let mut response = refusal(
             media,
             StatusCode::METHOD_NOT_ALLOWED,

@@ -249,6 +249,15 @@ async fn operation_name_over_get(db: TestDb) {
         (status, code(&body)),
         (StatusCode::BAD_REQUEST, "BAD_REQUEST")
     );
+    // HEAD is GET without the body.
+    let head = app
+        .client
+        .head(format!("{}/graphql", app.base))
+        .query(&[("query", "{ __typename }")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
 }
 db_test!(operation_name_over_get);
 
@@ -303,6 +312,13 @@ async fn every_refusal_is_a_graphql_response(db: TestDb) {
                 .post(&url)
                 .header("content-type", "application/json")
                 .body("[1, 2"),
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+        ),
+        (
+            app.client
+                .post(&url)
+                .json(&json!({ "query": "subscription { changes { version } }" })),
             StatusCode::BAD_REQUEST,
             "BAD_REQUEST",
         ),
