@@ -141,7 +141,9 @@ fn answer(
     };
     // A request refused before it ran has no `data` (GraphQL: "not present").
     let body = if refused_whole {
-        serde_json::to_vec(&serde_json::json!({ "errors": response.errors }))
+        serde_json::to_vec(&ErrorsOnly {
+            errors: &response.errors,
+        })
     } else {
         serde_json::to_vec(&response)
     };
@@ -198,9 +200,21 @@ fn with_headers(media: Media, mut out: Response) -> Response {
 
 /// A refused request as a GraphQL response in the negotiated media type, with its own status.
 pub fn refusal(media: Media, status: StatusCode, code: &str, message: &str) -> Response {
-    let body =
-        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    with_headers(media, (status, body.to_string()).into_response())
+    let mut error = async_graphql::ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    let body = serde_json::to_string(&ErrorsOnly { errors: &[error] })
+        .unwrap_or_else(|_| r#"{"errors":[{"message":"the request was refused"}]}"#.to_owned());
+    with_headers(media, (status, body).into_response())
+}
+
+/// The body of a request refused before it ran: its errors alone, each with its keys in the
+/// specification's order (`message`, `locations`, `path`, `extensions`).
+#[derive(serde::Serialize)]
+struct ErrorsOnly<'a> {
+    errors: &'a [async_graphql::ServerError],
 }
 
 /// Why a body is not a GraphQL request at all.

@@ -187,6 +187,15 @@ async fn answers_follow_the_specification(db: TestDb) {
     assert_eq!(code(&body), "GRAPHQL_PARSE_FAILED");
     let message = body["errors"][0]["message"].as_str().unwrap_or_default();
     assert!(message.starts_with("Syntax Error: "), "{message}");
+    // Refusals too keep the error's keys in the specification's order.
+    let text = post(&app, None, json!({ "query": "{ partners { " }))
+        .await
+        .text()
+        .await
+        .expect("body");
+    let message_at = text.find("\"message\"").expect("message");
+    let extensions_at = text.find("\"extensions\"").expect("extensions");
+    assert!(message_at < extensions_at, "{text}");
     assert!(!message.contains('\n'), "{message}");
     assert!(
         body["errors"][0]["locations"][0]["line"].is_number(),
