@@ -494,3 +494,23 @@ impl Drop for Server {
         }
     }
 }
+
+/// Polls a future at most `polls` times, then drops it: the request given up at that await.
+pub struct GiveUpAfter<F> {
+    pub future: std::pin::Pin<Box<F>>,
+    pub polls: usize,
+}
+
+impl<F: std::future::Future> std::future::Future for GiveUpAfter<F> {
+    type Output = Option<F::Output>;
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        if self.polls == 0 {
+            return std::task::Poll::Ready(None);
+        }
+        self.polls -= 1;
+        self.future.as_mut().poll(cx).map(Some)
+    }
+}

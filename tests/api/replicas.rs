@@ -4,15 +4,12 @@
 //! during the writes catches up when restarted; and a write whose request is given up at any
 //! point leaves the database and the graph agreeing.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
-use crate::helpers::{Server, TestDb, cli, db_test, spawn_app};
+use crate::helpers::{GiveUpAfter, Server, TestDb, cli, db_test, spawn_app};
 
 /// Everything a process's graph holds that a client can see, in a canonical form.
 const DUMP: &str = "{
@@ -302,26 +299,6 @@ async fn two_processes_on_one_sqlite_file_converge() {
         )
         .await;
     assert_eq!(again["data"]["updatePartner"]["version"], 3, "{again:#}");
-}
-
-/// Polls a future at most `polls` times, then drops it: the request given up at that await.
-struct GiveUpAfter<F> {
-    future: Pin<Box<F>>,
-    polls: usize,
-}
-
-impl<F: Future> Future for GiveUpAfter<F> {
-    type Output = Option<F::Output>;
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if self.polls == 0 {
-            return Poll::Ready(None);
-        }
-        self.polls -= 1;
-        match self.future.as_mut().poll(cx) {
-            Poll::Ready(out) => Poll::Ready(Some(out)),
-            Poll::Pending => Poll::Pending,
-        }
-    }
 }
 
 /// A write given up at every one of its await points leaves the database and the graph

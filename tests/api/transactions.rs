@@ -2,16 +2,13 @@
 //! or not at all, each sees the fields before it, an intervention is created with its links in
 //! one mutation, and link payloads hold both ends.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
 use crate::errors::state;
-use crate::helpers::{TestApp, TestDb, db_test, spawn_app};
+use crate::helpers::{GiveUpAfter, TestApp, TestDb, db_test, spawn_app};
 
 const CREATE_PARTNER: &str = "a: createPartner(input: { areaId: $area, slug: \"nieuw\", name: \"Nieuw\", kind: WELFARE }) { id slug version }";
 
@@ -435,26 +432,6 @@ async fn token_mutations_stand_alone(db: TestDb) {
     assert!(tokens.iter().all(|t| t.name != "mixed"));
 }
 db_test!(token_mutations_stand_alone);
-
-/// Polls a future at most `polls` times, then drops it: the request given up at that await.
-struct GiveUpAfter<F> {
-    future: Pin<Box<F>>,
-    polls: usize,
-}
-
-impl<F: Future> Future for GiveUpAfter<F> {
-    type Output = Option<F::Output>;
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if self.polls == 0 {
-            return Poll::Ready(None);
-        }
-        self.polls -= 1;
-        match self.future.as_mut().poll(cx) {
-            Poll::Ready(out) => Poll::Ready(Some(out)),
-            Poll::Pending => Poll::Pending,
-        }
-    }
-}
 
 /// A batch of two writes given up at every one of its await points (before, during and after
 /// its commit) leaves the database and the graph agreeing: both writes or neither.
