@@ -5,10 +5,12 @@
 //! them. Nothing here knows about storage or HTTP.
 
 mod enums;
+mod period;
 mod records;
 mod text;
 
 pub use enums::{FundingKind, GoalLevel, PartnerKind, PartnerRole, RelationKind};
+pub use period::{Known, Period};
 pub use records::*;
 pub use text::{
     describe_unstorable, fold, is_storable, is_valid_slug, replace_unstorable, unstorable_problem,

@@ -1,0 +1,58 @@
+//! When something runs: a period of whole years that the source document may give in full, in
+//! part or not at all, and the one rule for whether it covers a year.
+//!
+//! The rule answers in three values, because "the document does not say" is not "no" and not
+//! "always": a period covers a year when both bounds are known and enclose it, does not when a
+//! known bound excludes it, and is unknown otherwise.
+
+/// A three-valued answer: known to hold, known not to hold, or not known from the document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Known {
+    Yes,
+    No,
+    Unknown,
+}
+
+/// A period of whole years, either bound possibly unknown (inclusive at both ends).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Period {
+    pub start: Option<i32>,
+    pub end: Option<i32>,
+}
+
+impl Period {
+    /// A period from its bounds as the records hold them.
+    pub fn new(start: Option<i32>, end: Option<i32>) -> Self {
+        Self { start, end }
+    }
+
+    /// Whether the document gives neither bound.
+    pub fn is_undated(&self) -> bool {
+        self.start.is_none() && self.end.is_none()
+    }
+
+    /// Whether the period covers `year`: `Yes` when both bounds are known and enclose it, `No`
+    /// when a known bound excludes it, `Unknown` when the document does not say enough.
+    ///
+    /// ```
+    /// use samenhang::domain::{Known, Period};
+    /// let spuk = Period::new(Some(2024), Some(2026));
+    /// assert_eq!(spuk.covers(2025), Known::Yes);
+    /// assert_eq!(spuk.covers(2027), Known::No);
+    /// let open_ended = Period::new(Some(2021), None);
+    /// assert_eq!(open_ended.covers(2020), Known::No);
+    /// assert_eq!(open_ended.covers(2030), Known::Unknown);
+    /// assert_eq!(Period::default().covers(2025), Known::Unknown);
+    /// ```
+    pub fn covers(&self, year: i32) -> Known {
+        let before_start = self.start.is_some_and(|s| year < s);
+        let after_end = self.end.is_some_and(|e| year > e);
+        if before_start || after_end {
+            Known::No
+        } else if self.start.is_some() && self.end.is_some() {
+            Known::Yes
+        } else {
+            Known::Unknown
+        }
+    }
+}
