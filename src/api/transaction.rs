@@ -14,7 +14,9 @@ use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest,
 };
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
-use async_graphql::{Context, PathSegment, Request, Response, ServerError, ServerResult, Value};
+use async_graphql::{
+    Context, PathSegment, Pos, Request, Response, ServerError, ServerResult, Value,
+};
 
 use super::OrGql;
 use crate::error::{Error, Result};
@@ -27,8 +29,9 @@ const ALONE: [&str; 2] = ["createApiToken", "revokeApiToken"];
 /// The writes of one mutation request: the batch, and the fields whose change it holds.
 pub struct RequestWrites {
     batch: Batch,
-    /// Response keys of the fields whose write succeeded, in order.
-    done: Mutex<Vec<String>>,
+    /// Response keys (and places in the document) of the fields whose write succeeded, in
+    /// order.
+    done: Mutex<Vec<(String, Pos)>>,
 }
 
 /// Runs a write of a mutation field: in the request's batch when there is one (a mutation
@@ -47,7 +50,7 @@ pub async fn write<T>(
                 .done
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
-                .push(key);
+                .push((key, ctx.item.pos));
             Ok(written)
         }
         None => super::service(ctx)?.write(&author, change).await.gql(),
@@ -155,13 +158,13 @@ fn roll_back(mut response: Response, failed: Option<Error>, writes: &RequestWrit
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .clone();
-    for key in done.into_iter().filter(|k| !failed.contains(k)) {
+    for (key, pos) in done.into_iter().filter(|(k, _)| !failed.contains(k)) {
         let mut err = ServerError::new(
             format!(
                 "rolled back: the change of {key} was made, but another part of the request \
                  failed, so nothing of the request was committed"
             ),
-            None,
+            Some(pos),
         );
         err.path = vec![PathSegment::Field(key)];
         err.extensions

@@ -386,6 +386,11 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
         Ok(None) => {}
         Err(why) => return refused(media, why.code, why.message, None),
     }
+    // An automatic persisted query is learned once it has run (below).
+    let teaches = state
+        .documents
+        .teaches(&request.query, &request.extensions)
+        .then(|| (request.query.clone(), request.extensions.clone()));
     // Parsed once: the schema executes the document parsed here (and measures it first).
     let operation_name = request.operation_name.clone();
     let operation = match request.parsed_query() {
@@ -451,6 +456,12 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
         Err(err) => return error_response_in(media, err),
     };
     add_error_codes(&mut response);
+    if let Some((query, extensions)) = teaches
+        && !(response.data == async_graphql::Value::Null
+            && response.errors.iter().any(|e| e.path.is_empty()))
+    {
+        state.documents.learn_from(&query, &extensions);
+    }
     let kind = match operation {
         OperationType::Mutation => "mutation",
         OperationType::Subscription => "subscription",

@@ -152,8 +152,27 @@ impl Documents {
                 "this server runs only its trusted documents, and this is not one of them",
             ));
         }
-        self.learn(hash, query);
         Ok(None)
+    }
+
+    /// Whether a request (already resolved) teaches the cache a document: its text sent with
+    /// the matching hash. Asked after the document ran, so that a document refused as a whole
+    /// (parse, validation, role) is not kept.
+    pub fn teaches(&self, query: &str, extensions: &HashMap<String, Value>) -> bool {
+        !self.persisted_only && !query.is_empty() && extensions.contains_key("persistedQuery")
+    }
+
+    /// Keeps the document of a request that [`teaches`](Self::teaches) it.
+    pub fn learn_from(&self, query: &str, extensions: &HashMap<String, Value>) {
+        let Some(Ok(hash)) = extensions.get("persistedQuery").map(requested_hash) else {
+            return;
+        };
+        if self.teaches(query, extensions)
+            && !self.trusted.contains_key(&hash)
+            && sha256(query) == hash
+        {
+            self.learn(hash, query);
+        }
     }
 
     fn learned(&self, hash: &str) -> Option<Arc<str>> {
@@ -245,6 +264,11 @@ mod tests {
         let miss = docs.resolve("", &persisted(&hash));
         assert_eq!(miss.expect_err("unknown").code, NOT_FOUND);
         assert_eq!(docs.resolve(query, &persisted(&hash)), Ok(None));
+        assert!(
+            docs.resolve("", &persisted(&hash)).is_err(),
+            "not before it ran"
+        );
+        docs.learn_from(query, &persisted(&hash));
         assert_eq!(
             docs.resolve("", &persisted(&hash))
                 .expect("learned")
@@ -310,7 +334,7 @@ mod tests {
         let docs = Documents::load(&[] as &[&Path], false).expect("no manifests");
         for i in 0..APQ_DOCUMENTS + 10 {
             let query = format!("{{ a{i}: __typename }}");
-            assert_eq!(docs.resolve(&query, &persisted(&sha256(&query))), Ok(None));
+            docs.learn_from(&query, &persisted(&sha256(&query)));
         }
         let learned = docs.automatic.lock().expect("lock");
         assert_eq!(learned.by_hash.len(), APQ_DOCUMENTS);

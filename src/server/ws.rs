@@ -165,6 +165,8 @@ async fn serve(
 
     let mut principal: Option<Principal> = None;
     let mut active: HashSet<String> = HashSet::new();
+    // Operations refused before they ran: their `complete` is not sent (see `outgoing_text`).
+    let mut refused: HashSet<String> = HashSet::new();
     let init_deadline = tokio::time::sleep(INIT_TIMEOUT);
     tokio::pin!(init_deadline);
     let mut token_check = tokio::time::interval(TOKEN_CHECK);
@@ -259,9 +261,11 @@ async fn serve(
                 let Some(outgoing) = outgoing else { break None };
                 let message = match outgoing {
                     WsMessage::Text(text) => {
-                        if let Some(("complete", Some(id))) = kind_and_id(&text)
-                            .as_ref()
-                            .map(|(k, id)| (k.as_str(), id.clone()))
+                        let Some(text) = outgoing_text(text, modern, &mut refused) else {
+                            continue;
+                        };
+                        if let Some((kind, Some(id))) = kind_and_id(&text)
+                            && matches!(kind.as_str(), "complete" | "error")
                         {
                             active.remove(&id);
                         }
@@ -324,13 +328,104 @@ fn with_document(
         .get("extensions")
         .and_then(|x| serde_json::from_value(x.clone()).ok())
         .unwrap_or_default();
-    match state.documents.resolve(query, &extensions)? {
+    let resolved = state.documents.resolve(query, &extensions)?;
+    // Over the socket the document is learned when it is subscribed to.
+    state.documents.learn_from(query, &extensions);
+    match resolved {
         Some(document) => {
             payload.insert("query".to_owned(), Value::String(document.to_string()));
             Ok(Some(message.to_string()))
         }
         None => Ok(None),
     }
+}
+
+/// A message from async-graphql as the protocol wants it, or `None` to leave it out. An
+/// operation refused before it ran (a syntax, validation or role error: no data and no error
+/// with a path) is one `error` message under `graphql-transport-ws`, whose errors carry an
+/// `extensions.code` as over HTTP; it ends the operation, so the `complete` that async-graphql
+/// sends after it is left out.
+fn outgoing_text(text: String, modern: bool, refused: &mut HashSet<String>) -> Option<String> {
+    if !modern {
+        return Some(text);
+    }
+    if !text.contains("\"errors\"") {
+        if !refused.is_empty()
+            && let Some((kind, Some(id))) = kind_and_id(&text)
+            && kind == "complete"
+            && refused.remove(&id)
+        {
+            return None;
+        }
+        return Some(text);
+    }
+    let Ok(Outgoing {
+        id,
+        payload: Some(OutgoingPayload { data, errors }),
+    }) = serde_json::from_str::<Outgoing>(&text)
+    else {
+        return Some(text);
+    };
+    if !data.is_null() || errors.iter().any(|e| !e.path.is_null()) {
+        return Some(text);
+    }
+    let errors: Vec<WireError> = errors
+        .into_iter()
+        .map(|mut error| {
+            // Errors before execution without a code are async-graphql's own: syntax and
+            // validation (as `add_error_codes` does over HTTP).
+            let code = "GRAPHQL_VALIDATION_FAILED";
+            if let Some(extensions) = error.extensions.as_object_mut() {
+                extensions.entry("code").or_insert_with(|| code.into());
+            } else {
+                error.extensions = serde_json::json!({ "code": code });
+            }
+            error
+        })
+        .collect();
+    let error = serde_json::to_string(&OutgoingError {
+        id: &id,
+        kind: "error",
+        payload: errors,
+    })
+    .ok()?;
+    refused.insert(id);
+    Some(error)
+}
+
+/// The parts of an outgoing `next` message that say whether it ran.
+#[derive(serde::Deserialize)]
+struct Outgoing {
+    id: String,
+    payload: Option<OutgoingPayload>,
+}
+
+#[derive(serde::Deserialize)]
+struct OutgoingPayload {
+    #[serde(default)]
+    data: Value,
+    #[serde(default)]
+    errors: Vec<WireError>,
+}
+
+/// One error with its keys in the specification's order.
+#[derive(serde::Deserialize, serde::Serialize)]
+struct WireError {
+    message: String,
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    locations: Value,
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    path: Value,
+    #[serde(default)]
+    extensions: Value,
+}
+
+#[derive(serde::Serialize)]
+struct OutgoingError<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    payload: Vec<WireError>,
 }
 
 /// A receiver as a stream of messages for async-graphql.

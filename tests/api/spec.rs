@@ -129,6 +129,37 @@ async fn answers_follow_the_specification(db: TestDb) {
     )
     .await;
     assert_eq!(body["data"], json!({ "b": "Query" }), "{body:#}");
+    // A variable that only a directive on `__typename` uses is used, and typed like any other.
+    for (hide, data) in [(true, json!({})), (false, json!({ "__typename": "Query" }))] {
+        let (status, body) = graphql_response(
+            post(
+                &app,
+                None,
+                json!({ "query": "query($x: Boolean!) { __typename @skip(if: $x) }", "variables": { "x": hide } }),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body:#}");
+        assert_eq!(body["data"], data, "{body:#}");
+    }
+    for query in [
+        "query($x: String!) { __typename @skip(if: $x) }",
+        "query($x: Boolean) { __typename @include(if: $x) }",
+        "{ __typename @skip(if: $undefined) }",
+    ] {
+        let (status, body) = graphql_response(
+            post(
+                &app,
+                None,
+                json!({ "query": query, "variables": { "x": true } }),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body:#}");
+        assert_eq!(code(&body), "GRAPHQL_VALIDATION_FAILED", "{query}");
+    }
 
     // Directives: known, in their place, once.
     for (query, why) in [
@@ -443,6 +474,22 @@ async fn automatic_persisted_queries(db: TestDb) {
     )
     .await;
     assert_eq!(code(&wrong), "PERSISTED_QUERY_HASH_MISMATCH");
+    // A document refused as a whole (here: it does not validate) is not learned.
+    let invalid = "{ partners(first: 1) { nope } }";
+    let hash = sha256(invalid);
+    let (_, refused) = graphql_response(
+        post(
+            &app,
+            None,
+            json!({ "query": invalid, "extensions": persisted(&hash) }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code(&refused), "GRAPHQL_VALIDATION_FAILED", "{refused:#}");
+    let (_, miss) =
+        graphql_response(post(&app, None, json!({ "extensions": persisted(&hash) })).await).await;
+    assert_eq!(code(&miss), "PERSISTED_QUERY_NOT_FOUND", "{miss:#}");
 }
 db_test!(automatic_persisted_queries);
 

@@ -270,13 +270,36 @@ async fn sockets_follow_the_protocol_and_the_roles(db: TestDb) {
         answer["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN",
         "{answer}"
     );
+    // A document that fails validation is one `error` message with the code, as over HTTP,
+    // and (graphql-transport-ws) no `complete` after it.
+    send(
+        &mut socket,
+        json!({ "id": "bad", "type": "subscribe", "payload": { "query": "{ partner(slug: \"halt\") { nope } }" } }),
+    )
+    .await;
+    let answer = result(&mut socket, "bad").await;
+    assert_eq!(answer["type"], "error", "{answer}");
+    assert_eq!(
+        answer["payload"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+        "{answer}"
+    );
+    assert!(answer["payload"][0]["locations"].is_array(), "{answer}");
     // Queries work over the socket too, on the current graph.
     send(
         &mut socket,
         json!({ "id": "q", "type": "subscribe", "payload": { "query": "{ partner(slug: \"halt\") { name } }" } }),
     )
     .await;
-    let answer = result(&mut socket, "q").await;
+    let answer = loop {
+        let message = next(&mut socket).await.expect("a message");
+        assert!(
+            !(message["id"] == "bad" && message["type"] == "complete"),
+            "a refused operation is not completed: {message}"
+        );
+        if message["id"] == "q" && message["type"] == "next" {
+            break message;
+        }
+    };
     assert_eq!(
         answer["payload"]["data"]["partner"]["name"], "Halt",
         "{answer}"

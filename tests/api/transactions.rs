@@ -75,6 +75,12 @@ async fn a_failing_field_rolls_back_the_whole_request(db: TestDb) {
     assert_eq!(body["data"], Value::Null, "{body:#}");
     assert_eq!(error_at(&body, "b")["extensions"]["code"], "BAD_USER_INPUT");
     assert_eq!(error_at(&body, "a")["extensions"]["code"], "ROLLED_BACK");
+    // The rolled-back field's error points at the field in the document.
+    let at = &error_at(&body, "a")["locations"][0];
+    assert!(
+        at["line"] == 1 && at["column"].as_u64() > Some(1),
+        "{body:#}"
+    );
     assert!(!partner_exists(&app, "nieuw").await);
     assert!(
         before == state(&app).await,

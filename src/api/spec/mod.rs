@@ -11,10 +11,12 @@ pub use shape::variable;
 use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest, NextValidation,
 };
 use async_graphql::parser::types::{ExecutableDocument, OperationDefinition, OperationType};
-use async_graphql::{Request, Response, ServerError, ServerResult, Value, Variables};
+use async_graphql::{
+    Name, Request, Response, ServerError, ServerResult, ValidationResult, Value, Variables,
+};
 
 /// Creates the per-request [`Spec`].
 pub struct SpecAnswers {
@@ -27,6 +29,7 @@ impl ExtensionFactory for SpecAnswers {
         Arc::new(Spec {
             introspection: self.introspection,
             request: Mutex::new(None),
+            typename_variables: Mutex::default(),
         })
     }
 }
@@ -41,6 +44,8 @@ struct Held {
 struct Spec {
     introspection: bool,
     request: Mutex<Option<Held>>,
+    /// Variables used by directives on `__typename`, which async-graphql calls unused.
+    typename_variables: Mutex<Vec<Name>>,
 }
 
 #[async_trait::async_trait]
@@ -56,7 +61,11 @@ impl Extension for Spec {
         let doc = request.parsed_query()?;
         let chosen = chosen_operation(doc, operation.as_deref());
         let registry = &ctx.schema_env.registry;
-        checks::check(registry, doc, chosen, &variables, self.introspection)?;
+        let typename_variables =
+            checks::check(registry, doc, chosen, &variables, self.introspection)?;
+        if let Ok(mut held) = self.typename_variables.lock() {
+            *held = typename_variables;
+        }
         if chosen.is_some_and(|op| op.ty != OperationType::Subscription)
             && let Ok(mut held) = self.request.lock()
         {
@@ -67,6 +76,44 @@ impl Extension for Spec {
             });
         }
         next.run(ctx, request).await
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let used = std::mem::take(
+            &mut *self
+                .typename_variables
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()),
+        );
+        match next.run(ctx).await {
+            Err(errors) if !used.is_empty() => {
+                let errors: Vec<ServerError> = errors
+                    .into_iter()
+                    .filter(|e| {
+                        !used.iter().any(|v| {
+                            e.message
+                                .starts_with(&format!("Variable \"${v}\" is not used"))
+                        })
+                    })
+                    .collect();
+                if errors.is_empty() {
+                    // Only the false "unused" errors: every other rule passed. (Complexity and
+                    // depth are not used: `limits` prices documents itself.)
+                    Ok(ValidationResult {
+                        cache_control: Default::default(),
+                        complexity: 0,
+                        depth: 0,
+                    })
+                } else {
+                    Err(errors)
+                }
+            }
+            other => other,
+        }
     }
 
     async fn execute(
