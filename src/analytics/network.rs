@@ -50,8 +50,8 @@ impl Network {
 /// A stable text form of a scope, for cache keys.
 pub fn scope_key(scope: &Filter) -> String {
     format!(
-        "a{:?} p{:?} w{:?} f{:?} y{:?}",
-        scope.area, scope.programme, scope.wijk, scope.funding_stream, scope.year
+        "a{:?} p{:?} w{:?} f{:?} y{:?} u{:?}",
+        scope.area, scope.programme, scope.wijk, scope.funding_stream, scope.year, scope.undated
     )
 }
 
@@ -102,6 +102,31 @@ pub fn collaboration(s: &Snapshot, scope: &Filter) -> Network {
     Network { nodes, graph }
 }
 
+/// How much of the collaboration network in a year rests on undated interventions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UndatedLinks {
+    /// Interventions in scope whose activity in the year is unknown.
+    pub interventions: usize,
+    /// Partner pairs sharing at least one of them.
+    pub links: usize,
+}
+
+/// With a year in the scope: the interventions whose activity in it is unknown, and the partner
+/// pairs that share at least one of them (the links of their own projection). `None` without a
+/// year.
+pub fn undated(s: &Snapshot, scope: &Filter) -> Option<UndatedLinks> {
+    scope.year?;
+    let only = Filter {
+        undated: crate::domain::Undated::Only,
+        ..scope.clone()
+    };
+    let net = super::network(s, NetworkKind::Collaboration, &only);
+    Some(UndatedLinks {
+        interventions: interventions_in_scope(s, &only).len(),
+        links: net.graph.edge_count(),
+    })
+}
+
 /// The whole graph in scope: every node of the scope's area(s) except the areas themselves,
 /// without the interventions (and funding streams) outside the scope's year, cluster, wijk or
 /// stream, and every edge between the nodes that remain.
@@ -109,11 +134,6 @@ pub fn whole(s: &Snapshot, scope: &Filter) -> Network {
     let kept_interventions = interventions_in_scope(s, scope);
     let d = &s.data;
     let in_area = |area: Id| scope.area.is_none_or(|a| a == area);
-    let stream_active = |start: Option<i32>, end: Option<i32>| {
-        scope
-            .year
-            .is_none_or(|y| start.is_none_or(|s| s <= y) && end.is_none_or(|e| y <= e))
-    };
     let mut nodes: Vec<Id> = kept_interventions;
     nodes.extend(
         d.programmes
@@ -142,7 +162,7 @@ pub fn whole(s: &Snapshot, scope: &Filter) -> Network {
     nodes.extend(
         d.funding_streams
             .values()
-            .filter(|r| in_area(r.area_id) && stream_active(r.start_year, r.end_year))
+            .filter(|r| in_area(r.area_id) && scope.admits(r.years()))
             .map(|r| r.id),
     );
     nodes.extend(

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use petgraph::Direction;
 
 use super::network::interventions_in_scope;
-use crate::domain::{GoalLevel, Id};
+use crate::domain::{GoalLevel, Id, Known, Undated, WijkScope};
 use crate::graph::{EdgeKind, Filter, Snapshot};
 
 /// A partner's interventions in one programme cluster.
@@ -182,12 +182,90 @@ pub fn shared_by_cluster(s: &Snapshot, a: Id, b: Id, scope: &Filter) -> Vec<(Opt
     groups.into_iter().collect()
 }
 
-/// Counts of interventions in a table of rows × columns.
+/// What one cell of a coverage matrix says about its wijk and column.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CoverageState {
+    /// Interventions are listed for this wijk (the count says how many).
+    Listed,
+    /// None is listed for this wijk, but the column has area-wide interventions, which the
+    /// document gives to every wijk.
+    WholeArea,
+    /// None is listed and none is area-wide, but the column has interventions for which the
+    /// document names no wijk: whether this wijk has one is not known.
+    Unknown,
+    /// The column has no intervention in scope at all: a real gap.
+    NoIntervention,
+}
+
+/// Counts of interventions in a table of rows (wijken) × columns.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Matrix {
     pub rows: Vec<Id>,
     pub columns: Vec<Id>,
+    /// `counts[row][column]`: interventions listed for the row's wijk (area-wide ones apart).
     pub counts: Vec<Vec<usize>>,
+    /// Per column: interventions the document gives to every wijk of the area.
+    pub whole_area: Vec<usize>,
+    /// Per column: interventions for which the document names no wijk.
+    pub wijk_unknown: Vec<usize>,
+    /// `states[row][column]`: what the cell says (see [`CoverageState`]).
+    pub states: Vec<Vec<CoverageState>>,
+}
+
+impl Matrix {
+    /// An empty matrix of rows × columns.
+    fn new(rows: Vec<Id>, columns: Vec<Id>) -> Matrix {
+        Matrix {
+            counts: vec![vec![0; columns.len()]; rows.len()],
+            whole_area: vec![0; columns.len()],
+            wijk_unknown: vec![0; columns.len()],
+            states: Vec::new(),
+            rows,
+            columns,
+        }
+    }
+
+    /// Counts one intervention in the columns it works for, by where it works.
+    fn count(&mut self, scope: WijkScope, places: &[Id], columns: &[usize]) {
+        for &col in columns {
+            match scope {
+                WijkScope::WholeArea => self.whole_area[col] += 1,
+                WijkScope::Unknown => self.wijk_unknown[col] += 1,
+                WijkScope::Listed => {
+                    for w in places {
+                        if let Some(row) = self.rows.iter().position(|x| x == w) {
+                            self.counts[row][col] += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fills in the cells' states from the counts.
+    fn finish(mut self) -> Matrix {
+        self.states = self
+            .counts
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .enumerate()
+                    .map(|(col, &n)| {
+                        if n > 0 {
+                            CoverageState::Listed
+                        } else if self.whole_area[col] > 0 {
+                            CoverageState::WholeArea
+                        } else if self.wijk_unknown[col] > 0 {
+                            CoverageState::Unknown
+                        } else {
+                            CoverageState::NoIntervention
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        self
+    }
 }
 
 /// Where the interventions are and what is missing.
@@ -198,15 +276,38 @@ pub struct Coverage {
     /// Wijken × goals of the given level: interventions in the wijk working for the goal or a
     /// goal below it.
     pub wijk_goal: Matrix,
-    /// Goals nothing works for (no intervention on the goal or below it).
+    /// Goals nothing works for (no intervention on the goal or below it, and with a year none
+    /// that may be active in it either).
     pub goals_without_interventions: Vec<Id>,
+    /// With a year: goals only interventions of unknown activity in that year work for.
+    pub goals_only_undated: Vec<Id>,
     pub interventions_without_partner: Vec<Id>,
     pub interventions_without_funding: Vec<Id>,
     pub interventions_without_goal: Vec<Id>,
+    /// Interventions for which the document names no wijk (where is unknown, not nowhere).
     pub interventions_without_wijk: Vec<Id>,
+    /// Interventions the document gives to every wijk of the area.
+    pub interventions_whole_area: Vec<Id>,
 }
 
-/// The coverage of wijken by clusters and goals, and the gaps, in scope.
+/// A goal with the goals above it: an intervention on a goal also serves those.
+fn served_goals(s: &Snapshot, intervention: Id) -> BTreeSet<Id> {
+    let mut out = BTreeSet::new();
+    for g in s.targets(intervention, EdgeKind::Contributes) {
+        let mut current = Some(g);
+        while let Some(id) = current {
+            if !out.insert(id) {
+                break;
+            }
+            current = s.data.goals.get(&id).and_then(|g| g.parent_id);
+        }
+    }
+    out
+}
+
+/// The coverage of wijken by clusters and goals, and the gaps, in scope. An area-wide
+/// intervention is counted apart, not as a link to each wijk; one without a wijk counts as
+/// unknown, not as absent.
 pub fn coverage(s: &Snapshot, scope: &Filter, level: GoalLevel) -> Coverage {
     let in_area = |area: Id| scope.area.is_none_or(|a| a == area);
     let interventions = interventions_in_scope(s, scope);
@@ -224,6 +325,11 @@ pub fn coverage(s: &Snapshot, scope: &Filter, level: GoalLevel) -> Coverage {
         .filter(|p| in_area(p.area_id) && scope.programme.is_none_or(|c| c == p.id))
         .map(|p| p.id)
         .collect();
+    let in_programme = |g: Id| {
+        scope
+            .programme
+            .is_none_or(|c| programme_of_goal(s, g) == Some(c))
+    };
     let goals_of_area: Vec<Id> = s
         .data
         .goals
@@ -235,49 +341,27 @@ pub fn coverage(s: &Snapshot, scope: &Filter, level: GoalLevel) -> Coverage {
         .iter()
         .copied()
         .filter(|g| s.data.goals.get(g).is_some_and(|g| g.level == level))
-        .filter(|&g| {
-            scope
-                .programme
-                .is_none_or(|c| programme_of_goal(s, g) == Some(c))
-        })
+        .filter(|&g| in_programme(g))
         .collect();
-    // For every goal, itself and its ancestors: an intervention on a goal also serves those.
-    let served_goals = |i: Id| -> BTreeSet<Id> {
-        let mut out = BTreeSet::new();
-        for g in s.targets(i, EdgeKind::Contributes) {
-            let mut current = Some(g);
-            while let Some(id) = current {
-                if !out.insert(id) {
-                    break;
-                }
-                current = s.data.goals.get(&id).and_then(|g| g.parent_id);
-            }
-        }
-        out
-    };
-    let mut wijk_cluster = vec![vec![0; clusters.len()]; wijken.len()];
-    let mut wijk_goal = vec![vec![0; goals.len()]; wijken.len()];
+    let mut wijk_cluster = Matrix::new(wijken.clone(), clusters.clone());
+    let mut wijk_goal = Matrix::new(wijken, goals.clone());
     let mut served: BTreeSet<Id> = BTreeSet::new();
-    let mut gaps = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut gaps = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for &i in &interventions {
         let places = s.targets(i, EdgeKind::InWijk);
-        let serves = served_goals(i);
+        let serves = served_goals(s, i);
         served.extend(serves.iter().copied());
-        for w in &places {
-            let Some(row) = wijken.iter().position(|x| x == w) else {
-                continue;
-            };
-            for &p in s.intervention_programmes(i) {
-                if let Some(col) = clusters.iter().position(|&c| c == p) {
-                    wijk_cluster[row][col] += 1;
-                }
-            }
-            for (col, g) in goals.iter().enumerate() {
-                if serves.contains(g) {
-                    wijk_goal[row][col] += 1;
-                }
-            }
-        }
+        let wijk_scope = s.wijk_scope(i);
+        let cluster_cols: Vec<usize> = s
+            .intervention_programmes(i)
+            .iter()
+            .filter_map(|p| clusters.iter().position(|c| c == p))
+            .collect();
+        wijk_cluster.count(wijk_scope, &places, &cluster_cols);
+        let goal_cols: Vec<usize> = (0..goals.len())
+            .filter(|&col| serves.contains(&goals[col]))
+            .collect();
+        wijk_goal.count(wijk_scope, &places, &goal_cols);
         if s.targets(i, EdgeKind::Partner).is_empty() {
             gaps.0.push(i);
         }
@@ -287,35 +371,39 @@ pub fn coverage(s: &Snapshot, scope: &Filter, level: GoalLevel) -> Coverage {
         if s.targets(i, EdgeKind::Contributes).is_empty() {
             gaps.2.push(i);
         }
-        if places.is_empty() {
-            gaps.3.push(i);
+        match wijk_scope {
+            WijkScope::Unknown => gaps.3.push(i),
+            WijkScope::WholeArea => gaps.4.push(i),
+            WijkScope::Listed => {}
         }
     }
-    let goals_without_interventions = goals_of_area
+    // With a year, what the undated interventions serve is not a gap but unknown.
+    let maybe_served: BTreeSet<Id> = if scope.year.is_some() {
+        let undated = Filter {
+            undated: Undated::Only,
+            ..scope.clone()
+        };
+        interventions_in_scope(s, &undated)
+            .into_iter()
+            .flat_map(|i| served_goals(s, i))
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
+    let (unknown, without): (Vec<Id>, Vec<Id>) = goals_of_area
         .into_iter()
-        .filter(|g| !served.contains(g))
-        .filter(|&g| {
-            scope
-                .programme
-                .is_none_or(|c| programme_of_goal(s, g) == Some(c))
-        })
-        .collect();
+        .filter(|g| !served.contains(g) && in_programme(*g))
+        .partition(|g| maybe_served.contains(g));
     Coverage {
-        wijk_cluster: Matrix {
-            rows: wijken.clone(),
-            columns: clusters,
-            counts: wijk_cluster,
-        },
-        wijk_goal: Matrix {
-            rows: wijken,
-            columns: goals,
-            counts: wijk_goal,
-        },
-        goals_without_interventions,
+        wijk_cluster: wijk_cluster.finish(),
+        wijk_goal: wijk_goal.finish(),
+        goals_without_interventions: without,
+        goals_only_undated: unknown,
         interventions_without_partner: gaps.0,
         interventions_without_funding: gaps.1,
         interventions_without_goal: gaps.2,
         interventions_without_wijk: gaps.3,
+        interventions_whole_area: gaps.4,
     }
 }
 
@@ -325,15 +413,19 @@ fn programme_of_goal(s: &Snapshot, goal: Id) -> Option<Id> {
         .map(|l| l.programme_id)
 }
 
-/// The funding streams of an intervention that run in the scope's year (all, without a year).
+/// The funding streams of an intervention that may run in the scope's year (all, without a
+/// year): those not known to have ended or not to have started. A stream whose years the
+/// document does not give may still pay, so it is kept: dropping it would report a loss of
+/// funding that is not known.
 fn active_streams(s: &Snapshot, intervention: Id, scope: &Filter) -> Vec<Id> {
     s.targets(intervention, EdgeKind::Funding)
         .into_iter()
         .filter(|f| {
             scope.year.is_none_or(|y| {
-                s.data.funding_streams.get(f).is_some_and(|f| {
-                    f.start_year.is_none_or(|st| st <= y) && f.end_year.is_none_or(|e| y <= e)
-                })
+                s.data
+                    .funding_streams
+                    .get(f)
+                    .is_some_and(|f| f.years().covers(y) != Known::No)
             })
         })
         .collect()

@@ -2,6 +2,8 @@
 //! and edge types. A cursor remembers the sort key of its item, so paging stays correct when
 //! writes add or remove items between two requests.
 
+use std::sync::Arc;
+
 use async_graphql::{InputObject, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -10,7 +12,7 @@ use super::types::{Area, FundingStream, Goal, Intervention, Line, Partner, Progr
 use crate::domain::Id;
 use crate::domain::Table;
 use crate::error::{Error, Result};
-use crate::graph::{Count, KNOWN, Order, OrderField, SortKey, Window, Windowed};
+use crate::graph::{Count, Filter, KNOWN, Order, OrderField, Snapshot, SortKey, Window, Windowed};
 
 /// Items per page when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: usize = 100;
@@ -34,6 +36,43 @@ pub struct PageInfo {
 pub trait Paged: Sized {
     type Node;
     fn from_page(page: Page, load: impl FnMut(Id) -> Option<Self::Node>) -> Self;
+    /// The same page, able to count its list's undated items when asked.
+    fn with_undated(self, undated: UndatedCount) -> Self;
+}
+
+/// What a list's `undated` count counts: the nodes of a list whose filter has a year
+/// condition, counted only when the field is selected.
+pub struct UndatedCount {
+    pub snapshot: Arc<Snapshot>,
+    pub table: Table,
+    /// The list's nodes before filtering; `None`: the table's candidates for the filter.
+    pub ids: Option<Vec<Id>>,
+    pub filter: Filter,
+}
+
+impl UndatedCount {
+    /// The count of a list of `table` (of the given nodes, or of all), when its filter has a
+    /// year condition.
+    pub fn of(
+        snapshot: &Arc<Snapshot>,
+        table: Table,
+        ids: Option<&[Id]>,
+        filter: &Filter,
+    ) -> Option<UndatedCount> {
+        filter.has_year().then(|| UndatedCount {
+            snapshot: snapshot.clone(),
+            table,
+            ids: ids.map(<[Id]>::to_vec),
+            filter: filter.clone(),
+        })
+    }
+
+    /// How many of the list's nodes the filter keeps or drops only because their activity in
+    /// its year is unknown.
+    pub fn count(&self) -> usize {
+        self.snapshot
+            .count_undated(self.table, self.ids.clone(), &self.filter)
+    }
 }
 
 /// The connection type of a node type.
@@ -58,6 +97,7 @@ macro_rules! connection {
 
         #[doc = $conn_doc]
         #[derive(SimpleObject)]
+        #[graphql(complex)]
         pub struct $conn {
             /// The items of this page, each with its cursor.
             pub edges: Vec<$edge>,
@@ -67,6 +107,20 @@ macro_rules! connection {
             pub page_info: PageInfo,
             /// How many items the whole list holds (all pages, after filters).
             pub total_count: usize,
+            #[graphql(skip)]
+            pub undated_of: Option<UndatedCount>,
+        }
+
+        #[async_graphql::ComplexObject]
+        impl $conn {
+            /// With a `year` filter: how many items of the list (after its other filters) may
+            /// be active in that year but are not known to be, because the document gives no
+            /// period or only part of one. `undated: EXCLUDE` (the default) leaves them out of
+            /// the list and `totalCount`, `INCLUDE` counts them in, `ONLY` lists just them.
+            /// Null without a year filter.
+            async fn undated(&self) -> Option<usize> {
+                self.undated_of.as_ref().map(UndatedCount::count)
+            }
         }
 
         impl Paged for $conn {
@@ -83,6 +137,14 @@ macro_rules! connection {
                     edges,
                     page_info: page.info,
                     total_count: page.total,
+                    undated_of: None,
+                }
+            }
+
+            fn with_undated(self, undated: UndatedCount) -> Self {
+                $conn {
+                    undated_of: Some(undated),
+                    ..self
                 }
             }
         }

@@ -7,7 +7,7 @@ use async_graphql::{ID, InputObject};
 
 use super::connection::MAX_PAGE_SIZE;
 use super::ids;
-use crate::domain::{FundingKind, GoalLevel, Id, PartnerKind, PartnerRole, Table, fold};
+use crate::domain::{FundingKind, GoalLevel, Id, PartnerKind, PartnerRole, Table, Undated, fold};
 use crate::error::{Error, Result};
 use crate::graph::{Filter, Range, Snapshot};
 
@@ -142,6 +142,18 @@ impl Compile<'_> {
             .map(|f| f.compile(self).map(Box::new))
             .transpose()?;
         Ok((all, any, not))
+    }
+
+    /// The `undated` mode of a filter input: its own on the outermost filter (EXCLUDE when
+    /// not given), refused on a nested one, where it would contradict the outer mode.
+    fn undated(&self, undated: Option<Undated>) -> Result<Undated> {
+        match undated {
+            Some(_) if self.depth > 0 => Err(Error::invalid(
+                "undated",
+                "set undated on the outermost filter only; it governs the nested filters' years too",
+            )),
+            mode => Ok(mode.unwrap_or_default()),
+        }
     }
 
     /// The nodes `idIn` and `slugIn` allow (both when both are given), sorted.
@@ -307,8 +319,13 @@ pub struct ProgrammeFilter {
     pub funding_stream: Option<String>,
     /// Only clusters with interventions in this wijk (ID or slug).
     pub wijk: Option<String>,
-    /// Only clusters with interventions active in this year.
+    /// Only clusters with interventions known to be active in this year (see `undated`).
     pub year: Option<i32>,
+    /// With `year`: what to do with what the document does not date in full, so that it
+    /// may be active in the year but is not known to be. EXCLUDE (the default) leaves it out,
+    /// INCLUDE keeps it beside what is known to be active, ONLY keeps just it. Governs the
+    /// nested filters' years too; set it on the outermost filter only.
+    pub undated: Option<Undated>,
     /// Text in the name or slug (case and accents ignored).
     pub search: Option<String>,
     /// Only those with a number of interventions in this range (as `INTERVENTION_COUNT`
@@ -331,6 +348,7 @@ pub struct ProgrammeFilter {
 
 impl ToFilter for ProgrammeFilter {
     fn compile(&self, c: &mut Compile<'_>) -> Result<Filter> {
+        let undated = c.undated(self.undated)?;
         c.node(&self.area, common!(self, Table::Programme), |r| {
             Ok(Filter {
                 area: r.area,
@@ -342,6 +360,7 @@ impl ToFilter for ProgrammeFilter {
                 )?,
                 wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
                 year: self.year,
+                undated,
                 search: search(&self.search),
                 intervention_count: range(&self.intervention_count),
                 partner_count: range(&self.partner_count),
@@ -364,8 +383,13 @@ pub struct LineFilter {
     pub funding_stream: Option<String>,
     /// Only lines with interventions in this wijk (ID or slug).
     pub wijk: Option<String>,
-    /// Only lines with interventions active in this year.
+    /// Only lines with interventions known to be active in this year (see `undated`).
     pub year: Option<i32>,
+    /// With `year`: what to do with what the document does not date in full, so that it
+    /// may be active in the year but is not known to be. EXCLUDE (the default) leaves it out,
+    /// INCLUDE keeps it beside what is known to be active, ONLY keeps just it. Governs the
+    /// nested filters' years too; set it on the outermost filter only.
+    pub undated: Option<Undated>,
     /// Text in the name or slug (case and accents ignored).
     pub search: Option<String>,
     /// Only those with a number of interventions in this range (as `INTERVENTION_COUNT`
@@ -388,6 +412,7 @@ pub struct LineFilter {
 
 impl ToFilter for LineFilter {
     fn compile(&self, c: &mut Compile<'_>) -> Result<Filter> {
+        let undated = c.undated(self.undated)?;
         c.node(&self.area, common!(self, Table::Line), |r| {
             Ok(Filter {
                 area: r.area,
@@ -400,6 +425,7 @@ impl ToFilter for LineFilter {
                 )?,
                 wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
                 year: self.year,
+                undated,
                 search: search(&self.search),
                 intervention_count: range(&self.intervention_count),
                 partner_count: range(&self.partner_count),
@@ -428,8 +454,13 @@ pub struct GoalFilter {
     pub funding_stream: Option<String>,
     /// Only goals with interventions in this wijk (ID or slug).
     pub wijk: Option<String>,
-    /// Only goals with interventions active in this year.
+    /// Only goals with interventions known to be active in this year (see `undated`).
     pub year: Option<i32>,
+    /// With `year`: what to do with what the document does not date in full, so that it
+    /// may be active in the year but is not known to be. EXCLUDE (the default) leaves it out,
+    /// INCLUDE keeps it beside what is known to be active, ONLY keeps just it. Governs the
+    /// nested filters' years too; set it on the outermost filter only.
+    pub undated: Option<Undated>,
     /// Text in the name or slug (case and accents ignored).
     pub search: Option<String>,
     /// Only goals of one of these levels.
@@ -454,6 +485,7 @@ pub struct GoalFilter {
 
 impl ToFilter for GoalFilter {
     fn compile(&self, c: &mut Compile<'_>) -> Result<Filter> {
+        let undated = c.undated(self.undated)?;
         c.node(&self.area, common!(self, Table::Goal), |r| {
             Ok(Filter {
                 area: r.area,
@@ -469,6 +501,7 @@ impl ToFilter for GoalFilter {
                 )?,
                 wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
                 year: self.year,
+                undated,
                 search: search(&self.search),
                 goal_levels: list(&self.level_in, "levelIn")?,
                 intervention_count: range(&self.intervention_count),
@@ -498,9 +531,14 @@ pub struct InterventionFilter {
     pub funding_stream: Option<String>,
     /// Only interventions in this wijk (ID or slug).
     pub wijk: Option<String>,
-    /// Only interventions whose period covers this year; an unknown start or end leaves that
-    /// side open.
+    /// Only interventions whose period is known to cover this year (see `undated` for those
+    /// whose period the document does not give in full).
     pub year: Option<i32>,
+    /// With `year`: what to do with what the document does not date in full, so that it
+    /// may be active in the year but is not known to be. EXCLUDE (the default) leaves it out,
+    /// INCLUDE keeps it beside what is known to be active, ONLY keeps just it. Governs the
+    /// nested filters' years too; set it on the outermost filter only.
+    pub undated: Option<Undated>,
     /// Text in the name, slug or aliases (case and accents ignored).
     pub search: Option<String>,
     /// Only those whose first year is in this range (`{ isNull: true }`: unknown).
@@ -528,6 +566,7 @@ pub struct InterventionFilter {
 
 impl ToFilter for InterventionFilter {
     fn compile(&self, c: &mut Compile<'_>) -> Result<Filter> {
+        let undated = c.undated(self.undated)?;
         c.node(&self.area, common!(self, Table::Intervention), |r| {
             Ok(Filter {
                 area: r.area,
@@ -543,6 +582,7 @@ impl ToFilter for InterventionFilter {
                 )?,
                 wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
                 year: self.year,
+                undated,
                 search: search(&self.search),
                 start_year: range(&self.start_year),
                 end_year: range(&self.end_year),
@@ -575,8 +615,13 @@ pub struct PartnerFilter {
     pub funding_stream: Option<String>,
     /// Only partners working in this wijk (ID or slug).
     pub wijk: Option<String>,
-    /// Only partners with interventions active in this year.
+    /// Only partners with interventions known to be active in this year (see `undated`).
     pub year: Option<i32>,
+    /// With `year`: what to do with what the document does not date in full, so that it
+    /// may be active in the year but is not known to be. EXCLUDE (the default) leaves it out,
+    /// INCLUDE keeps it beside what is known to be active, ONLY keeps just it. Governs the
+    /// nested filters' years too; set it on the outermost filter only.
+    pub undated: Option<Undated>,
     /// Text in the name, slug or aliases (case and accents ignored).
     pub search: Option<String>,
     /// Only partners of one of these kinds.
@@ -602,6 +647,7 @@ pub struct PartnerFilter {
 
 impl ToFilter for PartnerFilter {
     fn compile(&self, c: &mut Compile<'_>) -> Result<Filter> {
+        let undated = c.undated(self.undated)?;
         c.node(&self.area, common!(self, Table::Partner), |r| {
             Ok(Filter {
                 area: r.area,
@@ -618,6 +664,7 @@ impl ToFilter for PartnerFilter {
                 )?,
                 wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
                 year: self.year,
+                undated,
                 search: search(&self.search),
                 partner_kinds: list(&self.kind_in, "kindIn")?,
                 intervention_count: range(&self.intervention_count),
@@ -643,8 +690,14 @@ pub struct FundingStreamFilter {
     pub partner: Option<String>,
     /// Only streams paying interventions in this wijk (ID or slug).
     pub wijk: Option<String>,
-    /// Only streams running in this year; an unknown start or end year leaves that side open.
+    /// Only streams known to run in this year (see `undated` for those whose years the
+    /// document does not give in full).
     pub year: Option<i32>,
+    /// With `year`: what to do with what the document does not date in full, so that it
+    /// may be active in the year but is not known to be. EXCLUDE (the default) leaves it out,
+    /// INCLUDE keeps it beside what is known to be active, ONLY keeps just it. Governs the
+    /// nested filters' years too; set it on the outermost filter only.
+    pub undated: Option<Undated>,
     /// Text in the name, slug or aliases (case and accents ignored).
     pub search: Option<String>,
     /// Only streams of one of these kinds.
@@ -679,6 +732,7 @@ pub struct FundingStreamFilter {
 
 impl ToFilter for FundingStreamFilter {
     fn compile(&self, c: &mut Compile<'_>) -> Result<Filter> {
+        let undated = c.undated(self.undated)?;
         c.node(&self.area, common!(self, Table::FundingStream), |r| {
             Ok(Filter {
                 area: r.area,
@@ -688,6 +742,7 @@ impl ToFilter for FundingStreamFilter {
                 partner: r.get(&self.partner, Table::Partner, "partner")?,
                 wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
                 year: self.year,
+                undated,
                 search: search(&self.search),
                 funding_kinds: list(&self.kind_in, "kindIn")?,
                 start_year: range(&self.start_year),
@@ -713,8 +768,13 @@ pub struct WijkFilter {
     pub partner: Option<String>,
     /// Only wijken with interventions paid by this funding stream (ID or slug).
     pub funding_stream: Option<String>,
-    /// Only wijken with interventions active in this year.
+    /// Only wijken with interventions known to be active in this year (see `undated`).
     pub year: Option<i32>,
+    /// With `year`: what to do with what the document does not date in full, so that it
+    /// may be active in the year but is not known to be. EXCLUDE (the default) leaves it out,
+    /// INCLUDE keeps it beside what is known to be active, ONLY keeps just it. Governs the
+    /// nested filters' years too; set it on the outermost filter only.
+    pub undated: Option<Undated>,
     /// Text in the name, slug or aliases (case and accents ignored).
     pub search: Option<String>,
     /// Only those with a number of interventions in this range (as `INTERVENTION_COUNT`
@@ -740,6 +800,7 @@ pub struct WijkFilter {
 
 impl ToFilter for WijkFilter {
     fn compile(&self, c: &mut Compile<'_>) -> Result<Filter> {
+        let undated = c.undated(self.undated)?;
         c.node(&self.area, common!(self, Table::Wijk), |r| {
             Ok(Filter {
                 area: r.area,
@@ -751,6 +812,7 @@ impl ToFilter for WijkFilter {
                     "fundingStream",
                 )?,
                 year: self.year,
+                undated,
                 search: search(&self.search),
                 intervention_count: range(&self.intervention_count),
                 partner_count: range(&self.partner_count),
@@ -770,6 +832,10 @@ pub struct NetworkFilter {
     pub wijk: Option<String>,
     /// Only interventions paid by this funding stream.
     pub funding_stream: Option<String>,
+    /// With `year`: what to do with interventions (and streams) the document does not date in
+    /// full. EXCLUDE (the default) leaves them out, INCLUDE keeps them beside what is known to
+    /// be active, ONLY keeps just them.
+    pub undated: Option<Undated>,
 }
 
 /// The scope of an analytic: an area, a year and optional narrowing.
@@ -788,6 +854,7 @@ pub fn analytics_scope(
         wijk: r.get(&f.wijk, Table::Wijk, "wijk")?,
         funding_stream: r.get(&f.funding_stream, Table::FundingStream, "fundingStream")?,
         year,
+        undated: f.undated.unwrap_or_default(),
         ..Filter::default()
     })
 }

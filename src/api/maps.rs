@@ -25,6 +25,7 @@ pub fn map_spec(
         programme: request.cluster.clone(),
         wijk: request.wijk.clone(),
         funding_stream: request.funding_stream.clone(),
+        undated: None,
     };
     let mut scope = filters::analytics_scope(s, &request.area, request.year, Some(&filter))?;
     if scope.area.is_none() && s.data.areas.len() == 1 {

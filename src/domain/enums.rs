@@ -190,3 +190,16 @@ mod tests {
         assert_eq!(RelationKind::parse("same_as"), Some(RelationKind::SameAs));
     }
 }
+
+/// Where an intervention works, as far as the document says, read from its wijk links: linked
+/// to every wijk of its area is area-wide, to none is unknown.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WijkScope {
+    /// In the wijken it is linked to, which are some of its area's wijken.
+    Listed,
+    /// In every wijk of its area: the document gives it to all of them ("in elke wijk 1",
+    /// "voor alle 4 wijken"), so it is area-wide rather than a wijk-by-wijk choice.
+    WholeArea,
+    /// The document does not say where: not "nowhere", just not known.
+    Unknown,
+}

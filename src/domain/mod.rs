@@ -9,8 +9,8 @@ mod period;
 mod records;
 mod text;
 
-pub use enums::{FundingKind, GoalLevel, PartnerKind, PartnerRole, RelationKind};
-pub use period::{Known, Period};
+pub use enums::{FundingKind, GoalLevel, PartnerKind, PartnerRole, RelationKind, WijkScope};
+pub use period::{Known, Period, Undated};
 pub use records::*;
 pub use text::{
     describe_unstorable, fold, is_storable, is_valid_slug, replace_unstorable, unstorable_problem,

@@ -5,12 +5,41 @@
 //! "always": a period covers a year when both bounds are known and enclose it, does not when a
 //! known bound excludes it, and is unknown otherwise.
 
+use async_graphql::Enum;
+
 /// A three-valued answer: known to hold, known not to hold, or not known from the document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Known {
+    /// The document says so.
     Yes,
+    /// The document rules it out.
     No,
+    /// The document does not say enough to tell.
     Unknown,
+}
+
+/// What a year filter does with what is not known to be active in its year (a period the
+/// document does not give, or gives only in part, so that [`Period::covers`] is `Unknown`).
+#[derive(Enum, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Undated {
+    /// Keep only what is known to be active in the year (the default).
+    #[default]
+    Exclude,
+    /// Keep what is known to be active and what may be: everything not known to be inactive.
+    Include,
+    /// Keep only what may be active but is not known to be: the undated part alone.
+    Only,
+}
+
+impl Undated {
+    /// Whether an answer of [`Period::covers`] (or of a whole filter) is kept.
+    pub fn keeps(self, known: Known) -> bool {
+        match self {
+            Undated::Exclude => known == Known::Yes,
+            Undated::Include => known != Known::No,
+            Undated::Only => known == Known::Unknown,
+        }
+    }
 }
 
 /// A period of whole years, either bound possibly unknown (inclusive at both ends).
@@ -54,5 +83,19 @@ impl Period {
         } else {
             Known::Unknown
         }
+    }
+}
+
+impl super::Intervention {
+    /// The intervention's own running period (not its funding's).
+    pub fn years(&self) -> Period {
+        Period::new(self.start_year, self.end_year)
+    }
+}
+
+impl super::FundingStream {
+    /// The years the stream runs.
+    pub fn years(&self) -> Period {
+        Period::new(self.start_year, self.end_year)
     }
 }

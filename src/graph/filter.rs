@@ -24,8 +24,13 @@ pub struct Filter {
     pub role: Option<PartnerRole>,
     pub funding_stream: Option<Id>,
     pub wijk: Option<Id>,
-    /// Active in this year (a missing start or end year leaves that side open).
+    /// Active in this year, by [`Period::covers`]: what is known to be active passes, what
+    /// is known not to be fails, and what the document leaves unknown is kept or dropped as
+    /// `undated` says.
     pub year: Option<i32>,
+    /// What the year conditions (this filter's and its nested ones') do with what is not known
+    /// to be active; read on the outermost filter only.
+    pub undated: Undated,
     /// Folded text to find in name, slug or aliases.
     pub search: Option<String>,
     pub partner_kind: Option<PartnerKind>,
@@ -173,11 +178,36 @@ impl SortKey {
     }
 }
 
-fn covers(start: Option<i32>, end: Option<i32>, year: i32) -> bool {
-    start.is_none_or(|s| s <= year) && end.is_none_or(|e| year <= e)
+/// How an unknown answer to a year condition is read while a filter is evaluated in two
+/// passes (see [`Snapshot::judge`]): as not holding (`false`) or as holding (`true`). Under
+/// `not` the reading flips, so that the two passes bound the three-valued answer.
+type Reading = bool;
+
+/// Whether a period counts as covering `year` under a reading of unknown.
+fn covers(period: Period, year: i32, unknown_holds: Reading) -> bool {
+    match period.covers(year) {
+        Known::Yes => true,
+        Known::No => false,
+        Known::Unknown => unknown_holds,
+    }
 }
 
 impl Filter {
+    /// Whether the filter, or one nested in it, has a year condition (whose answer can be
+    /// unknown).
+    pub fn has_year(&self) -> bool {
+        self.year.is_some()
+            || self.all.iter().any(Filter::has_year)
+            || self.any.iter().flatten().any(Filter::has_year)
+            || self.not.as_ref().is_some_and(|f| f.has_year())
+    }
+
+    /// Whether a period passes this filter's year condition as its `undated` mode says
+    /// (a period passes when there is no year condition).
+    pub fn admits(&self, period: Period) -> bool {
+        self.year
+            .is_none_or(|year| self.undated.keeps(period.covers(year)))
+    }
     /// Whether the filter asks about interventions (anything beyond the node's own fields).
     fn has_intervention_conditions(&self) -> bool {
         self.programme.is_some()
@@ -209,11 +239,13 @@ impl Filter {
         }
     }
 
-    /// Whether the filter asks about anything but the area (which an ordered index answers).
+    /// Whether the filter asks about anything but the area (which an ordered index answers);
+    /// `undated` alone asks nothing.
     fn beyond_area(&self) -> bool {
         *self
             != Filter {
                 area: self.area,
+                undated: self.undated,
                 ..Filter::default()
             }
     }
@@ -359,6 +391,19 @@ impl Snapshot {
         best
     }
 
+    /// How many of the given nodes, or of `table`'s candidates when `ids` is `None`, meet the
+    /// filter only perhaps: their activity in its year is unknown (see [`Snapshot::judge`]).
+    /// Zero without a year condition; otherwise it costs what a filtered page costs.
+    pub fn count_undated(&self, table: Table, ids: Option<Vec<Id>>, filter: &Filter) -> usize {
+        if !filter.has_year() {
+            return 0;
+        }
+        ids.unwrap_or_else(|| self.candidates(table, filter))
+            .into_iter()
+            .filter(|&id| self.judge(id, filter) == Known::Unknown)
+            .count()
+    }
+
     /// Filters and sorts a given list of node ids (e.g. the neighbours of a node).
     pub fn sort_filtered(&self, ids: Vec<Id>, filter: &Filter, order: Order) -> Vec<(SortKey, Id)> {
         let mut keyed: Vec<(SortKey, Id)> = ids
@@ -446,16 +491,43 @@ impl Snapshot {
         slug.unwrap_or("")
     }
 
-    /// Whether one node passes the filter: its own conditions, each of `all`, one of `any`
-    /// and not `not`.
+    /// Whether one node passes the filter: [`Snapshot::judge`]'s answer, kept or dropped as
+    /// the filter's `undated` mode says.
     pub fn passes(&self, id: Id, filter: &Filter) -> bool {
-        self.passes_own(id, filter)
-            && filter.all.iter().all(|f| self.passes(id, f))
+        filter.undated.keeps(self.judge(id, filter))
+    }
+
+    /// Whether one node meets the filter, in three values: its own conditions, each of `all`,
+    /// one of `any` and not `not`, where a year condition on a period the document does not
+    /// give (in full) is unknown, and unknown spreads as in Kleene's logic ("unknown and
+    /// yes" is unknown, "unknown or yes" is yes, "not unknown" is unknown). Evaluated as two
+    /// boolean passes, unknown read as failing and as holding: `Yes` when the first holds,
+    /// `Unknown` when only the second does. Without a year condition one pass answers.
+    pub fn judge(&self, id: Id, filter: &Filter) -> Known {
+        if self.passes_as(id, filter, false) {
+            Known::Yes
+        } else if filter.has_year() && self.passes_as(id, filter, true) {
+            Known::Unknown
+        } else {
+            Known::No
+        }
+    }
+
+    /// Whether one node passes the filter with unknown year answers read as `unknown_holds`.
+    fn passes_as(&self, id: Id, filter: &Filter, unknown_holds: Reading) -> bool {
+        self.passes_own(id, filter, unknown_holds)
+            && filter
+                .all
+                .iter()
+                .all(|f| self.passes_as(id, f, unknown_holds))
             && filter
                 .any
                 .as_ref()
-                .is_none_or(|any| any.iter().any(|f| self.passes(id, f)))
-            && filter.not.as_ref().is_none_or(|f| !self.passes(id, f))
+                .is_none_or(|any| any.iter().any(|f| self.passes_as(id, f, unknown_holds)))
+            && filter
+                .not
+                .as_ref()
+                .is_none_or(|f| !self.passes_as(id, f, !unknown_holds))
     }
 }
 
@@ -491,8 +563,9 @@ impl Snapshot {
             && ranged(&f.programme_count, OrderField::Count(Count::Programmes))
     }
 
-    /// Whether one node passes the filter's own conditions (not its nested filters).
-    fn passes_own(&self, id: Id, filter: &Filter) -> bool {
+    /// Whether one node passes the filter's own conditions (not its nested filters), unknown
+    /// year answers read as `unknown_holds`.
+    fn passes_own(&self, id: Id, filter: &Filter, unknown_holds: Reading) -> bool {
         let Some(table) = self.table_of(id) else {
             return false;
         };
@@ -512,7 +585,7 @@ impl Snapshot {
         let d = &self.data;
         let mut residual = filter.intervention_conditions();
         match table {
-            Table::Intervention => return self.intervention_passes(id, filter),
+            Table::Intervention => return self.intervention_passes(id, filter, unknown_holds),
             Table::Partner => {
                 if filter
                     .partner_kind
@@ -530,7 +603,7 @@ impl Snapshot {
                 return !residual.has_intervention_conditions() && filter.role.is_none()
                     || own
                         .into_iter()
-                        .any(|i| self.intervention_passes(i, &residual));
+                        .any(|i| self.intervention_passes(i, &residual, unknown_holds));
             }
             Table::FundingStream => {
                 let Some(stream) = d.funding_streams.get(&id) else {
@@ -540,7 +613,7 @@ impl Snapshot {
                     return false;
                 }
                 if let Some(year) = filter.year
-                    && !covers(stream.start_year, stream.end_year, year)
+                    && !covers(stream.years(), year, unknown_holds)
                 {
                     return false;
                 }
@@ -625,7 +698,7 @@ impl Snapshot {
             || self
                 .interventions_of(id)
                 .into_iter()
-                .any(|i| self.intervention_passes(i, &residual))
+                .any(|i| self.intervention_passes(i, &residual, unknown_holds))
     }
 
     /// The interventions a partner works on, optionally only in one role.
@@ -644,8 +717,9 @@ impl Snapshot {
             .collect()
     }
 
-    /// Whether an intervention meets the filter's intervention conditions.
-    fn intervention_passes(&self, id: Id, f: &Filter) -> bool {
+    /// Whether an intervention meets the filter's intervention conditions, unknown year
+    /// answers read as `unknown_holds`.
+    fn intervention_passes(&self, id: Id, f: &Filter, unknown_holds: Reading) -> bool {
         let Some(intervention) = self.data.interventions.get(&id) else {
             return false;
         };
@@ -653,7 +727,7 @@ impl Snapshot {
             return false;
         }
         if let Some(year) = f.year
-            && !covers(intervention.start_year, intervention.end_year, year)
+            && !covers(intervention.years(), year, unknown_holds)
         {
             return false;
         }

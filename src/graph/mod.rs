@@ -274,6 +274,21 @@ impl Snapshot {
             .map_or(&[], |ids| ids.as_ref())
     }
 
+    /// Where an intervention works: in every wijk of its area (area-wide), in some of them, or
+    /// not known (no wijk linked). Costs its own wijk links and the size of one index.
+    pub fn wijk_scope(&self, intervention: Id) -> WijkScope {
+        let linked = self.degree(intervention, EdgeKind::InWijk, Direction::Outgoing);
+        let of_area = self
+            .area_of(intervention)
+            .and_then(|area| self.orders.get(&(Table::Wijk, Some(area))))
+            .map_or(0, |o| o.created.len());
+        match linked {
+            0 => WijkScope::Unknown,
+            n if n >= of_area => WijkScope::WholeArea,
+            _ => WijkScope::Listed,
+        }
+    }
+
     /// The programme clusters an intervention works for, through its goals.
     pub fn intervention_programmes(&self, intervention: Id) -> &[Id] {
         self.intervention_programmes

@@ -322,11 +322,29 @@ async fn hand_computed_answers_on_a_small_programme(db: TestDb) {
         .collect();
     assert_eq!(distances, [0, 1, 2, 2, 2, 2]);
 
-    // The year: in 2027 i1 has ended and i3 runs; p1 and p2 then share only i2.
+    // The year: in 2027 i1 has ended and i3 runs; i2 and i4 have no years, so whether they
+    // run is unknown (issue 12). Known to run: i3 alone, so p1 and p2 share nothing known
+    // and no partner is known to work across clusters (before, i2 and i4 counted as running:
+    // p1–p2 had weight 1 and p1, p3 were cross-cluster). With undated ones included p1 and p2
+    // share i2.
     let data = app
         .data(
-            r#"{ collaborationNetwork(area: "proef", year: 2027) { edges { source { slug } target { slug } weight } }
+            r#"{ collaborationNetwork(area: "proef", year: 2027) { edges { source { slug } target { slug } } undatedInterventions undatedLinks }
                 crossClusterPartners(year: 2027) { partner { slug } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data["collaborationNetwork"]["edges"],
+        json!([{ "source": { "slug": "p1" }, "target": { "slug": "p4" } }])
+    );
+    assert_eq!(data["collaborationNetwork"]["undatedInterventions"], 2);
+    // i2: p1–p2, p1–p3, p2–p3; i4 has one partner.
+    assert_eq!(data["collaborationNetwork"]["undatedLinks"], 3);
+    assert_eq!(data["crossClusterPartners"], json!([]));
+    let data = app
+        .data(
+            r#"{ collaborationNetwork(area: "proef", year: 2027, filter: { undated: INCLUDE }) { edges { source { slug } target { slug } weight } } }"#,
             json!({}),
         )
         .await;
@@ -338,10 +356,6 @@ async fn hand_computed_answers_on_a_small_programme(db: TestDb) {
         .cloned()
         .expect("p1–p2 edge");
     assert_eq!(p1p2["weight"], 1);
-    assert_eq!(
-        slugs(&data["crossClusterPartners"], "/partner/slug"),
-        ["p1", "p3"]
-    );
 }
 db_test!(hand_computed_answers_on_a_small_programme);
 
@@ -482,18 +496,26 @@ async fn answers_on_lelystad_oost(db: TestDb) {
     assert_eq!(data["shortestPath"]["length"], 2);
 
     // SPUK armoede & schulden ("SPUK 2025-2026") is the only money of the financial help
-    // blocks: they are at risk by 2026, and nothing is by 2024.
+    // blocks, and SPUK integraal ("Looptijd ● 2024-2026", issue 12) of Lerend netwerk and
+    // 1 sociaaldomein: those four are at risk by 2026, and nothing is by 2024.
     let data = app
         .data(r#"{ by2026: fundingAtRisk(endingBy: 2026) { intervention { slug } streams { slug } } by2024: fundingAtRisk(endingBy: 2024) { lastYear } }"#, json!({}))
         .await;
-    assert!(!data["by2026"].as_array().unwrap().is_empty());
-    assert!(
-        data["by2026"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|r| r["streams"] == json!([{ "slug": "spuk-armoede-en-schulden" }]))
+    let mut at_risk = slugs(&data["by2026"], "/intervention/slug");
+    at_risk.sort();
+    assert_eq!(
+        at_risk,
+        [
+            "as-bereik-schuldhulpketen",
+            "as-ondersteuning-regelingen",
+            "sp-1-sociaaldomein",
+            "sp-lerend-netwerk"
+        ]
     );
+    assert!(data["by2026"].as_array().unwrap().iter().all(|r| {
+        r["streams"] == json!([{ "slug": "spuk-armoede-en-schulden" }])
+            || r["streams"] == json!([{ "slug": "spuk-integraal" }])
+    }));
     assert_eq!(data["by2024"], json!([]));
 
     // NIP pays the renovation of private homes together with VHF 1 and 3 and Centrada.
@@ -511,8 +533,10 @@ async fn answers_on_lelystad_oost(db: TestDb) {
             .starts_with("Renoveren")
     );
 
-    // The four wijkambities name all four wijken; every wijk row counts Wonen en Werk.
-    let data = app.data(r#"{ coverage(area: "lelystad-oost") { wijkByCluster { rowLabels columnLabels counts } } }"#, json!({})).await;
+    // The four wijkambities name all four wijken ("4 wijkanalyses (1 per wijk)"): area-wide
+    // Wonen en Werk work, counted once per cluster (issue 12), not as four wijk links; no wijk
+    // is a gap for Wonen en Werk.
+    let data = app.data(r#"{ coverage(area: "lelystad-oost") { wijkByCluster { rowLabels columnLabels wholeArea states } } }"#, json!({})).await;
     let m = &data["coverage"]["wijkByCluster"];
     assert_eq!(
         m["rowLabels"],
@@ -524,12 +548,13 @@ async fn answers_on_lelystad_oost(db: TestDb) {
         .iter()
         .position(|c| c == "Wonen en Werk")
         .unwrap();
+    assert!(m["wholeArea"][ww].as_u64() >= Some(2));
     assert!(
-        m["counts"]
+        m["states"]
             .as_array()
             .unwrap()
             .iter()
-            .all(|row| row[ww].as_u64() >= Some(2))
+            .all(|row| row[ww] == "WHOLE_AREA" || row[ww] == "LISTED")
     );
 }
 db_test!(answers_on_lelystad_oost);

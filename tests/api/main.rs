@@ -23,3 +23,4 @@ mod spec;
 mod subscriptions;
 mod text;
 mod transactions;
+mod trust;

@@ -17,8 +17,9 @@ fn slugs(nodes: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Funding streams ending in 2026 or before, soonest first: the three the source document
-/// gives such end years (NIP 2024–2025, the two SPUKs 2025–2026), ties in document order.
+/// Funding streams ending in 2026 or before, soonest first: the four the source document
+/// gives such end years (NIP 2024–2025, the two SPUKs 2025–2026, and SPUK integraal, whose
+/// blocks all have "Looptijd ● 2024-2026": issue 12), ties in document order.
 async fn funding_streams_ending_by_2026_by_end_year(db: TestDb) {
     let app = spawn_app(db, true).await;
     let data = app
@@ -31,9 +32,14 @@ async fn funding_streams_ending_by_2026_by_end_year(db: TestDb) {
         .await;
     assert_eq!(
         slugs(&data["fundingStreams"]["nodes"]),
-        ["nip", "spuk-re-integratie", "spuk-armoede-en-schulden"]
+        [
+            "nip",
+            "spuk-re-integratie",
+            "spuk-armoede-en-schulden",
+            "spuk-integraal"
+        ]
     );
-    assert_eq!(data["fundingStreams"]["totalCount"], 3);
+    assert_eq!(data["fundingStreams"]["totalCount"], 4);
 
     // Unknown end years come last in both directions.
     for direction in ["ASC", "DESC"] {

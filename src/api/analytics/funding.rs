@@ -83,7 +83,8 @@ impl FundingQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The last year to look at.")] ending_by: i32,
         #[graphql(desc = "Only this area (ID or slug).")] area: Option<String>,
-        #[graphql(desc = "Only interventions and funding active in this year.")] year: Option<i32>,
+        #[graphql(desc = "Only interventions and funding known to be active in this year.")]
+        year: Option<i32>,
     ) -> Result<Vec<FundingRiskItem>> {
         let s = snapshot(ctx)?;
         let scope = analytics_scope(&s, &area, year, None).gql()?;
@@ -111,7 +112,8 @@ impl FundingQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The last year to look at.")] ending_by: i32,
         #[graphql(desc = "Only this area (ID or slug).")] area: Option<String>,
-        #[graphql(desc = "Only interventions and funding active in this year.")] year: Option<i32>,
+        #[graphql(desc = "Only interventions and funding known to be active in this year.")]
+        year: Option<i32>,
     ) -> Result<FundingExposure> {
         let s = snapshot(ctx)?;
         let scope = analytics_scope(&s, &area, year, None).gql()?;
@@ -145,7 +147,8 @@ impl FundingQuery {
         #[graphql(desc = "The funding stream (ID or slug).")] stream: String,
         #[graphql(desc = "The area (ID or slug); needed when the slug exists in several areas.")]
         area: Option<String>,
-        #[graphql(desc = "Only interventions and funding active in this year.")] year: Option<i32>,
+        #[graphql(desc = "Only interventions and funding known to be active in this year.")]
+        year: Option<i32>,
     ) -> Result<StreamStopImpact> {
         let s = snapshot(ctx)?;
         let scope = analytics_scope(&s, &area, year, None).gql()?;

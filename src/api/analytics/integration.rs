@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_graphql::{Context, Object, Result, SimpleObject};
 
 use super::{interventions, node, partners, programme};
-use crate::analytics::questions;
+use crate::analytics::questions::{self, CoverageState};
 use crate::api::filters::analytics_scope;
 use crate::api::node::Node;
 use crate::api::types::{Goal, Intervention, Partner, Programme, Wijk};
@@ -158,8 +158,18 @@ pub struct CoverageMatrix {
     pub row_labels: Vec<String>,
     /// Column names.
     pub column_labels: Vec<String>,
-    /// `counts[row][column]`: interventions in the row's wijk working for the column.
+    /// `counts[row][column]`: interventions listed for the row's wijk working for the column.
+    /// Area-wide interventions are not in it (see `wholeArea`), nor those whose wijk is not
+    /// known (see `wijkUnknown`): a 0 is a gap only where `states` says NO_INTERVENTION.
     pub counts: Vec<Vec<usize>>,
+    /// Per column: interventions the document gives to every wijk of the area (area-wide).
+    pub whole_area: Vec<usize>,
+    /// Per column: interventions for which the document names no wijk.
+    pub wijk_unknown: Vec<usize>,
+    /// `states[row][column]`: LISTED (interventions listed for the wijk), WHOLE_AREA (none
+    /// listed, but area-wide ones), UNKNOWN (none listed or area-wide, but some whose wijk is
+    /// not known) or NO_INTERVENTION (a real gap: the column has no intervention in scope).
+    pub states: Vec<Vec<CoverageState>>,
 }
 
 /// Where the interventions are, and what is missing.
@@ -170,20 +180,31 @@ pub struct Coverage {
     /// Wijken × goals of the asked level (an intervention counts for its goal and the goals
     /// above it).
     pub wijk_by_goal: CoverageMatrix,
-    /// Goals no intervention works for, directly or through a goal below it.
+    /// Goals no intervention works for, directly or through a goal below it (with a year: not
+    /// even one whose activity in that year is unknown).
     pub goals_without_interventions: Vec<Goal>,
+    /// With a year: goals that only interventions of unknown activity in that year work for
+    /// (not known to be covered, not known to be a gap). Empty without a year.
+    pub goals_only_undated: Vec<Goal>,
     /// Interventions without a partner.
     pub interventions_without_partner: Vec<Intervention>,
     /// Interventions without funding.
     pub interventions_without_funding: Vec<Intervention>,
     /// Interventions without a goal.
     pub interventions_without_goal: Vec<Intervention>,
-    /// Interventions without a wijk (the source often does not say where).
+    /// Interventions without a wijk: the document does not say where (`wijkScope:
+    /// UNKNOWN`), which is not "nowhere".
     pub interventions_without_wijk: Vec<Intervention>,
+    /// Interventions the document gives to every wijk of the area (`wijkScope: WHOLE_AREA`).
+    pub interventions_whole_area: Vec<Intervention>,
 }
 
 fn scope(s: &Snapshot, area: &Option<String>, year: Option<i32>) -> Result<Filter> {
     analytics_scope(s, area, year, None).gql()
+}
+
+fn goals(s: &Arc<Snapshot>, ids: &[Id]) -> Vec<Goal> {
+    ids.iter().filter_map(|&g| Goal::load(s, g)).collect()
 }
 
 fn matrix(s: &Arc<Snapshot>, m: questions::Matrix) -> Result<CoverageMatrix> {
@@ -200,6 +221,9 @@ fn matrix(s: &Arc<Snapshot>, m: questions::Matrix) -> Result<CoverageMatrix> {
         rows,
         columns,
         counts: m.counts,
+        whole_area: m.whole_area,
+        wijk_unknown: m.wijk_unknown,
+        states: m.states,
     })
 }
 
@@ -217,7 +241,7 @@ impl IntegrationQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The least number of clusters.", default = 2)] min_clusters: usize,
         #[graphql(desc = "Only this area (ID or slug).")] area: Option<String>,
-        #[graphql(desc = "Only interventions active in this year.")] year: Option<i32>,
+        #[graphql(desc = "Only interventions known to be active in this year.")] year: Option<i32>,
     ) -> Result<Vec<CrossClusterPartner>> {
         let s = snapshot(ctx)?;
         let scope = scope(&s, &area, year)?;
@@ -255,7 +279,7 @@ impl IntegrationQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only this area (ID or slug).")] area: Option<String>,
-        #[graphql(desc = "Only interventions active in this year.")] year: Option<i32>,
+        #[graphql(desc = "Only interventions known to be active in this year.")] year: Option<i32>,
     ) -> Result<ClusterOverlap> {
         let s = snapshot(ctx)?;
         let scope = scope(&s, &area, year)?;
@@ -365,7 +389,7 @@ impl IntegrationQuery {
         #[graphql(desc = "The other partner (ID or slug).")] b: String,
         #[graphql(desc = "The area (ID or slug); needed when the slugs exist in several areas.")]
         area: Option<String>,
-        #[graphql(desc = "Only interventions active in this year.")] year: Option<i32>,
+        #[graphql(desc = "Only interventions known to be active in this year.")] year: Option<i32>,
     ) -> Result<SharedInterventions> {
         let s = snapshot(ctx)?;
         let scope = scope(&s, &area, year)?;
@@ -397,7 +421,7 @@ impl IntegrationQuery {
         #[graphql(desc = "How many to return (at most 100).", default = 10)] top: usize,
         #[graphql(desc = "The area (ID or slug); needed when the slug exists in several areas.")]
         area: Option<String>,
-        #[graphql(desc = "Only interventions active in this year.")] year: Option<i32>,
+        #[graphql(desc = "Only interventions known to be active in this year.")] year: Option<i32>,
     ) -> Result<Vec<PartnerSimilarity>> {
         if top > 100 {
             return Err(crate::api::gql_error(crate::error::Error::invalid(
@@ -431,7 +455,7 @@ impl IntegrationQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only this area (ID or slug).")] area: Option<String>,
-        #[graphql(desc = "Only interventions active in this year.")] year: Option<i32>,
+        #[graphql(desc = "Only interventions known to be active in this year.")] year: Option<i32>,
         #[graphql(
             desc = "The level of the goals in the wijk × goal matrix.",
             default_with = "GoalLevel::Main"
@@ -448,11 +472,8 @@ impl IntegrationQuery {
         Ok(Coverage {
             wijk_by_cluster: matrix(&s, c.wijk_cluster.clone())?,
             wijk_by_goal: matrix(&s, c.wijk_goal.clone())?,
-            goals_without_interventions: c
-                .goals_without_interventions
-                .iter()
-                .filter_map(|&g| Goal::load(&s, g))
-                .collect(),
+            goals_without_interventions: goals(&s, &c.goals_without_interventions),
+            goals_only_undated: goals(&s, &c.goals_only_undated),
             interventions_without_partner: interventions(
                 &s,
                 c.interventions_without_partner.iter().copied(),
@@ -469,6 +490,7 @@ impl IntegrationQuery {
                 &s,
                 c.interventions_without_wijk.iter().copied(),
             ),
+            interventions_whole_area: interventions(&s, c.interventions_whole_area.iter().copied()),
         })
     }
 }

@@ -89,6 +89,14 @@ pub struct CollaborationNetwork {
     pub articulation_points: Vec<Partner>,
     /// Links whose loss splits the network (bridges).
     pub bridges: Vec<CollaborationEdge>,
+    /// With a year: interventions in scope whose activity in that year is unknown (the
+    /// document gives no period, or only part of one). `undated: EXCLUDE` (the default) leaves
+    /// them out of the network. Null without a year.
+    pub undated_interventions: Option<usize>,
+    /// With a year: partner pairs that share at least one of those undated interventions:
+    /// links that are missing or lighter under EXCLUDE, or that rest (partly) on them under
+    /// INCLUDE and ONLY. Null without a year.
+    pub undated_links: Option<usize>,
 }
 
 /// A centrality measure.
@@ -331,7 +339,10 @@ impl NetworkQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only this area (ID or slug).")] area: Option<String>,
-        #[graphql(desc = "Only interventions active in this year.")] year: Option<i32>,
+        #[graphql(
+            desc = "Only interventions known to be active in this year (see `filter.undated`)."
+        )]
+        year: Option<i32>,
         #[graphql(desc = "Only part of the programme.")] filter: Option<NetworkFilter>,
         #[graphql(
             desc = "The least number of shared interventions for a link in `edges`.",
@@ -341,12 +352,13 @@ impl NetworkQuery {
     ) -> Result<CollaborationNetwork> {
         let s = snapshot(ctx)?;
         let scope = scope(&s, &area, year, &filter)?;
-        let (net, brokers) = {
+        let (net, brokers, undated) = {
             let (s, scope) = (s.clone(), scope.clone());
             analytics::off_thread(move |_| {
                 Ok((
                     analytics::network(&s, NetworkKind::Collaboration, &scope),
                     analytics::brokers(&s, NetworkKind::Collaboration, &scope),
+                    analytics::network::undated(&s, &scope),
                 ))
             })
             .await
@@ -405,6 +417,8 @@ impl NetworkQuery {
                 .iter()
                 .map(|&(a, b)| edge(&(a, b, weight_of(a, b))))
                 .collect(),
+            undated_interventions: undated.map(|u| u.interventions),
+            undated_links: undated.map(|u| u.links),
         })
     }
 
@@ -420,7 +434,8 @@ impl NetworkQuery {
         #[graphql(desc = "Which network.", default_with = "NetworkKind::Collaboration")]
         network: NetworkKind,
         #[graphql(desc = "Only this area (ID or slug).")] area: Option<String>,
-        #[graphql(desc = "Only interventions and funding active in this year.")] year: Option<i32>,
+        #[graphql(desc = "Only interventions and funding known to be active in this year.")]
+        year: Option<i32>,
         #[graphql(desc = "Only part of the programme.")] filter: Option<NetworkFilter>,
         #[graphql(
             desc = "The measure to rank by.",
@@ -511,7 +526,7 @@ impl NetworkQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only this area (ID or slug).")] area: Option<String>,
-        #[graphql(desc = "Only interventions active in this year.")] year: Option<i32>,
+        #[graphql(desc = "Only interventions known to be active in this year.")] year: Option<i32>,
         #[graphql(desc = "Only part of the programme.")] filter: Option<NetworkFilter>,
         #[graphql(
             desc = "Resolution (above 1: smaller communities; 0.1–10).",
@@ -597,7 +612,8 @@ impl NetworkQuery {
         #[graphql(desc = "Which network.", default_with = "NetworkKind::Whole")]
         network: NetworkKind,
         #[graphql(desc = "Only this area (ID or slug).")] area: Option<String>,
-        #[graphql(desc = "Only interventions and funding active in this year.")] year: Option<i32>,
+        #[graphql(desc = "Only interventions and funding known to be active in this year.")]
+        year: Option<i32>,
     ) -> Result<Option<Path>> {
         let s = snapshot(ctx)?;
         let scope = scope(&s, &area, year, &None)?;
@@ -663,7 +679,8 @@ impl NetworkQuery {
         network: NetworkKind,
         #[graphql(desc = "The most nodes to return (1–5000).", default = 500)] limit: usize,
         #[graphql(desc = "Only this area (ID or slug).")] area: Option<String>,
-        #[graphql(desc = "Only interventions and funding active in this year.")] year: Option<i32>,
+        #[graphql(desc = "Only interventions and funding known to be active in this year.")]
+        year: Option<i32>,
     ) -> Result<EgoNetwork> {
         if !(1..=MAX_EGO_DEPTH).contains(&depth) {
             return Err(gql_error(Error::invalid("depth", "must be from 1 to 3")));

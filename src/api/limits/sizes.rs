@@ -352,16 +352,20 @@ pub fn known_bound(
             Items((limit.saturating_mul(limit) / 2).min(map_links))
         }
         ("Path", "steps") => Items(d.nodes()),
-        ("Coverage", "goalsWithoutInterventions") => Items(d.goals),
+        ("Coverage", "goalsWithoutInterventions" | "goalsOnlyUndated") => Items(d.goals),
         (
             "Coverage",
             "interventionsWithoutFunding"
             | "interventionsWithoutGoal"
             | "interventionsWithoutPartner"
-            | "interventionsWithoutWijk",
+            | "interventionsWithoutWijk"
+            | "interventionsWholeArea",
         ) => Items(d.interventions),
-        ("CoverageMatrix", "rows" | "columns" | "rowLabels" | "columnLabels") => Items(labels),
-        ("CoverageMatrix", "counts") => Matrix(labels, labels),
+        (
+            "CoverageMatrix",
+            "rows" | "columns" | "rowLabels" | "columnLabels" | "wholeArea" | "wijkUnknown",
+        ) => Items(labels),
+        ("CoverageMatrix", "counts" | "states") => Matrix(labels, labels),
         ("Query", "fundingAtRisk") => Items(d.interventions),
         ("FundingRiskItem", "streams") => Items(d.intervention_streams),
         ("FundingExposure", "byCluster") => Items(d.programmes),

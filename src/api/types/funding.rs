@@ -7,10 +7,12 @@ use super::{
     DeletedNode, by_slug, create, delete, list, loaded, node_object, patch, patch_opt, reference,
     scoped, update, wrong_row,
 };
-use crate::api::connection::{Connection, OrderBy, PageArgs, PageInfo, order_of, paginate};
+use crate::api::connection::{
+    Connection, OrderBy, PageArgs, PageInfo, UndatedCount, order_of, paginate,
+};
 use crate::api::filters::*;
 use crate::api::{OrGql, ids, snapshot};
-use crate::domain::{self, FundingKind, Row, Table};
+use crate::domain::{self, FundingKind, Known, Row, Table};
 use crate::graph::EdgeKind;
 use crate::service::Draft;
 
@@ -39,10 +41,19 @@ pub struct FundingInterventionConnection {
     pub page_info: PageInfo,
     /// How many interventions the whole list holds (after filters).
     pub total_count: usize,
+    #[graphql(skip)]
+    pub undated_of: Option<UndatedCount>,
 }
 
 #[async_graphql::ComplexObject]
 impl FundingInterventionConnection {
+    /// With a `year` filter: how many interventions of the list (after its other filters) may
+    /// be active in that year but are not known to be (see `InterventionConnection.undated`).
+    /// Null without a year filter.
+    async fn undated(&self) -> Option<usize> {
+        self.undated_of.as_ref().map(UndatedCount::count)
+    }
+
     /// The interventions of this page, without the edges' details.
     async fn nodes(&self) -> Vec<Intervention> {
         self.edges.iter().map(|e| e.node.clone()).collect()
@@ -94,9 +105,19 @@ impl FundingStream {
     async fn aliases(&self) -> &[String] {
         &self.r.aliases
     }
-    /// Whether the stream runs in the year (an unknown start or end leaves that side open).
+    /// Whether the stream is not known NOT to run in the year: an unknown start or end
+    /// leaves that side open, so a stream without years is "active" in every year. Kept for
+    /// existing clients; `coversYear` tells known from unknown.
+    #[graphql(
+        deprecation = "An unknown period reads as true here; use `coversYear`, which answers YES, NO or UNKNOWN."
+    )]
     async fn active_in(&self, #[graphql(desc = "The year.")] year: i32) -> bool {
-        self.r.start_year.is_none_or(|s| s <= year) && self.r.end_year.is_none_or(|e| year <= e)
+        self.r.years().covers(year) != Known::No
+    }
+    /// Whether the stream runs in the year: YES when its known years enclose it, NO when a
+    /// known start or end excludes it, UNKNOWN when the document does not give enough years.
+    async fn covers_year(&self, #[graphql(desc = "The year.")] year: i32) -> Known {
+        self.r.years().covers(year)
     }
     /// The area the stream belongs to.
     async fn area(&self) -> Result<Area> {
@@ -133,9 +154,9 @@ impl FundingStream {
     ) -> Result<FundingInterventionConnection> {
         let f = filter.to_filter(&self.s).gql()?;
         let order = order_of(order_by, Table::Intervention).gql()?;
-        let sorted = self
-            .s
-            .sort_filtered(self.s.stream_interventions(self.r.id), &f, order);
+        let ids = self.s.stream_interventions(self.r.id);
+        let undated_of = UndatedCount::of(&self.s, Table::Intervention, Some(ids.as_slice()), &f);
+        let sorted = self.s.sort_filtered(ids, &f, order);
         let page = paginate(
             sorted,
             order,
@@ -163,6 +184,7 @@ impl FundingStream {
                 .collect(),
             page_info: page.info,
             total_count: page.total,
+            undated_of,
         })
     }
 

@@ -14,7 +14,7 @@ use crate::api::filters::*;
 use crate::api::{OrGql, ids, snapshot};
 use std::collections::HashSet;
 
-use crate::domain::{self, Id, PartnerRole, RelationKind, Row, Table};
+use crate::domain::{self, Id, Known, PartnerRole, RelationKind, Row, Table, WijkScope};
 use crate::error::Error;
 use crate::graph::EdgeKind;
 use crate::service::Draft;
@@ -116,9 +116,25 @@ impl Intervention {
     async fn notes(&self) -> Option<&str> {
         self.r.notes.as_deref()
     }
-    /// Whether the running period covers the year (an unknown start or end leaves that side open).
+    /// Whether the running period is not known NOT to cover the year: an unknown start or end
+    /// leaves that side open, so an intervention without a period is "active" in every year.
+    /// Kept for existing clients; `coversYear` tells known from unknown.
+    #[graphql(
+        deprecation = "An unknown period reads as true here; use `coversYear`, which answers YES, NO or UNKNOWN."
+    )]
     async fn active_in(&self, #[graphql(desc = "The year.")] year: i32) -> bool {
-        self.r.start_year.is_none_or(|s| s <= year) && self.r.end_year.is_none_or(|e| year <= e)
+        self.r.years().covers(year) != Known::No
+    }
+    /// Whether the running period covers the year: YES when its known years enclose it, NO
+    /// when a known start or end excludes it, UNKNOWN when the document gives no period or
+    /// only part of one (as for the Veilige Wijken interventions, which have no looptijd).
+    async fn covers_year(&self, #[graphql(desc = "The year.")] year: i32) -> Known {
+        self.r.years().covers(year)
+    }
+    /// Where the intervention works as far as the document says: in the listed wijken, in
+    /// every wijk of its area (WHOLE_AREA), or UNKNOWN when it names no wijk.
+    async fn wijk_scope(&self) -> WijkScope {
+        self.s.wijk_scope(self.r.id)
     }
     /// The area the intervention belongs to.
     async fn area(&self) -> Result<Area> {

@@ -22,7 +22,8 @@ pub use programme::Programme;
 pub use wijk::Wijk;
 
 use super::connection::{
-    Connection, HasConnection, OrderBy, PageArgs, Paged, order_of, page as paged, paginate, window,
+    Connection, HasConnection, OrderBy, PageArgs, Paged, UndatedCount, order_of, page as paged,
+    paginate, window,
 };
 use crate::domain::{Id, Table};
 use crate::error::{Error, Result};
@@ -64,9 +65,19 @@ pub fn list<T: HasConnection>(
 ) -> Result<Connection<T>> {
     let order = order_of(order, table)?;
     let cut = s.page(table, &filter, order, &window(order, &page)?);
-    Ok(Connection::<T>::from_page(paged(cut, order), |id| {
-        load(s, id)
-    }))
+    let connection = Connection::<T>::from_page(paged(cut, order), |id| load(s, id));
+    Ok(counting_undated(
+        connection,
+        UndatedCount::of(s, table, None, &filter),
+    ))
+}
+
+/// A connection able to count its undated items, when its filter has a year condition.
+fn counting_undated<C: Paged>(connection: C, undated: Option<UndatedCount>) -> C {
+    match undated {
+        Some(undated) => connection.with_undated(undated),
+        None => connection,
+    }
 }
 
 /// A connection over given nodes of `table` (e.g. neighbours) that pass a filter.
@@ -80,11 +91,10 @@ pub fn list_of<T: HasConnection>(
     load: fn(&Arc<Snapshot>, Id) -> Option<T>,
 ) -> Result<Connection<T>> {
     let order = order_of(order, table)?;
+    let undated = UndatedCount::of(s, table, Some(ids.as_slice()), &filter);
     let sorted = s.sort_filtered(ids, &filter, order);
-    Ok(Connection::<T>::from_page(
-        paginate(sorted, order, &page)?,
-        |id| load(s, id),
-    ))
+    let connection = Connection::<T>::from_page(paginate(sorted, order, &page)?, |id| load(s, id));
+    Ok(counting_undated(connection, undated))
 }
 
 /// A record the foreign keys guarantee (a node's area, a line's programme): its absence would

@@ -8,7 +8,7 @@ use super::{
     scoped, update, wrong_row,
 };
 use crate::api::connection::Connection;
-use crate::api::connection::{OrderBy, PageArgs, PageInfo, order_of, paginate};
+use crate::api::connection::{OrderBy, PageArgs, PageInfo, UndatedCount, order_of, paginate};
 use crate::api::filters::*;
 use crate::api::{OrGql, ids, snapshot};
 use crate::domain::{self, PartnerKind, PartnerRole, Row, Table, fold};
@@ -37,10 +37,19 @@ pub struct PartnerInterventionConnection {
     pub page_info: PageInfo,
     /// How many interventions the whole list holds (after filters).
     pub total_count: usize,
+    #[graphql(skip)]
+    pub undated_of: Option<UndatedCount>,
 }
 
 #[async_graphql::ComplexObject]
 impl PartnerInterventionConnection {
+    /// With a `year` filter: how many interventions of the list (after its other filters) may
+    /// be active in that year but are not known to be (see `InterventionConnection.undated`).
+    /// Null without a year filter.
+    async fn undated(&self) -> Option<usize> {
+        self.undated_of.as_ref().map(UndatedCount::count)
+    }
+
     /// The interventions of this page, without the edges' details.
     async fn nodes(&self) -> Vec<Intervention> {
         self.edges.iter().map(|e| e.node.clone()).collect()
@@ -109,9 +118,9 @@ impl Partner {
     ) -> Result<PartnerInterventionConnection> {
         let f = filter.to_filter(&self.s).gql()?;
         let order = order_of(order_by, Table::Intervention).gql()?;
-        let sorted = self
-            .s
-            .sort_filtered(self.s.partner_interventions(self.r.id, role), &f, order);
+        let ids = self.s.partner_interventions(self.r.id, role);
+        let undated_of = UndatedCount::of(&self.s, Table::Intervention, Some(ids.as_slice()), &f);
+        let sorted = self.s.sort_filtered(ids, &f, order);
         let page = paginate(
             sorted,
             order,
@@ -137,6 +146,7 @@ impl Partner {
                 .collect(),
             page_info: page.info,
             total_count: page.total,
+            undated_of,
         })
     }
 
