@@ -160,32 +160,28 @@ fn of<'a>(nodes: &'a [Value], intervention: &str) -> Vec<&'a Value> {
         .collect()
 }
 
-/// The one indicator of an intervention with this name.
-fn named<'a>(nodes: &'a [Value], intervention: &str, name: &str) -> &'a Value {
+/// The one indicator of an intervention whose `field` is `value`.
+fn one<'a>(nodes: &'a [Value], intervention: &str, field: &str, value: &str) -> &'a Value {
     let found: Vec<&Value> = of(nodes, intervention)
         .into_iter()
-        .filter(|n| n["name"] == name)
+        .filter(|n| n[field] == value)
         .collect();
     assert_eq!(
         found.len(),
         1,
-        "{intervention}: one indicator named {name:?}, found {found:#?}"
+        "{intervention}: one indicator with {field} {value:?}, found {found:#?}"
     );
     found[0]
 }
 
+/// The one indicator of an intervention with this name.
+fn named<'a>(nodes: &'a [Value], intervention: &str, name: &str) -> &'a Value {
+    one(nodes, intervention, "name", name)
+}
+
 /// The one indicator of an intervention with this unit.
 fn with_unit<'a>(nodes: &'a [Value], intervention: &str, unit: &str) -> &'a Value {
-    let found: Vec<&Value> = of(nodes, intervention)
-        .into_iter()
-        .filter(|n| n["unit"] == unit)
-        .collect();
-    assert_eq!(
-        found.len(),
-        1,
-        "{intervention}: one indicator with unit {unit:?}, found {found:#?}"
-    );
-    found[0]
+    one(nodes, intervention, "unit", unit)
 }
 
 fn target(node: &Value) -> Option<f64> {
