@@ -129,8 +129,9 @@ pub struct Counts {
     pub intervention_wijken: Option<u64>,
     /// The entries of the interventions' `related`.
     pub intervention_related: Option<u64>,
-    /// The areas' `indicators`. A file without indicators may leave the count out (files
-    /// written before indicators existed); `indicators:` without a number is a cut-off count.
+    /// The areas' `indicators`. A file without indicators leaves the count out (export does;
+    /// files written before indicators existed do too); `indicators:` without a number is a
+    /// cut-off count.
     #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub indicators: Option<Option<u64>>,
 }
@@ -189,7 +190,9 @@ impl Counts {
             intervention_funding: interventions(&|i| i.funding.len()),
             intervention_wijken: interventions(&|i| i.wijken.len()),
             intervention_related: interventions(&|i| i.related.len()),
-            indicators: Some(sum(&|a| a.indicators.len())),
+            // Left out when there are none, so that the last count of such a file is still
+            // one whose loss is noticed.
+            indicators: sum(&|a| a.indicators.len()).filter(|&n| n > 0).map(Some),
         }
     }
 
@@ -225,6 +228,9 @@ impl Counts {
     pub fn to_block(&self) -> String {
         let mut out = String::from("end:\n");
         for (key, n) in self.kinds() {
+            if key == "indicators" && self.indicators.is_none() {
+                continue;
+            }
             out.push_str(&format!("  {key}: {}\n", n.unwrap_or_default()));
         }
         out

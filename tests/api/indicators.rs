@@ -414,3 +414,38 @@ async fn progress_rolls_up(db: TestDb) {
     assert_eq!(bad, "BAD_USER_INPUT");
 }
 db_test!(progress_rolls_up);
+
+/// The README's worked example ("Following progress") records a result as written, with the
+/// id of a real indicator in place of the placeholder, and its progress query answers.
+async fn readme_progress_example_runs(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    let id = indicator(&app, "wo-renoveren-verduurzamen", woningen()).await;
+    let readme = include_str!("../../README.md");
+    let section = readme
+        .split_once("## Following progress")
+        .map(|(_, rest)| rest)
+        .expect("the README has a section Following progress");
+    let example = section
+        .split_once("```\nmutation {")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .map(|(body, _)| format!("mutation {{{body}"))
+        .expect("the recordMeasurement example");
+    assert!(example.contains("SW5kaWNhdG9yOjQy"), "{example}");
+    let data = app
+        .data(&example.replace("SW5kaWNhdG9yOjQy", &id), json!({}))
+        .await;
+    let progress = &data["recordMeasurement"]["indicator"]["progress"];
+    assert_eq!(progress["latestValue"], 118.0);
+    assert_eq!(progress["status"], "ON_TRACK");
+    let summary = app
+        .data(
+            "{ progressSummary(node: \"programme:wonen-en-werk\") { indicators onTrack } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        summary["progressSummary"],
+        json!({ "indicators": 1, "onTrack": 1 })
+    );
+}
+db_test!(readme_progress_example_runs);
