@@ -449,3 +449,56 @@ async fn readme_progress_example_runs(db: TestDb) {
     );
 }
 db_test!(readme_progress_example_runs);
+
+/// Another process on the same database follows indicator and measurement writes through the
+/// change log, to the same records and versions (issue 14: "the replicas' change log carries
+/// them like every other node").
+async fn another_process_follows_indicator_writes(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    let other = samenhang::cli::open(&app.db.url, false)
+        .await
+        .expect("a second process");
+    let id = indicator(&app, "wo-renoveren-verduurzamen", woningen()).await;
+    let recorded = app
+        .data(
+            RECORD,
+            json!({ "i": { "indicatorId": id, "value": 118, "periodStart": "2025-01-01", "periodEnd": "2025-06-30" } }),
+        )
+        .await;
+    app.data(
+        "mutation($id: ID!) { updateIndicator(id: $id, input: { targets: [{ value: 700 }, { value: 300, startYear: 2024, endYear: 2027 }] }) { version } }",
+        json!({ "id": id }),
+    )
+    .await;
+    app.data(
+        RECORD,
+        json!({ "i": { "indicatorId": id, "value": 150, "periodStart": "2025-07-01", "periodEnd": "2025-12-31" } }),
+    )
+    .await;
+    app.data(
+        "mutation($id: ID!) { deleteMeasurement(id: $id) { id } }",
+        json!({ "id": recorded["recordMeasurement"]["id"] }),
+    )
+    .await;
+    other.follow().await.expect("follow the log");
+    let (mine, theirs) = (app.service.snapshot(), other.snapshot());
+    assert_eq!(theirs.version, mine.version);
+    assert_eq!(theirs.data.indicators, mine.data.indicators);
+    assert_eq!(theirs.data.indicator_targets, mine.data.indicator_targets);
+    assert_eq!(theirs.data.measurements, mine.data.measurements);
+    assert_eq!(theirs.data.versions, mine.data.versions);
+    assert_eq!(mine.data.indicator_targets.len(), 2);
+    assert_eq!(mine.data.measurements.len(), 1);
+    let indicator_id = *mine.data.indicators.keys().next().expect("the indicator");
+    assert_eq!(
+        mine.data.version_of(indicator_id),
+        2,
+        "new targets, new version"
+    );
+    let today = samenhang::graph::today();
+    assert_eq!(
+        theirs.rollup(indicator_id, today, 6),
+        mine.rollup(indicator_id, today, 6)
+    );
+}
+db_test!(another_process_follows_indicator_writes);
