@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::auth::{hash_token, new_token};
-use crate::config::{Cli, Command, DatabaseUrl, TokenCommand};
+use crate::config::{Cli, Command, DatabaseUrl, MeasurementsCommand, TokenCommand};
 use crate::dataset::{self, DEFAULT_DATASET, ImportSummary};
 use crate::domain::Table;
 use crate::error::{Error, Result};
@@ -107,6 +107,41 @@ pub async fn run(cli: Cli) -> Result<()> {
             let yaml = dataset::to_yaml(&dataset::export(&data, None))?;
             write_output(&file, &yaml)
         }
+        Command::Measurements(MeasurementsCommand::Import {
+            file,
+            area,
+            dry_run,
+        }) => {
+            let rows = dataset::parse_csv(&read_input(&file)?)?;
+            let service = open(url, false).await?;
+            let snapshot = service.snapshot();
+            let area = area
+                .map(|slug| {
+                    snapshot
+                        .area_by_slug(&slug)
+                        .ok_or_else(|| Error::not_found("area", slug, Some("area")))
+                })
+                .transpose()?;
+            let author = cli_author("importMeasurements");
+            let done = if dry_run {
+                let mut draft = Draft::new(snapshot);
+                dataset::import_measurements(&mut draft, &rows, area, &author.actor)?
+            } else {
+                let by = author.actor.clone();
+                service
+                    .write(&author, |d| {
+                        dataset::import_measurements(d, &rows, area, &by)
+                    })
+                    .await?
+                    .1
+            };
+            let verb = if dry_run { "would record" } else { "recorded" };
+            println!(
+                "{verb} {} new, {} replaced, {} unchanged measurements",
+                done.added, done.replaced, done.unchanged
+            );
+            service.store().clone().close().await
+        }
         Command::Token(command) => {
             let store = Store::connect(url.expose()).await?;
             store.migrate().await?;
@@ -202,6 +237,8 @@ fn plural(table: Table) -> &'static str {
         Table::Partner => "partners",
         Table::FundingStream => "funding streams",
         Table::Wijk => "wijken",
+        Table::Indicator => "indicators",
+        Table::Measurement => "measurements",
         _ => "rows",
     }
 }

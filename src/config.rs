@@ -76,6 +76,10 @@ pub enum Command {
         #[command(flatten)]
         request: crate::maps::MapRequest,
     },
+    /// Progress measurements: `measurements import RESULTS.csv` records the half-yearly
+    /// spreadsheet (see docs/data-format.md), all or nothing.
+    #[command(subcommand)]
+    Measurements(MeasurementsCommand),
     /// Manage API tokens: `token create NAME --role editor` prints a new token once.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -84,6 +88,25 @@ pub enum Command {
         /// Where to write; standard output when left out.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+}
+
+/// What to do with measurements.
+#[derive(Subcommand, Debug)]
+pub enum MeasurementsCommand {
+    /// Record the measurements of a CSV file (all or nothing; a row for an indicator, period
+    /// and wijk recorded already replaces it). Use `-` to read standard input.
+    Import {
+        /// The CSV file (columns indicator, period_start, period_end, value, status, wijk,
+        /// comment).
+        file: PathBuf,
+        /// The area whose indicator and wijk slugs the file uses; needed only when a slug is
+        /// used in several areas.
+        #[arg(long)]
+        area: Option<String>,
+        /// Check the file against the database without writing anything.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 

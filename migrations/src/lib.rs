@@ -1,6 +1,7 @@
 //! Database migrations of samenhang: the typed tables that hold areas, their nodes and the links
-//! between them, API tokens, the audit trail and the change log replicas follow. The server
-//! applies them at start; `samenhang migrate` applies them on demand.
+//! between them, API tokens, the audit trail, the change log replicas follow, and the indicators
+//! and measurements of progress monitoring. The server applies them at start; `samenhang
+//! migrate` applies them on demand.
 
 pub use sea_orm_migration::prelude::*;
 
@@ -8,6 +9,7 @@ mod m20261122_000001_create_graph_tables;
 mod m20261130_000001_tokens_and_audit;
 mod m20261130_000002_node_versions;
 mod m20261201_000001_change_log;
+mod m20261202_000001_indicators;
 
 /// The ordered list of samenhang's migrations.
 pub struct Migrator;
@@ -20,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_tokens_and_audit::Migration),
             Box::new(m20261130_000002_node_versions::Migration),
             Box::new(m20261201_000001_change_log::Migration),
+            Box::new(m20261202_000001_indicators::Migration),
         ]
     }
 }

@@ -64,6 +64,10 @@ pub enum NodeType {
     FundingStream,
     /// A wijk.
     Wijk,
+    /// An indicator of progress (its targets included).
+    Indicator,
+    /// A measured result of an indicator.
+    Measurement,
 }
 
 impl NodeType {
@@ -77,6 +81,8 @@ impl NodeType {
             NodeType::Partner => Table::Partner,
             NodeType::FundingStream => Table::FundingStream,
             NodeType::Wijk => Table::Wijk,
+            NodeType::Indicator => Table::Indicator,
+            NodeType::Measurement => Table::Measurement,
         }
     }
 }

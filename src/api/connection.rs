@@ -8,7 +8,9 @@ use async_graphql::{InputObject, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use super::types::{Area, FundingStream, Goal, Intervention, Line, Partner, Programme, Wijk};
+use super::types::{
+    Area, FundingStream, Goal, Indicator, Intervention, Line, Measurement, Partner, Programme, Wijk,
+};
 use crate::domain::Id;
 use crate::domain::Table;
 use crate::error::{Error, Result};
@@ -210,6 +212,20 @@ connection!(
     WijkEdge,
     "One page of wijken.",
     "A wijk in a page, with its cursor."
+);
+connection!(
+    Indicator,
+    IndicatorConnection,
+    IndicatorEdge,
+    "One page of indicators.",
+    "An indicator in a page, with its cursor."
+);
+connection!(
+    Measurement,
+    MeasurementConnection,
+    MeasurementEdge,
+    "One page of measurements.",
+    "A measurement in a page, with its cursor."
 );
 
 /// The sort order of a list.

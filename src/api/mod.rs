@@ -43,6 +43,7 @@ pub struct QueryRoot(
     types::partner::PartnerQuery,
     types::funding::FundingStreamQuery,
     types::wijk::WijkQuery,
+    types::indicator::IndicatorQuery,
     analytics::AnalyticsQuery,
     maps::MapQuery,
     changes::ChangeQuery,
@@ -67,6 +68,7 @@ pub struct MutationRoot(
     types::partner::PartnerMutation,
     types::funding::FundingStreamMutation,
     types::wijk::WijkMutation,
+    types::indicator::IndicatorMutation,
     types::links::LinkMutation,
     admin::AdminMutation,
 );

@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, Interface, Object, Result};
 
-use super::types::{Area, FundingStream, Goal, Intervention, Line, Partner, Programme, Wijk};
+use super::types::{
+    Area, FundingStream, Goal, Indicator, Intervention, Line, Measurement, Partner, Programme, Wijk,
+};
 use super::{ids, snapshot};
 use crate::domain::{Id, Table};
 use crate::graph::Snapshot;
@@ -28,6 +30,8 @@ pub enum Node {
     Partner(Partner),
     FundingStream(FundingStream),
     Wijk(Wijk),
+    Indicator(Indicator),
+    Measurement(Measurement),
 }
 
 /// The node an ID names; `None` when it names none (any more), an error when it is no ID of
@@ -59,6 +63,14 @@ impl Node {
             Node::Partner(x) => &x.r.name,
             Node::FundingStream(x) => &x.r.name,
             Node::Wijk(x) => &x.r.name,
+            Node::Indicator(x) => &x.r.name,
+            // A measurement has no name of its own: it goes by its indicator's.
+            Node::Measurement(x) => {
+                x.s.data
+                    .indicators
+                    .get(&x.r.indicator_id)
+                    .map_or("", |i| i.name.as_str())
+            }
         }
     }
 
@@ -73,6 +85,8 @@ impl Node {
             Table::Partner => Partner::load(s, id).map(Node::Partner),
             Table::FundingStream => FundingStream::load(s, id).map(Node::FundingStream),
             Table::Wijk => Wijk::load(s, id).map(Node::Wijk),
+            Table::Indicator => Indicator::load(s, id).map(Node::Indicator),
+            Table::Measurement => Measurement::load(s, id).map(Node::Measurement),
             _ => None,
         }
     }

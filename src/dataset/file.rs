@@ -7,7 +7,9 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::{Location, Spanned};
 
-use crate::domain::{FundingKind, GoalLevel, PartnerKind, RelationKind};
+use crate::domain::{
+    Direction, FundingKind, GoalLevel, Measure, PartnerKind, RelationKind, TargetNote,
+};
 
 /// A string with its place in the file.
 pub type At = Spanned<String>;
@@ -127,6 +129,16 @@ pub struct Counts {
     pub intervention_wijken: Option<u64>,
     /// The entries of the interventions' `related`.
     pub intervention_related: Option<u64>,
+    /// The areas' `indicators`. A file without indicators leaves the count out (export does;
+    /// files written before indicators existed do too); `indicators:` without a number is a
+    /// cut-off count.
+    #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub indicators: Option<Option<u64>>,
+}
+
+/// Tells a key given without a value (`Some(None)`) from a key left out (`None`, the default).
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<u64>>, D::Error> {
+    Option::<u64>::deserialize(deserializer).map(Some)
 }
 
 impl Counts {
@@ -178,11 +190,14 @@ impl Counts {
             intervention_funding: interventions(&|i| i.funding.len()),
             intervention_wijken: interventions(&|i| i.wijken.len()),
             intervention_related: interventions(&|i| i.related.len()),
+            // Left out when there are none, so that the last count of such a file is still
+            // one whose loss is noticed.
+            indicators: sum(&|a| a.indicators.len()).filter(|&n| n > 0).map(Some),
         }
     }
 
     /// Every count with its key, in file order.
-    pub fn kinds(&self) -> [(&'static str, Option<u64>); 14] {
+    pub fn kinds(&self) -> [(&'static str, Option<u64>); 15] {
         [
             ("areas", self.areas),
             ("wijken", self.wijken),
@@ -198,6 +213,7 @@ impl Counts {
             ("intervention_funding", self.intervention_funding),
             ("intervention_wijken", self.intervention_wijken),
             ("intervention_related", self.intervention_related),
+            ("indicators", self.indicators.unwrap_or(Some(0))),
         ]
     }
 
@@ -212,6 +228,9 @@ impl Counts {
     pub fn to_block(&self) -> String {
         let mut out = String::from("end:\n");
         for (key, n) in self.kinds() {
+            if key == "indicators" && self.indicators.is_none() {
+                continue;
+            }
             out.push_str(&format!("  {key}: {}\n", n.unwrap_or_default()));
         }
         out
@@ -241,6 +260,64 @@ pub struct AreaFile {
     pub programmes: Vec<ProgrammeFile>,
     #[serde(default, skip_serializing_if = "is_empty")]
     pub interventions: Vec<InterventionFile>,
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub indicators: Vec<IndicatorFile>,
+}
+
+/// An indicator of progress, on exactly one of an intervention, a goal or a line (by slug).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorFile {
+    pub slug: At,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intervention: Option<At>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal: Option<At>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<At>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    pub measure: Measure,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_year: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_year: Option<i32>,
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub targets: Vec<TargetFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_note: Option<TargetNote>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wijk: Option<At>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_group: Option<String>,
+    pub source: String,
+}
+
+/// An indicator's starting value, and the year it was measured.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineFile {
+    pub value: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+}
+
+/// A target value for a period (the indicator's own period when the years are left out).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetFile {
+    pub value: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qualifier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_year: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_year: Option<i32>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

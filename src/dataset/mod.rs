@@ -4,15 +4,20 @@
 //! by hand from the source documents, live in `data/`.
 
 mod file;
+mod measurements;
 
 use std::collections::{HashMap, HashSet};
 
 pub use file::*;
+pub use measurements::{
+    MAX_ROWS as MAX_MEASUREMENT_ROWS, MeasurementImport, MeasurementRow, import_measurements,
+    parse_csv,
+};
 use serde_saphyr::Spanned;
 
 use crate::domain::*;
 use crate::error::{Error, Problem, Result};
-use crate::service::{Draft, check_funding_link, check_relation};
+use crate::service::{Draft, check_funding_link, check_relation, check_target};
 
 /// The datasets compiled into the binary, by area slug.
 pub const BUNDLED: &[(&str, &str)] = &[
@@ -318,7 +323,15 @@ fn position<T>(at: &Spanned<T>) -> Option<(u64, u64)> {
 
 /// How many rows importing the file may create (the ids to reserve for it).
 pub fn rows_of(file: &DataFile) -> u64 {
-    file::Counts::of(&file.areas).total()
+    let targets: usize = file
+        .areas
+        .iter()
+        .flat_map(|a| &a.indicators)
+        .map(|i| i.targets.len())
+        .sum();
+    file::Counts::of(&file.areas)
+        .total()
+        .saturating_add(targets as u64)
 }
 
 /// Imports a parsed file (whose version and `end` record [`parse`] has checked) into a draft:
@@ -401,17 +414,14 @@ impl AreaImport<'_> {
     fn resolve(&mut self, path: &str, table: Table, slug: &At) -> Option<Id> {
         let id = self.ids.get(&(table, slug.value.clone())).copied();
         if id.is_none() {
-            let what = match table {
-                Table::Goal => "goal",
-                Table::Partner => "partner",
-                Table::FundingStream => "funding stream",
-                Table::Wijk => "wijk",
-                _ => "intervention",
-            };
             self.problems.add(
                 path,
                 Some(slug),
-                format!("no {what} with slug {:?} in this area", slug.value),
+                format!(
+                    "no {} with slug {:?} in this area",
+                    table.noun(),
+                    slug.value
+                ),
             );
         }
         id
@@ -506,6 +516,101 @@ impl AreaImport<'_> {
         }
         for (i, intervention) in a.interventions.iter().enumerate() {
             self.intervention_links(&format!("{path}.interventions[{i}]"), intervention)?;
+        }
+        for (i, indicator) in a.indicators.iter().enumerate() {
+            self.indicator(&format!("{path}.indicators[{i}]"), indicator)?;
+        }
+        Ok(())
+    }
+
+    /// A number of the file as a quantity, or a problem at `at`.
+    fn quantity<T>(&mut self, path: &str, at: &Spanned<T>, value: f64) -> Option<Quantity> {
+        let q = Quantity::new(value);
+        if q.is_none() {
+            self.problems.add(path, Some(at), "must be a finite number");
+        }
+        q
+    }
+
+    fn indicator(&mut self, path: &str, f: &IndicatorFile) -> Result<()> {
+        let owners = [
+            ("intervention", Table::Intervention, &f.intervention),
+            ("goal", Table::Goal, &f.goal),
+            ("line", Table::Line, &f.line),
+        ];
+        let mut ids = [None, None, None];
+        let mut given = 0;
+        for (n, (key, table, slug)) in owners.into_iter().enumerate() {
+            if let Some(slug) = slug {
+                given += 1;
+                ids[n] = self.resolve(&format!("{path}.{key}"), table, slug);
+            }
+        }
+        if given != 1 {
+            self.problems.add(
+                path,
+                Some(&f.slug),
+                "give exactly one of intervention, goal or line",
+            );
+            return Ok(());
+        }
+        if ids.iter().all(Option::is_none) {
+            return Ok(());
+        }
+        let wijk = match &f.wijk {
+            Some(slug) => match self.resolve(&format!("{path}.wijk"), Table::Wijk, slug) {
+                Some(w) => Some(w),
+                None => return Ok(()),
+            },
+            None => None,
+        };
+        let baseline_value = match &f.baseline {
+            Some(b) => match self.quantity(&format!("{path}.baseline.value"), &f.slug, b.value) {
+                Some(q) => Some(q),
+                None => return Ok(()),
+            },
+            None => None,
+        };
+        let indicator = Indicator {
+            id: 0,
+            area_id: self.area,
+            slug: f.slug.value.clone(),
+            name: f.name.clone(),
+            intervention_id: ids[0],
+            goal_id: ids[1],
+            line_id: ids[2],
+            unit: f.unit.clone(),
+            measure: f.measure,
+            direction: f.direction,
+            baseline_value,
+            baseline_year: f.baseline.as_ref().and_then(|b| b.year),
+            start_year: f.start_year,
+            end_year: f.end_year,
+            target_note: f.target_note,
+            wijk_id: wijk,
+            target_group: f.target_group.clone(),
+            source: f.source.clone(),
+        };
+        let Some(id) = self.node(path, &f.slug, Row::Indicator(indicator.clone()))? else {
+            return Ok(());
+        };
+        for (j, t) in f.targets.iter().enumerate() {
+            let path = format!("{path}.targets[{j}]");
+            let Some(value) = self.quantity(&format!("{path}.value"), &f.slug, t.value) else {
+                continue;
+            };
+            let target = IndicatorTarget {
+                id: 0,
+                indicator_id: id,
+                value,
+                qualifier: t.qualifier.clone(),
+                start_year: t.start_year,
+                end_year: t.end_year,
+            };
+            match check_target(&indicator, &target) {
+                Ok(()) => self.link(Row::IndicatorTarget(target))?,
+                Err(err) => self.problems.refused(&path, &f.slug, err)?,
+            }
         }
         Ok(())
     }
@@ -779,6 +884,7 @@ struct ExportIndex<'a> {
     wijken: HashMap<Id, Vec<Id>>,
     related: HashMap<Id, Vec<&'a InterventionRelation>>,
     line_funding: HashMap<Id, Vec<Id>>,
+    targets: HashMap<Id, Vec<&'a IndicatorTarget>>,
 }
 
 fn group<'a, T: 'a, V>(
@@ -837,6 +943,11 @@ impl<'a> ExportIndex<'a> {
                 d.line_funding.values().map(|l| l.as_ref()),
                 |l| l.line_id,
                 |l| l.funding_stream_id,
+            ),
+            targets: group(
+                d.indicator_targets.values().map(|t| t.as_ref()),
+                |t| t.indicator_id,
+                |t| t,
             ),
         }
     }
@@ -912,6 +1023,48 @@ impl<'a> ExportIndex<'a> {
                 .filter(|i| of_area(i.area_id))
                 .map(|i| self.intervention(i))
                 .collect(),
+            indicators: d
+                .indicators
+                .values()
+                .filter(|i| of_area(i.area_id))
+                .map(|i| self.indicator(i))
+                .collect(),
+        }
+    }
+
+    fn indicator(&self, i: &Indicator) -> IndicatorFile {
+        let d = self.data;
+        IndicatorFile {
+            slug: at(&i.slug),
+            name: i.name.readable(),
+            intervention: i.intervention_id.map(|id| Self::slug(&d.interventions, id)),
+            goal: i.goal_id.map(|id| Self::slug(&d.goals, id)),
+            line: i.line_id.map(|id| Self::slug(&d.lines, id)),
+            unit: i.unit.readable(),
+            measure: i.measure,
+            direction: i.direction,
+            baseline: i.baseline_value.map(|v| BaselineFile {
+                value: v.get(),
+                year: i.baseline_year,
+            }),
+            start_year: i.start_year,
+            end_year: i.end_year,
+            targets: self
+                .targets
+                .get(&i.id)
+                .into_iter()
+                .flatten()
+                .map(|t| TargetFile {
+                    value: t.value.get(),
+                    qualifier: t.qualifier.readable(),
+                    start_year: t.start_year,
+                    end_year: t.end_year,
+                })
+                .collect(),
+            target_note: i.target_note,
+            wijk: i.wijk_id.map(|id| Self::slug(&d.wijken, id)),
+            target_group: i.target_group.readable(),
+            source: i.source.readable(),
         }
     }
 
@@ -1091,11 +1244,141 @@ mod tests {
             data.intervention_funding.len(),
             data.intervention_wijken.len(),
             data.intervention_relations.len(),
+            data.indicators.len(),
         ];
         for ((kind, n), rows) in counts.kinds().into_iter().zip(expected) {
             assert_eq!(n, Some(rows as u64), "{kind}");
         }
-        assert!(counts.kinds().iter().all(|(_, n)| n > &Some(0)));
+        // The bundled data's indicators come with their transcription (issue 14).
+        assert!(
+            counts
+                .kinds()
+                .iter()
+                .filter(|(kind, _)| *kind != "indicators")
+                .all(|(_, n)| n > &Some(0))
+        );
+    }
+
+    /// An area with one intervention, one wijk and the given `indicators:` block.
+    fn with_indicators(indicators: &str, count: usize) -> String {
+        format!(
+            "version: 2
+areas:
+- slug: oost
+  name: Oost
+  wijken:
+  - slug: atolwijk
+    name: Atolwijk
+  interventions:
+  - slug: renoveren
+    name: Renoveren
+{indicators}end:
+  areas: 1
+  wijken: 1
+  partners: 0
+  funding_streams: 0
+  goals: 0
+  programmes: 0
+  lines: 0
+  interventions: 1
+  line_funding_streams: 0
+  intervention_goals: 0
+  intervention_partners: 0
+  intervention_funding: 0
+  intervention_wijken: 0
+  intervention_related: 0
+  indicators: {count}
+"
+        )
+    }
+
+    const INDICATOR: &str = "  indicators:
+  - slug: particuliere-woningen
+    name: Particuliere woningen gerenoveerd
+    intervention: renoveren
+    unit: particuliere woningen
+    measure: count
+    direction: higher
+    baseline:
+      value: 12
+      year: 2023
+    start_year: 2024
+    end_year: 2034
+    targets:
+    - value: 750
+      qualifier: circa
+    - value: 300
+      start_year: 2024
+      end_year: 2027
+    wijk: atolwijk
+    target_group: eigenaar-bewoners
+    source: 750 particuliere woningen
+  - slug: monitoring
+    name: Monitoring
+    intervention: renoveren
+    measure: qualitative
+    target_note: ntb
+    source: Ntb
+";
+
+    /// The agreed indicator format (issue 14) reads, writes and reads again unchanged.
+    #[test]
+    fn indicators_survive_export_and_import() {
+        let data = import_text(&with_indicators(INDICATOR, 2)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(data.indicators.len(), 2);
+        assert_eq!(data.indicator_targets.len(), 2);
+        let woningen = data
+            .indicators
+            .values()
+            .find(|i| i.slug == "particuliere-woningen")
+            .unwrap();
+        assert_eq!(woningen.baseline_value.map(Quantity::get), Some(12.0));
+        assert_eq!(woningen.measure, Measure::Count);
+        assert!(woningen.wijk_id.is_some() && woningen.intervention_id.is_some());
+        let yaml = to_yaml(&export(&data, None)).unwrap();
+        assert!(yaml.contains("indicators: 2"), "{yaml}");
+        let again = import_text(&yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+        assert_eq!(to_yaml(&export(&again, None)).unwrap(), yaml);
+    }
+
+    #[test]
+    fn indicator_problems_are_refused_with_their_place() {
+        // A file without indicators may leave their count out; a count cut off is refused.
+        let none = with_indicators("", 0).replace("  indicators: 0\n", "");
+        assert!(import_text(&none).is_ok());
+        let cut = with_indicators("", 0).replace("indicators: 0", "indicators:");
+        let err = parse(&cut).unwrap_err().to_string();
+        assert!(err.contains("no count of indicators"), "{err}");
+        // Counted wrong.
+        let err = parse(&with_indicators(INDICATOR, 1))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("end.indicators"), "{err}");
+        // Two owners, an unknown wijk, a negative count, a value for a qualitative indicator.
+        let bad = INDICATOR
+            .replace(
+                "    unit: particuliere",
+                "    goal: x\n    unit: particuliere",
+            )
+            .replace(
+                "target_note: ntb",
+                "target_note: ntb\n    targets:\n    - value: 3",
+            );
+        let err = import_text(&with_indicators(&bad, 2))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("exactly one of intervention, goal or line"),
+            "{err}"
+        );
+        assert!(err.contains("indicators[1].targets[0].value"), "{err}");
+        let bad = INDICATOR
+            .replace("value: 750", "value: -750")
+            .replace("wijk: atolwijk", "wijk: nergens");
+        let err = import_text(&with_indicators(&bad, 2))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no wijk with slug \"nergens\""), "{err}");
     }
 
     #[test]

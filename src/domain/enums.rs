@@ -158,6 +158,86 @@ snake_names!(RelationKind {
     SameAs => "same_as",
 });
 
+/// What an indicator counts.
+#[derive(
+    Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// A number of things (woningen, jongeren, werkervaringsbanen).
+    Count,
+    /// A percentage, 0 to 100.
+    Percentage,
+    /// Done or not: a measured value of 1 is yes, 0 is no.
+    YesNo,
+    /// Followed in words: a measurement gives a status, not a value.
+    Qualitative,
+}
+
+snake_names!(Measure {
+    Count => "count",
+    Percentage => "percentage",
+    YesNo => "yes_no",
+    Qualitative => "qualitative",
+});
+
+/// Which way an indicator should move.
+#[derive(
+    Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Higher is better (more woningen renovated).
+    Higher,
+    /// Lower is better (fewer incidents, less vacancy).
+    Lower,
+}
+
+snake_names!(Direction {
+    Higher => "higher",
+    Lower => "lower",
+});
+
+/// Why an indicator has no target value.
+#[derive(
+    Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetNote {
+    /// The document says the target is still to be set ("Ntb", "nader te bepalen").
+    Ntb,
+    /// The document says there is no target ("Geen").
+    None,
+}
+
+snake_names!(TargetNote {
+    Ntb => "ntb",
+    None => "none",
+});
+
+/// The status a measurement of a qualitative indicator gives.
+#[derive(
+    Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum QualitativeStatus {
+    /// Not started yet.
+    NotStarted,
+    /// Under way and going as planned.
+    OnTrack,
+    /// Under way but behind plan.
+    Behind,
+    /// Achieved.
+    Achieved,
+}
+
+snake_names!(QualitativeStatus {
+    NotStarted => "not_started",
+    OnTrack => "on_track",
+    Behind => "behind",
+    Achieved => "achieved",
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,12 +5,19 @@
 //! them. Nothing here knows about storage or HTTP.
 
 mod enums;
+mod indicator;
 mod period;
+mod progress;
 mod records;
 mod text;
 
-pub use enums::{FundingKind, GoalLevel, PartnerKind, PartnerRole, RelationKind, WijkScope};
+pub use enums::{
+    Direction, FundingKind, GoalLevel, Measure, PartnerKind, PartnerRole, QualitativeStatus,
+    RelationKind, TargetNote, WijkScope,
+};
+pub use indicator::{Indicator, IndicatorTarget, Measurement, Quantity};
 pub use period::{Known, Period, Undated};
+pub use progress::{Plan, Progress, ProgressStatus, Reading, Rollup, TargetSpan};
 pub use records::*;
 pub use text::{
     describe_unstorable, fold, is_storable, is_valid_slug, replace_unstorable, unstorable_problem,

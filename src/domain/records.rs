@@ -4,7 +4,10 @@ use std::sync::Arc;
 
 use imbl::OrdMap;
 
-use super::{FundingKind, GoalLevel, Id, PartnerKind, PartnerRole, RelationKind};
+use super::{
+    FundingKind, GoalLevel, Id, Indicator, IndicatorTarget, Measurement, PartnerKind, PartnerRole,
+    RelationKind,
+};
 
 /// An area-based programme as a whole (e.g. *Samen Lelystad Oost*). Every other node belongs
 /// to exactly one area.
@@ -206,7 +209,8 @@ node_record!(
     Intervention,
     Partner with aliases,
     FundingStream with aliases,
-    Wijk with aliases
+    Wijk with aliases,
+    Indicator
 );
 
 impl NodeRecord for Area {
@@ -246,6 +250,8 @@ macro_rules! tables {
                     Table::Partner => "Partner",
                     Table::FundingStream => "FundingStream",
                     Table::Wijk => "Wijk",
+                    Table::Indicator => "Indicator",
+                    Table::Measurement => "Measurement",
                     _ => "Link",
                 }
             }
@@ -289,6 +295,15 @@ macro_rules! tables {
                     Row::InterventionFunding(r) => Some(((Table::Intervention, r.intervention_id), (Table::FundingStream, r.funding_stream_id))),
                     Row::InterventionWijk(r) => Some(((Table::Intervention, r.intervention_id), (Table::Wijk, r.wijk_id))),
                     Row::InterventionRelation(r) => Some(((Table::Intervention, r.from_id), (Table::Intervention, r.to_id))),
+                    _ => None,
+                }
+            }
+
+            /// The node a child row belongs to, as (table, id): an indicator's target belongs
+            /// to the indicator. `None` for nodes and links.
+            pub fn owner(&self) -> Option<(Table, Id)> {
+                match self {
+                    Row::IndicatorTarget(r) => Some((Table::Indicator, r.indicator_id)),
                     _ => None,
                 }
             }
@@ -363,6 +378,9 @@ tables!(
     intervention_funding: InterventionFunding = "intervention_funding",
     intervention_wijken: InterventionWijk = "intervention_wijk",
     intervention_relations: InterventionRelation = "intervention_relation",
+    indicators: Indicator = "indicator",
+    indicator_targets: IndicatorTarget = "indicator_target",
+    measurements: Measurement = "measurement",
 );
 
 impl Dataset {
@@ -390,6 +408,8 @@ impl Table {
         Table::Partner,
         Table::FundingStream,
         Table::Wijk,
+        Table::Indicator,
+        Table::Measurement,
     ];
 
     pub fn is_node(self) -> bool {
@@ -409,6 +429,9 @@ impl Table {
             Table::Partner => "partner",
             Table::FundingStream => "funding stream",
             Table::Wijk => "wijk",
+            Table::Indicator => "indicator",
+            Table::Measurement => "measurement",
+            Table::IndicatorTarget => "indicator target",
             _ => "link",
         }
     }

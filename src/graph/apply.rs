@@ -44,6 +44,10 @@ impl Snapshot {
             line_interventions: self.line_interventions.clone(),
             programme_interventions: self.programme_interventions.clone(),
             folded: self.folded.clone(),
+            owner_indicators: self.owner_indicators.clone(),
+            wijk_records: self.wijk_records.clone(),
+            indicator_targets: self.indicator_targets.clone(),
+            indicator_measurements: self.indicator_measurements.clone(),
             orders: self.orders.clone(),
             sizes: self.sizes,
             cache: Mutex::new(HashMap::new()),
@@ -128,6 +132,7 @@ impl Snapshot {
         for (from, to, kind, record) in edges_of(row) {
             self.link(from, to, kind, record, true, reach);
         }
+        self.index_progress(row, true, &mut reach.nodes);
     }
 
     /// Takes out what a row put in.
@@ -171,6 +176,7 @@ impl Snapshot {
         for (from, to, kind, record) in edges_of(row) {
             self.link(from, to, kind, record, false, reach);
         }
+        self.index_progress(row, false, &mut reach.nodes);
     }
 
     /// Adds (or removes) an edge at both its ends.
@@ -359,6 +365,7 @@ impl<'a> NodeView<'a> {
             Row::Partner(r) => view(r),
             Row::FundingStream(r) => view(r),
             Row::Wijk(r) => view(r),
+            Row::Indicator(r) => view(r),
             _ => return None,
         })
     }

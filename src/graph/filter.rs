@@ -486,6 +486,7 @@ impl Snapshot {
             Some(Table::Partner) => d.partners.get(&id).map(|r| r.slug.as_str()),
             Some(Table::FundingStream) => d.funding_streams.get(&id).map(|r| r.slug.as_str()),
             Some(Table::Wijk) => d.wijken.get(&id).map(|r| r.slug.as_str()),
+            Some(Table::Indicator) => d.indicators.get(&id).map(|r| r.slug.as_str()),
             _ => None,
         };
         slug.unwrap_or("")

@@ -7,6 +7,7 @@
 
 mod apply;
 mod filter;
+mod indicators;
 mod order;
 mod sizes;
 
@@ -20,6 +21,7 @@ use petgraph::Direction;
 use crate::domain::*;
 
 pub use filter::{Count, Filter, KNOWN, Order, OrderField, Range, SortKey};
+pub use indicators::today;
 pub use order::{Window, Windowed};
 pub use sizes::ListSizes;
 
@@ -103,6 +105,14 @@ pub struct Snapshot {
     line_interventions: OrdMap<Id, OrdSet<Id>>,
     programme_interventions: OrdMap<Id, OrdSet<Id>>,
     folded: OrdMap<Id, Arc<Folded>>,
+    /// The indicators on each intervention, goal or line; the indicators and measurements
+    /// naming each wijk.
+    owner_indicators: OrdMap<Id, OrdSet<Id>>,
+    wijk_records: OrdMap<Id, OrdSet<Id>>,
+    /// The target rows of each indicator.
+    indicator_targets: OrdMap<Id, OrdSet<Id>>,
+    /// The measurements of each indicator, by period (start, end, id).
+    indicator_measurements: OrdMap<Id, OrdSet<indicators::ByPeriod>>,
     /// Every node of a table in each sort order, all areas together and per area.
     orders: OrdMap<(Table, Option<Id>), order::Ordered>,
     /// The longest list of each kind, for pricing queries.
@@ -156,6 +166,10 @@ impl Snapshot {
             line_interventions: OrdMap::new(),
             programme_interventions: OrdMap::new(),
             folded: OrdMap::new(),
+            owner_indicators: OrdMap::new(),
+            wijk_records: OrdMap::new(),
+            indicator_targets: OrdMap::new(),
+            indicator_measurements: OrdMap::new(),
             orders: OrdMap::new(),
             sizes: ListSizes::default(),
             cache: Mutex::new(HashMap::new()),
@@ -189,6 +203,12 @@ impl Snapshot {
             Table::Partner => d.partners.get(&id).map(|r| r.area_id),
             Table::FundingStream => d.funding_streams.get(&id).map(|r| r.area_id),
             Table::Wijk => d.wijken.get(&id).map(|r| r.area_id),
+            Table::Indicator => d.indicators.get(&id).map(|r| r.area_id),
+            Table::Measurement => d
+                .measurements
+                .get(&id)
+                .and_then(|m| d.indicators.get(&m.indicator_id))
+                .map(|r| r.area_id),
             _ => None,
         }
     }

@@ -43,6 +43,10 @@ pub struct ListSizes {
     pub stream_interventions: u64,
     /// Interventions in one wijk.
     pub wijk_interventions: u64,
+    /// Indicators on one intervention, goal or line.
+    pub owner_indicators: u64,
+    /// Target values of one indicator.
+    pub indicator_targets: u64,
     /// Items of one list of texts (aliases, targets, indicators, target groups, principles,
     /// focus).
     pub texts: u64,
@@ -55,6 +59,8 @@ pub struct ListSizes {
     pub partners: u64,
     pub funding_streams: u64,
     pub wijken: u64,
+    pub indicators: u64,
+    pub measurements: u64,
     /// Relations between interventions, in all.
     pub relations: u64,
     /// Edges of the whole graph.
@@ -75,6 +81,8 @@ impl ListSizes {
         self.partners = len(data.partners.len());
         self.funding_streams = len(data.funding_streams.len());
         self.wijken = len(data.wijken.len());
+        self.indicators = len(data.indicators.len());
+        self.measurements = len(data.measurements.len());
         self.relations = len(data.intervention_relations.len());
     }
 
@@ -84,7 +92,14 @@ impl ListSizes {
         use Direction::{Incoming, Outgoing};
         let degree = |kind: EdgeKind, direction: Direction| len(s.degree(id, kind, direction));
         let max = |slot: &mut u64, value: u64| *slot = (*slot).max(value);
-        match s.table_of(id) {
+        let table = s.table_of(id);
+        if matches!(table, Some(Table::Intervention | Table::Goal | Table::Line)) {
+            max(&mut self.owner_indicators, len(s.indicators_on(id).len()));
+        }
+        match table {
+            Some(Table::Indicator) => {
+                max(&mut self.indicator_targets, len(s.targets_of(id).len()));
+            }
             Some(Table::Goal) => {
                 max(&mut self.sub_goals, degree(EdgeKind::SubGoalOf, Incoming));
                 max(&mut self.ancestors, len(s.goal_and_ancestors(id).len() - 1));
@@ -195,6 +210,8 @@ impl ListSizes {
             Table::Partner => self.partners,
             Table::FundingStream => self.funding_streams,
             Table::Wijk => self.wijken,
+            Table::Indicator => self.indicators,
+            Table::Measurement => self.measurements,
             _ => 0,
         }
     }

@@ -56,6 +56,12 @@ fn state(s: &Snapshot) -> impl PartialEq + std::fmt::Debug {
             s.folded.clone(),
             s.orders.clone(),
         ),
+        (
+            s.owner_indicators.clone(),
+            s.wijk_records.clone(),
+            s.indicator_targets.clone(),
+            s.indicator_measurements.clone(),
+        ),
     )
 }
 
@@ -82,6 +88,8 @@ fn bounds_hold(incremental: &ListSizes, fresh: &ListSizes) {
                 | "partners"
                 | "funding_streams"
                 | "wijken"
+                | "indicators"
+                | "measurements"
                 | "relations"
                 | "links"
                 | "collaboration_links"
@@ -96,7 +104,8 @@ fn bounds_hold(incremental: &ListSizes, fresh: &ListSizes) {
 
 /// Random changes to a dataset, as row operations: links removed and added, goals moved to
 /// another parent or line, lines to another programme, nodes renamed and re-slugged,
-/// interventions removed with their links.
+/// indicators added (with targets and measurements), moved and thinned out, interventions
+/// removed with their links and indicators.
 fn changes(data: &Dataset, rng: &mut Rng) -> Vec<Op> {
     let mut ops = Vec::new();
     let pick = |rng: &mut Rng, n: usize| rng.below(n.max(1));
@@ -186,8 +195,9 @@ fn changes(data: &Dataset, rng: &mut Rng) -> Vec<Op> {
         partner.aliases.push("Alias".into());
         ops.push(Op::Update(Row::Partner(partner), Some(2)));
     }
-    // Remove an intervention with every link it has (the links first, as a write does).
     let gone = interventions[pick(rng, interventions.len())];
+    indicator_changes(data, rng, gone, &mut next, &mut ops);
+    // Remove an intervention with every link it has (the links first, as a write does).
     let mut removed = Vec::new();
     let mut pending: Vec<Op> = Vec::new();
     for op in &ops {
@@ -212,8 +222,131 @@ fn changes(data: &Dataset, rng: &mut Rng) -> Vec<Op> {
         }
     }
     ops.extend(removed);
+    // And its indicators, their targets and measurements first.
+    for indicator in data.indicators.values().filter(|i| i.owner() == Some(gone)) {
+        let children = data
+            .indicator_targets
+            .values()
+            .filter(|t| t.indicator_id == indicator.id)
+            .map(|t| Op::Delete(Table::IndicatorTarget, t.id))
+            .chain(
+                data.measurements
+                    .values()
+                    .filter(|m| m.indicator_id == indicator.id)
+                    .map(|m| Op::Delete(Table::Measurement, m.id)),
+            )
+            .collect::<Vec<_>>();
+        for op in children {
+            if !ops.contains(&op) {
+                ops.push(op);
+            }
+        }
+        ops.push(Op::Delete(Table::Indicator, indicator.id));
+    }
     ops.push(Op::Delete(Table::Intervention, gone));
     ops
+}
+
+/// Indicator changes: new indicators on interventions, goals and lines (never on `gone`, which
+/// the round removes) with a target and measurements; existing ones moved to another owner
+/// and renamed; a measurement removed.
+fn indicator_changes(data: &Dataset, rng: &mut Rng, gone: Id, next: &mut Id, ops: &mut Vec<Op>) {
+    let pick = |rng: &mut Rng, n: usize| rng.below(n.max(1));
+    let owners: Vec<(Id, Id, Table)> = data
+        .interventions
+        .values()
+        .filter(|i| i.id != gone)
+        .map(|i| (i.id, i.area_id, Table::Intervention))
+        .chain(data.goals.values().map(|g| (g.id, g.area_id, Table::Goal)))
+        .chain(data.lines.values().map(|l| (l.id, l.area_id, Table::Line)))
+        .collect();
+    let owned = |indicator: &mut Indicator, (id, area, table): (Id, Id, Table)| {
+        indicator.area_id = area;
+        indicator.intervention_id = (table == Table::Intervention).then_some(id);
+        indicator.goal_id = (table == Table::Goal).then_some(id);
+        indicator.line_id = (table == Table::Line).then_some(id);
+        indicator.wijk_id = data
+            .wijken
+            .values()
+            .find(|w| w.area_id == area)
+            .map(|w| w.id);
+    };
+    let day = |rng: &mut Rng| {
+        chrono::NaiveDate::from_ymd_opt(2024 + rng.below(3) as i32, 1 + rng.below(12) as u32, 1)
+            .unwrap()
+    };
+    for _ in 0..pick(rng, 4) {
+        *next += 1;
+        let id = *next;
+        let mut indicator = Indicator {
+            id,
+            area_id: 0,
+            slug: format!("indicator-{id}"),
+            name: format!("Indicator {}", rng.below(1000)),
+            intervention_id: None,
+            goal_id: None,
+            line_id: None,
+            unit: None,
+            measure: Measure::Count,
+            direction: None,
+            baseline_value: None,
+            baseline_year: None,
+            start_year: Some(2024),
+            end_year: Some(2026),
+            target_note: None,
+            wijk_id: None,
+            target_group: None,
+            source: "test".into(),
+        };
+        owned(&mut indicator, owners[pick(rng, owners.len())]);
+        let wijk = indicator.wijk_id;
+        ops.push(Op::Insert(Row::Indicator(indicator)));
+        *next += 1;
+        ops.push(Op::Insert(Row::IndicatorTarget(IndicatorTarget {
+            id: *next,
+            indicator_id: id,
+            value: Quantity::new(rng.below(100) as f64).unwrap(),
+            qualifier: None,
+            start_year: None,
+            end_year: None,
+        })));
+        for _ in 0..pick(rng, 3) {
+            *next += 1;
+            let start = day(rng);
+            ops.push(Op::Insert(Row::Measurement(Measurement {
+                id: *next,
+                indicator_id: id,
+                value: Quantity::new(rng.below(50) as f64),
+                status: None,
+                period_start: start,
+                period_end: start + chrono::Days::new(180),
+                wijk_id: if rng.chance(0.5) { wijk } else { None },
+                comment: None,
+                recorded_by: None,
+            })));
+        }
+    }
+    let existing: Vec<Arc<Indicator>> = data
+        .indicators
+        .values()
+        .filter(|i| i.owner() != Some(gone))
+        .cloned()
+        .collect();
+    if !existing.is_empty() {
+        let mut moved = existing[pick(rng, existing.len())].as_ref().clone();
+        let area = moved.area_id;
+        let same_area: Vec<_> = owners.iter().copied().filter(|o| o.1 == area).collect();
+        owned(&mut moved, same_area[pick(rng, same_area.len())]);
+        moved.name = format!("Verplaatst {}", rng.below(1000));
+        ops.push(Op::Update(Row::Indicator(moved), Some(2)));
+    }
+    let measurements: Vec<Id> = data.measurements.keys().copied().collect();
+    if !measurements.is_empty() {
+        ops.push(Op::Delete(
+            Table::Measurement,
+            measurements[pick(rng, measurements.len())],
+        ));
+    }
 }
 
 /// The dataset after the operations, applied to the records alone.

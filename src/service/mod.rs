@@ -24,7 +24,7 @@ use std::ops::Range;
 use std::sync::{Arc, Mutex, RwLock};
 
 pub use batch::Batch;
-pub use draft::{Draft, check_funding_link, check_relation};
+pub use draft::{Draft, check_funding_link, check_relation, check_target};
 pub use events::{EventKind, NodeEvent, events};
 pub use follow::Follower;
 

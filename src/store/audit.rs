@@ -153,7 +153,10 @@ pub(super) fn entries(
         };
         let (node, other_node) = match shown.ends() {
             Some(((t1, a), (t2, b))) => (node_key(t1, a), Some(node_key(t2, b))),
-            None => (node_key(table, id), None),
+            None => match shown.owner() {
+                Some((owner_table, owner)) => (node_key(owner_table, owner), None),
+                None => (node_key(table, id), None),
+            },
         };
         let json = |state: &Option<(Row, i64)>| {
             state

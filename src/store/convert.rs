@@ -388,3 +388,134 @@ impl Stored for InterventionRelation {
         }
     }
 }
+
+/// A finite number read from a `double` column.
+fn quantity(table: &str, column: &str, value: f64) -> Result<Quantity> {
+    Quantity::new(value)
+        .ok_or_else(|| Error::Internal(format!("{table}.{column} holds {value}, not a number")))
+}
+
+/// An ISO date (`YYYY-MM-DD`) read from a text column.
+fn date(table: &str, column: &str, value: &str) -> Result<chrono::NaiveDate> {
+    parse(table, column, value, |v| {
+        chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()
+    })
+}
+
+impl Stored for Indicator {
+    type Model = e::indicator::Model;
+    fn from_model(m: Self::Model) -> Result<Self> {
+        let t = "indicator";
+        Ok(Indicator {
+            measure: parse(t, "measure", &m.measure, Measure::parse)?,
+            direction: m
+                .direction
+                .map(|d| parse(t, "direction", &d, Direction::parse))
+                .transpose()?,
+            target_note: m
+                .target_note
+                .map(|n| parse(t, "target_note", &n, TargetNote::parse))
+                .transpose()?,
+            baseline_value: m
+                .baseline_value
+                .map(|v| quantity(t, "baseline_value", v))
+                .transpose()?,
+            id: m.id,
+            area_id: m.area_id,
+            slug: m.slug,
+            name: m.name,
+            intervention_id: m.intervention_id,
+            goal_id: m.goal_id,
+            line_id: m.line_id,
+            unit: m.unit,
+            baseline_year: m.baseline_year,
+            start_year: m.start_year,
+            end_year: m.end_year,
+            wijk_id: m.wijk_id,
+            target_group: m.target_group,
+            source: m.source,
+        })
+    }
+    fn to_model(&self) -> Self::Model {
+        e::indicator::Model {
+            id: self.id,
+            version: 1,
+            area_id: self.area_id,
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            intervention_id: self.intervention_id,
+            goal_id: self.goal_id,
+            line_id: self.line_id,
+            unit: self.unit.clone(),
+            measure: self.measure.as_str().to_owned(),
+            direction: self.direction.map(|d| d.as_str().to_owned()),
+            baseline_value: self.baseline_value.map(Quantity::get),
+            baseline_year: self.baseline_year,
+            start_year: self.start_year,
+            end_year: self.end_year,
+            target_note: self.target_note.map(|n| n.as_str().to_owned()),
+            wijk_id: self.wijk_id,
+            target_group: self.target_group.clone(),
+            source: self.source.clone(),
+        }
+    }
+}
+
+impl Stored for IndicatorTarget {
+    type Model = e::indicator_target::Model;
+    fn from_model(m: Self::Model) -> Result<Self> {
+        Ok(IndicatorTarget {
+            value: quantity("indicator_target", "value", m.value)?,
+            id: m.id,
+            indicator_id: m.indicator_id,
+            qualifier: m.qualifier,
+            start_year: m.start_year,
+            end_year: m.end_year,
+        })
+    }
+    fn to_model(&self) -> Self::Model {
+        e::indicator_target::Model {
+            id: self.id,
+            indicator_id: self.indicator_id,
+            value: self.value.get(),
+            qualifier: self.qualifier.clone(),
+            start_year: self.start_year,
+            end_year: self.end_year,
+        }
+    }
+}
+
+impl Stored for Measurement {
+    type Model = e::measurement::Model;
+    fn from_model(m: Self::Model) -> Result<Self> {
+        let t = "measurement";
+        Ok(Measurement {
+            value: m.value.map(|v| quantity(t, "value", v)).transpose()?,
+            status: m
+                .status
+                .map(|s| parse(t, "status", &s, QualitativeStatus::parse))
+                .transpose()?,
+            period_start: date(t, "period_start", &m.period_start)?,
+            period_end: date(t, "period_end", &m.period_end)?,
+            id: m.id,
+            indicator_id: m.indicator_id,
+            wijk_id: m.wijk_id,
+            comment: m.comment,
+            recorded_by: m.recorded_by,
+        })
+    }
+    fn to_model(&self) -> Self::Model {
+        e::measurement::Model {
+            id: self.id,
+            version: 1,
+            indicator_id: self.indicator_id,
+            value: self.value.map(Quantity::get),
+            status: self.status.map(|s| s.as_str().to_owned()),
+            period_start: self.period_start.format("%Y-%m-%d").to_string(),
+            period_end: self.period_end.format("%Y-%m-%d").to_string(),
+            wijk_id: self.wijk_id,
+            comment: self.comment.clone(),
+            recorded_by: self.recorded_by.clone(),
+        }
+    }
+}

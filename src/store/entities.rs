@@ -30,9 +30,10 @@ macro_rules! versioned {
 }
 
 versioned!(
-    nodes: area, programme, line, goal, intervention, partner, funding_stream, wijk;
+    nodes: area, programme, line, goal, intervention, partner, funding_stream, wijk, indicator,
+        measurement;
     links: line_funding, intervention_goal, intervention_partner, intervention_funding,
-        intervention_wijk, intervention_relation
+        intervention_wijk, intervention_relation, indicator_target
 );
 
 /// A list of strings kept in a JSON column.
@@ -46,7 +47,7 @@ macro_rules! entity {
             use super::StringList;
             use sea_orm::entity::prelude::*;
 
-            #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+            #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
             #[sea_orm(table_name = $table)]
             pub struct Model {
                 #[sea_orm(primary_key, auto_increment = false)]
@@ -189,6 +190,47 @@ entity!(intervention_relation, "intervention_relation", {
     to_id: i64,
     kind: String,
     note: Option<String>,
+});
+
+entity!(indicator, "indicator", {
+    area_id: i64,
+    slug: String,
+    name: String,
+    intervention_id: Option<i64>,
+    goal_id: Option<i64>,
+    line_id: Option<i64>,
+    unit: Option<String>,
+    measure: String,
+    direction: Option<String>,
+    baseline_value: Option<f64>,
+    baseline_year: Option<i32>,
+    start_year: Option<i32>,
+    end_year: Option<i32>,
+    target_note: Option<String>,
+    wijk_id: Option<i64>,
+    target_group: Option<String>,
+    source: String,
+    version: i64,
+});
+
+entity!(indicator_target, "indicator_target", {
+    indicator_id: i64,
+    value: f64,
+    qualifier: Option<String>,
+    start_year: Option<i32>,
+    end_year: Option<i32>,
+});
+
+entity!(measurement, "measurement", {
+    indicator_id: i64,
+    value: Option<f64>,
+    status: Option<String>,
+    period_start: String,
+    period_end: String,
+    wijk_id: Option<i64>,
+    comment: Option<String>,
+    recorded_by: Option<String>,
+    version: i64,
 });
 
 /// API tokens: a name, a role and the SHA-256 hash of the token (never the token).

@@ -328,7 +328,10 @@ macro_rules! for_each_table {
             intervention_partner: InterventionPartner,
             intervention_funding: InterventionFunding,
             intervention_wijk: InterventionWijk,
-            intervention_relation: InterventionRelation
+            intervention_relation: InterventionRelation,
+            indicator: Indicator,
+            indicator_target: IndicatorTarget,
+            measurement: Measurement
         )
     };
 }

@@ -12,6 +12,7 @@ mod errors;
 mod fuzz;
 mod graphiql;
 mod import_export;
+mod indicators;
 mod limits;
 mod maps;
 mod persistence;

@@ -316,6 +316,7 @@ pub fn known_bound(
         ("Programme", "lines") => Items(d.programme_lines),
         ("Partner" | "Wijk" | "FundingStream", "programmes") => Items(d.programmes),
         ("FundingStream", "lines") => Items(d.lines),
+        ("Indicator", "targets") => Items(d.indicator_targets),
 
         // Lookups.
         ("Query", "nodes") => Items(args.list_len("ids").unwrap_or(0).min(MAX_PAGE_SIZE as u64)),

@@ -36,6 +36,43 @@ impl Line {
     async fn name(&self) -> &str {
         &self.r.name
     }
+    /// The indicators of progress on this line itself (with targets, measurements and
+    /// progress).
+    async fn progress_indicators(
+        &self,
+        #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<
+            crate::api::connection::OrderBy,
+        >,
+        #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<crate::api::connection::Connection<super::Indicator>> {
+        super::indicator::indicator_page(
+            &self.s,
+            self.s.indicators_on(self.r.id),
+            order_by,
+            crate::api::connection::PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+        )
+    }
+    /// The progress of the indicators that speak for this line (see `progressSummary` on
+    /// the query root).
+    async fn progress_summary(
+        &self,
+        #[graphql(
+            desc = "An indicator without a measurement ending in this many months (1 to 120) counts as not followed.",
+            default = 6
+        )]
+        stale_after_months: i32,
+    ) -> async_graphql::Result<super::indicator::ProgressSummary> {
+        use crate::api::OrGql;
+        super::indicator::summary_of(&self.s, self.r.id, stale_after_months).gql()
+    }
     /// The number the source gives the line within its cluster.
     async fn number(&self) -> Option<i32> {
         self.r.number

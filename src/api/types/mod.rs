@@ -3,6 +3,7 @@
 pub mod area;
 pub mod funding;
 pub mod goal;
+pub mod indicator;
 pub mod intervention;
 pub mod line;
 pub mod links;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 pub use area::Area;
 pub use funding::FundingStream;
 pub use goal::Goal;
+pub use indicator::{Indicator, Measurement};
 pub use intervention::Intervention;
 pub use line::Line;
 pub use partner::Partner;

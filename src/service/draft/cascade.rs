@@ -1,5 +1,6 @@
-//! What a delete takes with it: a node's links always; an area's whole content when asked;
-//! and what it refuses, a node that still contains others. Everything is found through the
+//! What a delete takes with it: a node's links always, an intervention's, goal's or line's
+//! indicators with their targets and measurements; an area's whole content when asked; and
+//! what it refuses, a node that still contains others (or a wijk that records name). Everything is found through the
 //! draft's indexes (a node's edges, an area's nodes), so a delete costs what it removes.
 
 use petgraph::Direction;
@@ -11,7 +12,8 @@ use crate::error::{Error, Result};
 use crate::graph::EdgeKind;
 
 /// The node tables an area holds, and their names in messages.
-const HELD: [(Table, &str); 7] = [
+const HELD: [(Table, &str); 8] = [
+    (Table::Indicator, "indicators"),
     (Table::Programme, "programmes"),
     (Table::Line, "lines"),
     (Table::Goal, "goals"),
@@ -52,7 +54,18 @@ impl Draft {
             Table::Programme => refuse_if_holding(below(EdgeKind::LineOf), "programme", "lines")?,
             Table::Line => refuse_if_holding(below(EdgeKind::GoalOf), "line", "goals")?,
             Table::Goal => refuse_if_holding(below(EdgeKind::SubGoalOf), "goal", "sub-goals")?,
+            Table::Wijk => {
+                let named = self.work.records_naming_wijk(id).len();
+                refuse_if_holding(named, "wijk", "indicators or measurements naming it")?;
+            }
             _ => {}
+        }
+        if table == Table::Indicator {
+            self.remove_indicator_children(id);
+        }
+        for indicator in self.work.indicators_on(id) {
+            self.remove_indicator_children(indicator);
+            self.remove(Table::Indicator, indicator);
         }
         self.remove_links_of(&[id]);
         self.remove(table, id);
@@ -71,6 +84,10 @@ impl Draft {
             .map(|g| (self.goal_depth(g), g))
             .collect();
         goals.sort_unstable_by(|a, b| b.cmp(a));
+        for id in of(self, Table::Indicator) {
+            self.remove_indicator_children(id);
+            self.remove(Table::Indicator, id);
+        }
         let all: Vec<Id> = interventions.iter().chain(&lines).copied().collect();
         self.remove_links_of(&all);
         for id in interventions {
@@ -89,6 +106,16 @@ impl Draft {
         }
         for id in of(self, Table::Programme) {
             self.remove(Table::Programme, id);
+        }
+    }
+
+    /// Removes an indicator's targets and measurements.
+    pub(super) fn remove_indicator_children(&mut self, indicator: Id) {
+        for target in self.work.targets_of(indicator) {
+            self.remove(Table::IndicatorTarget, target.id);
+        }
+        for measurement in self.work.measurements_of(indicator) {
+            self.remove(Table::Measurement, measurement);
         }
     }
 

@@ -111,6 +111,35 @@ impl Checks {
         }
     }
 
+    fn year(&mut self, field: &str, year: Option<i32>) {
+        if year.is_some_and(|y| !YEARS.contains(&y)) {
+            self.fail(
+                field,
+                format!("must be a year from {} to {}", YEARS.start(), YEARS.end()),
+            );
+        }
+    }
+
+    /// A value as the indicator's measure allows: a count is not negative, a percentage lies
+    /// from 0 to 100, yes/no is 1 or 0; a qualitative indicator has no values.
+    fn value(&mut self, field: &str, measure: Measure, value: Quantity) {
+        let v = value.get();
+        match measure {
+            Measure::Count if v < 0.0 => self.fail(field, "a count must not be negative"),
+            Measure::Percentage if !(0.0..=100.0).contains(&v) => {
+                self.fail(field, "a percentage must be from 0 to 100")
+            }
+            Measure::YesNo if v != 0.0 && v != 1.0 => {
+                self.fail(field, "a yes/no value is 1 (yes) or 0 (no)")
+            }
+            Measure::Qualitative => self.fail(
+                field,
+                "the indicator is qualitative: it takes a status, not a value",
+            ),
+            _ => {}
+        }
+    }
+
     pub(super) fn amount(&mut self, field: &str, amount: Option<i64>) {
         if amount.is_some_and(|a| a < 0) {
             self.fail(field, "must not be negative");
@@ -253,6 +282,60 @@ impl Draft {
                 c.list("aliases", &r.aliases);
                 Some(r.area_id)
             }
+            Row::Indicator(r) => {
+                c.slug(&r.slug);
+                c.name("name", &r.name);
+                c.short("unit", &r.unit);
+                c.short("target_group", &r.target_group);
+                c.name("source", &r.source);
+                c.years(r.start_year, r.end_year);
+                c.year("baseline_year", r.baseline_year);
+                let owners = [
+                    ("intervention_id", Table::Intervention, r.intervention_id),
+                    ("goal_id", Table::Goal, r.goal_id),
+                    ("line_id", Table::Line, r.line_id),
+                ];
+                let given: Vec<_> = owners.iter().filter(|(_, _, id)| id.is_some()).collect();
+                if given.len() != 1 {
+                    c.fail(
+                        "intervention_id",
+                        "an indicator is on exactly one intervention, goal or line",
+                    );
+                }
+                for &&(field, table, id) in &given {
+                    if let Some(id) = id {
+                        self.reference(&mut c, field, table, id, r.area_id)?;
+                    }
+                }
+                if let Some(wijk) = r.wijk_id {
+                    self.reference(&mut c, "wijk_id", Table::Wijk, wijk, r.area_id)?;
+                }
+                if let Some(value) = r.baseline_value {
+                    c.value("baseline_value", r.measure, value);
+                }
+                Some(r.area_id)
+            }
+            Row::Measurement(r) => {
+                self.expect(Table::Indicator, r.indicator_id, "indicator_id")?;
+                let indicator = self.work.data.indicators.get(&r.indicator_id).cloned();
+                if let Some(indicator) = indicator {
+                    check_measurement(&mut c, &indicator, r);
+                    if let Some(wijk) = r.wijk_id {
+                        self.reference(&mut c, "wijk_id", Table::Wijk, wijk, indicator.area_id)?;
+                    }
+                }
+                c.text("comment", &r.comment);
+                c.short("recorded_by", &r.recorded_by);
+                if let Some(Row::Measurement(prev)) = previous
+                    && prev.indicator_id != r.indicator_id
+                {
+                    c.fail(
+                        "indicator_id",
+                        "a measurement cannot move to another indicator",
+                    );
+                }
+                None
+            }
             _ => return Err(Error::Internal("check_node called with a link row".into())),
         };
         if let Some(area) = area {
@@ -292,6 +375,57 @@ impl Draft {
         }
         true
     }
+}
+
+/// Checks a measurement against its indicator: a value for a quantitative indicator (within
+/// what its measure allows), a status for a qualitative one, and a period that does not end
+/// before it starts.
+fn check_measurement(c: &mut Checks, indicator: &Indicator, m: &Measurement) {
+    if m.period_end < m.period_start {
+        c.fail(
+            "period_end",
+            format!("must not be before period_start ({})", m.period_start),
+        );
+    }
+    let years = |d: chrono::NaiveDate| chrono::Datelike::year(&d);
+    if !YEARS.contains(&years(m.period_start)) || !YEARS.contains(&years(m.period_end)) {
+        c.fail(
+            "period_start",
+            format!(
+                "dates must lie in the years {} to {}",
+                YEARS.start(),
+                YEARS.end()
+            ),
+        );
+    }
+    match (indicator.measure, m.value, m.status) {
+        (Measure::Qualitative, None, Some(_)) => {}
+        (Measure::Qualitative, _, None) => c.fail(
+            "status",
+            "the indicator is qualitative: give a status (NOT_STARTED, ON_TRACK, BEHIND, ACHIEVED)",
+        ),
+        (Measure::Qualitative, Some(value), Some(_)) => {
+            c.value("value", Measure::Qualitative, value)
+        }
+        (_, _, Some(_)) => c.fail(
+            "status",
+            format!(
+                "the indicator is measured as a {}: give a value, not a status",
+                indicator.measure
+            ),
+        ),
+        (_, None, None) => c.fail("value", "give the measured value"),
+        (measure, Some(value), None) => c.value("value", measure, value),
+    }
+}
+
+/// Checks a target value of an indicator.
+pub fn check_target(indicator: &Indicator, target: &IndicatorTarget) -> Result<()> {
+    let mut c = Checks::default();
+    c.value("value", indicator.measure, target.value);
+    c.short("qualifier", &target.qualifier);
+    c.years(target.start_year, target.end_year);
+    c.finish()
 }
 
 /// Checks the properties of a funding link.

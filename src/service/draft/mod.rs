@@ -9,12 +9,13 @@
 
 mod cascade;
 mod checks;
+mod indicators;
 mod links;
 
 use std::ops::Range;
 use std::sync::Arc;
 
-pub use checks::{check_funding_link, check_relation};
+pub use checks::{check_funding_link, check_relation, check_target};
 
 use crate::domain::*;
 use crate::error::{Error, Result};
@@ -43,6 +44,7 @@ fn slug_key(row: &Row) -> Option<SlugKey> {
         Row::Partner(r) => (r.area_id, &r.slug),
         Row::FundingStream(r) => (r.area_id, &r.slug),
         Row::Wijk(r) => (r.area_id, &r.slug),
+        Row::Indicator(r) => (r.area_id, &r.slug),
         _ => return None,
     };
     Some((row.table(), area, slug.clone()))
