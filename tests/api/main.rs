@@ -13,6 +13,7 @@ mod fuzz;
 mod graphiql;
 mod import_export;
 mod indicators;
+mod indicators_plan;
 mod limits;
 mod maps;
 mod persistence;
