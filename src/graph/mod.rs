@@ -8,6 +8,7 @@
 mod apply;
 mod filter;
 mod order;
+pub mod refs;
 mod sizes;
 
 use std::any::{Any, TypeId};
