@@ -18,6 +18,8 @@ const HEIGHT: f64 = 1000.0;
 const PLOT: (f64, f64, f64) = (40.0, 90.0, 880.0);
 /// Paper margins in millimetres.
 const MARGIN_MM: f64 = 10.0;
+/// Above this many nodes, the labels of small nodes are smaller and shorter.
+const CROWDED: usize = 60;
 /// Above this many links, links get no tooltip (the file would grow by their names).
 const EDGE_TITLES: usize = 20_000;
 
@@ -147,9 +149,14 @@ fn colour_name(by: ColorBy) -> &'static str {
 }
 
 fn short(label: &str) -> String {
+    shorten(label, 34)
+}
+
+/// The label cut to at most `most` characters, with an ellipsis when cut.
+fn shorten(label: &str, most: usize) -> String {
     let chars: Vec<char> = label.chars().collect();
-    if chars.len() > 34 {
-        format!("{}…", chars[..33].iter().collect::<String>())
+    if chars.len() > most {
+        format!("{}…", chars[..most - 1].iter().collect::<String>())
     } else {
         label.to_owned()
     }
@@ -451,14 +458,22 @@ pub fn render(map: &Map, paper: Option<Paper>, out: &mut impl Write) -> io::Resu
         let node = &map.nodes[v];
         let (x, y) = at(node);
         let r = radius_for(node.size_value(map.size_by), max) * if node.center { 1.6 } else { 1.0 };
+        // On a crowded map the small nodes get smaller, shorter labels, so more of them fit.
+        let crowded = map.nodes.len() > CROWDED && r <= 14.0 && !node.center;
         let size = if node.center {
             15.0
         } else if r > 14.0 {
             13.0
+        } else if crowded {
+            9.0
         } else {
             11.0
         };
-        let text = short(&node.label);
+        let text = if crowded {
+            shorten(&node.label, 24)
+        } else {
+            short(&node.label)
+        };
         let width = text.chars().count() as f64 * size * 0.56;
         // Right, left, above and below the node, then right and left nudged up and down.
         let beside = |right: bool, dy: f64| {
