@@ -38,11 +38,11 @@ pub async fn open(url: &DatabaseUrl, seed: bool) -> Result<Arc<Service>> {
 /// Runs the command line.
 pub async fn run(cli: Cli) -> Result<()> {
     let url = &cli.database.database_url;
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
+    match cli.command.unwrap_or(Command::Serve(cli.serve)) {
+        Command::Serve(serve) => {
             tracing::info!(database = %url, "starting");
-            let service = open(url, !cli.serve.no_seed).await?;
-            let app = Application::build(service.clone(), &cli.serve).await?;
+            let service = open(url, !serve.no_seed).await?;
+            let app = Application::build(service.clone(), &serve).await?;
             let addr = app.local_addr()?;
             let snapshot = service.snapshot();
             tracing::info!(
@@ -149,9 +149,15 @@ pub async fn run(cli: Cli) -> Result<()> {
             store.close().await?;
             done
         }
-        Command::Map { map, out, request } => {
-            let service = open(url, !cli.serve.no_seed).await?;
-            let written = write_map(&service, &map, out, &request);
+        Command::Map {
+            map,
+            out,
+            no_seed,
+            request,
+            options,
+        } => {
+            let service = open(url, !no_seed).await?;
+            let written = write_map(&service, &map, out, &request, &options);
             service.store().clone().close().await?;
             let path = written?;
             if path.as_os_str() != "-" {
@@ -173,23 +179,25 @@ fn write_map(
     name: &str,
     out: Option<std::path::PathBuf>,
     request: &crate::maps::MapRequest,
+    options: &crate::maps::FileOptions,
 ) -> Result<std::path::PathBuf> {
     let (view, format) = crate::maps::parse_file_name(name).ok_or_else(|| {
         Error::invalid(
             "map",
             "expected {view}.{ext}: collaboration, bipartite, full or ego, and svg, gexf, \
-             graphml, cyjs, dot, nodes.csv or edges.csv (e.g. collaboration.gexf)",
+             graphml, cyjs, dot, nodes.csv, edges.csv or kumu.json (e.g. collaboration.gexf)",
         )
     })?;
+    options.check(format)?;
     let s = service.snapshot();
-    let spec = crate::api::map_spec(&s, view, request, format.has_positions())?;
+    let spec = crate::maps::resolve(&s, view, request, format.has_positions())?;
     let path = out.unwrap_or_else(|| crate::maps::file_name(&s, &spec, format).into());
     let map = crate::maps::build(&s, &spec)?;
     let failed =
         |e: std::io::Error| Error::Internal(format!("cannot write {}: {e}", path.display()));
     if path.as_os_str() == "-" {
         // A reader that stops early (`| head`) is not an error.
-        return match crate::maps::write(&map, format, &mut std::io::stdout().lock()) {
+        return match crate::maps::write(&map, format, options, &mut std::io::stdout().lock()) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(failed(e)),
             _ => Ok(path),
         };
@@ -198,7 +206,7 @@ fn write_map(
     partial.push(".partial");
     let partial = std::path::PathBuf::from(partial);
     let result = std::fs::File::create(&partial)
-        .and_then(|mut file| crate::maps::write(&map, format, &mut file))
+        .and_then(|mut file| crate::maps::write(&map, format, options, &mut file))
         .and_then(|()| std::fs::rename(&partial, &path));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&partial);

@@ -15,7 +15,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(flatten)]
     pub database: DatabaseArgs,
-    #[command(flatten)]
+    /// How to serve when no command is given (`samenhang serve --help` lists them).
+    #[command(flatten, next_help_heading = "Serving (without a command)")]
     pub serve: ServeArgs,
     /// Log format.
     #[arg(long, env = "SAMENHANG_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
@@ -28,7 +29,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Serve the GraphQL API with GraphiQL (the default).
-    Serve,
+    Serve(ServeArgs),
     /// Apply the database migrations and exit.
     Migrate,
     /// Import a data file (all or nothing). Use `-` to read standard input.
@@ -65,7 +66,8 @@ pub enum Command {
     /// Write a network map: `samenhang map collaboration.gexf` writes the Lelystad Oost
     /// collaboration network for Gephi to `lelystad-oost-collaboration.gexf`. Views:
     /// collaboration, bipartite, full, ego (with --node); formats: svg, gexf, graphml, cyjs,
-    /// dot, nodes.csv, edges.csv. An empty database first receives the bundled dataset.
+    /// dot, nodes.csv, edges.csv, kumu.json. An empty database first receives the bundled
+    /// dataset.
     Map {
         /// The view and format, as `{view}.{ext}` (e.g. `collaboration.svg`).
         map: String,
@@ -73,8 +75,13 @@ pub enum Command {
         /// as `lelystad-oost-collaboration.gexf`, in the current directory.
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// Do not load the bundled Lelystad Oost dataset into an empty database.
+        #[arg(long, env = "SAMENHANG_NO_SEED")]
+        no_seed: bool,
         #[command(flatten)]
         request: crate::maps::MapRequest,
+        #[command(flatten)]
+        options: crate::maps::FileOptions,
     },
     /// Progress measurements: `measurements import RESULTS.csv` records the half-yearly
     /// spreadsheet (see docs/data-format.md), all or nothing.
@@ -149,89 +156,49 @@ pub struct DatabaseArgs {
 #[derive(Args, Debug, Clone)]
 pub struct ServeArgs {
     /// Address to listen on.
-    #[arg(
-        long,
-        env = "SAMENHANG_ADDR",
-        default_value = "127.0.0.1:8080",
-        global = true
-    )]
+    #[arg(long, env = "SAMENHANG_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
     /// Do not load the bundled Lelystad Oost dataset into an empty database.
-    #[arg(long, env = "SAMENHANG_NO_SEED", global = true)]
+    #[arg(long, env = "SAMENHANG_NO_SEED")]
     pub no_seed: bool,
     /// Longest time one request may take, in seconds.
-    #[arg(
-        long,
-        env = "SAMENHANG_REQUEST_TIMEOUT",
-        default_value_t = 30,
-        global = true
-    )]
+    #[arg(long, env = "SAMENHANG_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout_secs: u64,
     /// Largest request body, in bytes.
-    #[arg(long, env = "SAMENHANG_BODY_LIMIT", default_value_t = 1 << 20, global = true)]
+    #[arg(long, env = "SAMENHANG_BODY_LIMIT", default_value_t = 1 << 20)]
     pub body_limit: usize,
     /// Highest cost of one query: an upper bound on the values its answer can hold, computed
     /// before it runs. A field counts 1, a list its most items times what each holds (a page
     /// its size, an unpaged list the longest such list in the data), an analytics field its
     /// `@cost` (e.g. 50 000 for `centrality`).
-    #[arg(
-        long,
-        env = "SAMENHANG_MAX_COMPLEXITY",
-        default_value_t = 200_000,
-        global = true
-    )]
+    #[arg(long, env = "SAMENHANG_MAX_COMPLEXITY", default_value_t = 200_000)]
     pub max_complexity: u64,
     /// Most values (fields and list items; a long text counts one per 256 bytes) one answer
     /// may produce while it runs; past it the request stops with `COST_ACTUAL_TOO_EXPENSIVE`.
-    #[arg(
-        long,
-        env = "SAMENHANG_MAX_VALUES",
-        default_value_t = 500_000,
-        global = true
-    )]
+    #[arg(long, env = "SAMENHANG_MAX_VALUES", default_value_t = 500_000)]
     pub max_values: u64,
     /// Most cost of all queries running and answers being sent at once (about 500 bytes of
     /// memory per unit at most); a query that does not fit waits, up to the request timeout,
     /// and one whose answer outgrows what is left stops with `SERVICE_UNAVAILABLE`.
-    #[arg(
-        long,
-        env = "SAMENHANG_MAX_COST_IN_FLIGHT",
-        default_value_t = 600_000,
-        global = true
-    )]
+    #[arg(long, env = "SAMENHANG_MAX_COST_IN_FLIGHT", default_value_t = 600_000)]
     pub max_cost_in_flight: u64,
     /// Deepest nesting of fields in one query.
-    #[arg(long, env = "SAMENHANG_MAX_DEPTH", default_value_t = 24, global = true)]
+    #[arg(long, env = "SAMENHANG_MAX_DEPTH", default_value_t = 24)]
     pub max_depth: u64,
     /// Most aliased fields in one query (aliases multiply the work of a short query).
-    #[arg(
-        long,
-        env = "SAMENHANG_MAX_ALIASES",
-        default_value_t = 64,
-        global = true
-    )]
+    #[arg(long, env = "SAMENHANG_MAX_ALIASES", default_value_t = 64)]
     pub max_aliases: u64,
     /// Deepest nesting the query parser follows (selection sets, lists and objects in
     /// arguments).
-    #[arg(
-        long,
-        env = "SAMENHANG_MAX_RECURSION",
-        default_value_t = 32,
-        global = true
-    )]
+    #[arg(long, env = "SAMENHANG_MAX_RECURSION", default_value_t = 32)]
     pub max_recursion: usize,
     /// Most directives on one field.
-    #[arg(
-        long,
-        env = "SAMENHANG_MAX_DIRECTIVES",
-        default_value_t = 8,
-        global = true
-    )]
+    #[arg(long, env = "SAMENHANG_MAX_DIRECTIVES", default_value_t = 8)]
     pub max_directives: usize,
     /// Switch off schema introspection and "did you mean" suggestions in error messages.
     /// GraphiQL and code generators need introspection; turn it off only where no one
     /// develops against this server.
-    #[arg(long, env = "SAMENHANG_NO_INTROSPECTION", global = true)]
+    #[arg(long, env = "SAMENHANG_NO_INTROSPECTION")]
     pub no_introspection: bool,
     /// What a request without a token may do: `read` (the default, for a local run) or
     /// `none` (every request needs a token). Writes always need a token.
@@ -239,8 +206,7 @@ pub struct ServeArgs {
         long,
         env = "SAMENHANG_ANONYMOUS",
         value_enum,
-        default_value_t = Anonymous::Read,
-        global = true
+        default_value_t = Anonymous::Read
     )]
     pub anonymous: Anonymous,
     /// Web origins (such as `https://kaart.example.nl`) whose pages may call the API from a
@@ -249,8 +215,7 @@ pub struct ServeArgs {
     #[arg(
         long = "cors-origin",
         env = "SAMENHANG_CORS_ORIGINS",
-        value_delimiter = ',',
-        global = true
+        value_delimiter = ','
     )]
     pub cors_origins: Vec<String>,
     /// Request headers a browser page may send besides `Content-Type`, `Authorization` and
@@ -260,8 +225,7 @@ pub struct ServeArgs {
         long = "cors-allow-header",
         env = "SAMENHANG_CORS_ALLOW_HEADERS",
         value_delimiter = ',',
-        default_values_t = default_cors_headers(),
-        global = true
+        default_values_t = default_cors_headers()
     )]
     pub cors_allow_headers: Vec<String>,
     /// Manifests of trusted documents (JSON objects of SHA-256 hash to document text, as
@@ -270,74 +234,38 @@ pub struct ServeArgs {
     #[arg(
         long = "trusted-documents",
         env = "SAMENHANG_TRUSTED_DOCUMENTS",
-        value_delimiter = ',',
-        global = true
+        value_delimiter = ','
     )]
     pub trusted_documents: Vec<std::path::PathBuf>,
     /// Run only the trusted documents: any other document is refused
     /// (`PERSISTED_QUERY_REQUIRED`) and automatic persisted queries are off.
-    #[arg(long, env = "SAMENHANG_PERSISTED_ONLY", global = true)]
+    #[arg(long, env = "SAMENHANG_PERSISTED_ONLY")]
     pub persisted_only: bool,
     /// Most open connections; beyond it a new connection is answered 503 and closed.
-    #[arg(
-        long,
-        env = "SAMENHANG_MAX_CONNECTIONS",
-        default_value_t = 1024,
-        global = true
-    )]
+    #[arg(long, env = "SAMENHANG_MAX_CONNECTIONS", default_value_t = 1024)]
     pub max_connections: usize,
     /// Most WebSockets (subscriptions) open at once; beyond it an upgrade is answered 503.
-    #[arg(
-        long,
-        env = "SAMENHANG_MAX_SOCKETS",
-        default_value_t = 512,
-        global = true
-    )]
+    #[arg(long, env = "SAMENHANG_MAX_SOCKETS", default_value_t = 512)]
     pub max_sockets: usize,
     /// Most operations (subscriptions) at once on one WebSocket.
-    #[arg(
-        long,
-        env = "SAMENHANG_MAX_SUBSCRIPTIONS",
-        default_value_t = 32,
-        global = true
-    )]
+    #[arg(long, env = "SAMENHANG_MAX_SUBSCRIPTIONS", default_value_t = 32)]
     pub max_subscriptions: usize,
     /// Most requests served at once; beyond it a request is answered 503 with `Retry-After`
     /// (`/health` is always answered).
-    #[arg(
-        long,
-        env = "SAMENHANG_MAX_IN_FLIGHT",
-        default_value_t = 256,
-        global = true
-    )]
+    #[arg(long, env = "SAMENHANG_MAX_IN_FLIGHT", default_value_t = 256)]
     pub max_in_flight: usize,
     /// Longest wait, in seconds, for a client to send a request's headers: from the
     /// connection's start and, between requests, from the end of the last answer (so it is
     /// also the idle timeout of a kept-alive connection).
-    #[arg(
-        long,
-        env = "SAMENHANG_HEADER_TIMEOUT",
-        default_value_t = 10,
-        global = true
-    )]
+    #[arg(long, env = "SAMENHANG_HEADER_TIMEOUT", default_value_t = 10)]
     pub header_timeout_secs: u64,
     /// Longest time, in seconds, a connection may make no progress while an answer is being
     /// sent (a client that stops reading).
-    #[arg(
-        long,
-        env = "SAMENHANG_WRITE_TIMEOUT",
-        default_value_t = 30,
-        global = true
-    )]
+    #[arg(long, env = "SAMENHANG_WRITE_TIMEOUT", default_value_t = 30)]
     pub write_timeout_secs: u64,
     /// On SIGTERM or Ctrl-C, how long, in seconds, requests in flight may take to finish
     /// before the server stops anyway.
-    #[arg(
-        long,
-        env = "SAMENHANG_SHUTDOWN_GRACE",
-        default_value_t = 10,
-        global = true
-    )]
+    #[arg(long, env = "SAMENHANG_SHUTDOWN_GRACE", default_value_t = 10)]
     pub shutdown_grace_secs: u64,
 }
 
@@ -485,6 +413,55 @@ mod tests {
         assert!(cli.command.is_none());
         assert_eq!(cli.serve.addr.to_string(), "127.0.0.1:8080");
         let cli = Cli::try_parse_from(["samenhang", "serve", "--addr", "127.0.0.1:9000"]).unwrap();
-        assert_eq!(cli.serve.addr.port(), 9000);
+        let Some(Command::Serve(serve)) = cli.command else {
+            panic!("serve parses as serve");
+        };
+        assert_eq!(serve.addr.port(), 9000);
+    }
+
+    /// Issue 13: each command shows its own flags, not the server's.
+    #[test]
+    fn commands_list_only_their_own_flags() {
+        use clap::CommandFactory;
+        let mut cli = Cli::command();
+        // Global flags (the database URL) reach the subcommands when the command is built.
+        cli.build();
+        for name in ["map", "import", "export"] {
+            let help = cli
+                .find_subcommand_mut(name)
+                .expect("the command exists")
+                .render_long_help()
+                .to_string();
+            for server_flag in [
+                "--addr",
+                "--cors-origin",
+                "--body-limit",
+                "--no-introspection",
+            ] {
+                assert!(
+                    !help.contains(server_flag),
+                    "{name} --help lists {server_flag}"
+                );
+            }
+            assert!(
+                help.contains("--database-url"),
+                "{name} --help lacks --database-url"
+            );
+        }
+        let serve = cli
+            .find_subcommand_mut("serve")
+            .expect("serve exists")
+            .render_long_help()
+            .to_string();
+        assert!(serve.contains("--addr") && serve.contains("--cors-origin"));
+        assert!(
+            Cli::try_parse_from(["samenhang", "map", "full.svg", "--addr", "127.0.0.1:1"]).is_err()
+        );
+        let map = cli
+            .find_subcommand_mut("map")
+            .expect("map exists")
+            .render_long_help()
+            .to_string();
+        assert!(map.contains("--timeline") && map.contains("--excel") && map.contains("--paper"));
     }
 }

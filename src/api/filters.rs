@@ -845,16 +845,15 @@ pub fn analytics_scope(
     year: Option<i32>,
     filter: Option<&NetworkFilter>,
 ) -> Result<Filter> {
-    let r = Refs::new(snapshot, area, None)?;
-    let empty = NetworkFilter::default();
-    let f = filter.unwrap_or(&empty);
-    Ok(Filter {
-        area: r.area,
-        programme: r.get(&f.programme, Table::Programme, "programme")?,
-        wijk: r.get(&f.wijk, Table::Wijk, "wijk")?,
-        funding_stream: r.get(&f.funding_stream, Table::FundingStream, "fundingStream")?,
-        year,
-        undated: f.undated.unwrap_or_default(),
-        ..Filter::default()
-    })
+    crate::graph::refs::scope(
+        snapshot,
+        &crate::graph::refs::ScopeRefs {
+            area: area.as_deref(),
+            programme: filter.and_then(|f| f.programme.as_deref()),
+            wijk: filter.and_then(|f| f.wijk.as_deref()),
+            funding_stream: filter.and_then(|f| f.funding_stream.as_deref()),
+            year,
+            undated: filter.and_then(|f| f.undated).unwrap_or_default(),
+        },
+    )
 }

@@ -3,64 +3,15 @@
 
 use async_graphql::{Context, Object, Result, SimpleObject};
 
-use super::{OrGql, filters, ids, snapshot};
+use super::{OrGql, ids, snapshot};
 use crate::error::Error;
-use crate::graph::Snapshot;
-use crate::maps::{self, Format, Map, MapRequest, MapSpec, View};
+use crate::maps::{self, FileOptions, Format, Map, MapRequest, View};
 
 /// The most nodes a map returned through GraphQL may hold; larger maps download from
 /// `/maps/{view}.{ext}`, which streams.
 pub(crate) const MAX_GRAPHQL_NODES: usize = 20_000;
 /// The largest `document` returned through GraphQL, in bytes.
 const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
-
-/// Resolves a map request against a snapshot: references by slug or ID, defaults filled in.
-pub fn map_spec(
-    s: &Snapshot,
-    view: View,
-    request: &MapRequest,
-    layout: bool,
-) -> crate::error::Result<MapSpec> {
-    let filter = filters::NetworkFilter {
-        programme: request.cluster.clone(),
-        wijk: request.wijk.clone(),
-        funding_stream: request.funding_stream.clone(),
-        undated: None,
-    };
-    let mut scope = filters::analytics_scope(s, &request.area, request.year, Some(&filter))?;
-    if scope.area.is_none() && s.data.areas.len() == 1 {
-        scope.area = s.data.areas.keys().next().copied();
-    }
-    let center = request
-        .node
-        .as_deref()
-        .map(|n| ids::node_ref(s, n, scope.area, "node"))
-        .transpose()?;
-    if let Some(depth) = request.depth
-        && !(1..=3).contains(&depth)
-    {
-        return Err(Error::invalid("depth", "must be from 1 to 3"));
-    }
-    if let Some(w) = request.min_weight
-        && !(w.is_finite() && w >= 0.0)
-    {
-        return Err(Error::invalid(
-            "minWeight",
-            "must be a number of at least 0",
-        ));
-    }
-    Ok(MapSpec {
-        view,
-        scope,
-        min_weight: request.min_weight.unwrap_or(1.0),
-        center,
-        depth: request.depth.unwrap_or(1),
-        color_by: request.color.unwrap_or_default(),
-        size_by: request.size.unwrap_or_default(),
-        seed: request.seed.unwrap_or(1),
-        layout,
-    })
-}
 
 /// A node of a network map.
 #[derive(SimpleObject)]
@@ -81,6 +32,12 @@ pub struct MapNode {
     pub clusters: Vec<String>,
     /// The cluster most of its interventions serve.
     pub main_cluster: Option<String>,
+    /// The clusters with how many of the node's interventions serve each, and their colours.
+    pub cluster_shares: Vec<MapClusterShare>,
+    /// Whether the node is the centre of an ego map.
+    pub center: bool,
+    /// The node's colour on the map, `#rrggbb` (the same in every format).
+    pub color: String,
     /// Number of neighbours on the map.
     pub degree: usize,
     /// Sum of the weights of its links on the map.
@@ -108,8 +65,24 @@ pub struct MapEdge {
     pub target: String,
     /// The weight: shared interventions on the collaboration map, 1 elsewhere.
     pub weight: f64,
-    /// What the link means: `collaborates`, a partner role, `contributes to`, ...
+    /// What the link means: `collaborates`, a partner role, `contributes to`, `same as`, ...
     pub label: String,
+    /// The names of the interventions behind the link: those the two partners share, or the
+    /// intervention at one end.
+    pub interventions: Vec<String>,
+}
+
+/// A programme cluster a node works for.
+#[derive(SimpleObject)]
+pub struct MapClusterShare {
+    /// The cluster's slug.
+    pub slug: String,
+    /// The cluster's name.
+    pub name: String,
+    /// How many of the node's interventions serve it (1 for goals and lines).
+    pub interventions: usize,
+    /// The cluster's fixed colour, `#rrggbb`, the same on every map.
+    pub color: String,
 }
 
 /// A network map: a view of the programme with attributes, positions and, when asked for, the
@@ -117,6 +90,7 @@ pub struct MapEdge {
 pub struct NetworkMap {
     map: Map,
     format: Option<Format>,
+    options: FileOptions,
     file_name: Option<String>,
 }
 
@@ -134,6 +108,7 @@ impl NetworkMap {
     }
     /// The nodes, with their attributes.
     async fn nodes(&self) -> Vec<MapNode> {
+        let palette = maps::Palette::new(&self.map);
         self.map
             .nodes
             .iter()
@@ -143,8 +118,20 @@ impl NetworkMap {
                 label: n.label.clone(),
                 node_type: n.table.type_name().to_owned(),
                 kind: n.kind.clone(),
-                clusters: n.clusters.clone(),
+                clusters: n.clusters.iter().map(|c| c.name.clone()).collect(),
                 main_cluster: n.main_cluster.clone(),
+                cluster_shares: n
+                    .clusters
+                    .iter()
+                    .map(|c| MapClusterShare {
+                        slug: c.slug.clone(),
+                        name: c.name.clone(),
+                        interventions: c.interventions,
+                        color: maps::cluster_colour(&c.slug).hex(),
+                    })
+                    .collect(),
+                center: n.center,
+                color: palette.colour(n).hex(),
                 degree: n.degree,
                 weighted_degree: n.weighted_degree,
                 betweenness: n.betweenness,
@@ -167,6 +154,11 @@ impl NetworkMap {
                 target: key(e.target),
                 weight: e.weight,
                 label: e.label.clone(),
+                interventions: e
+                    .interventions
+                    .iter()
+                    .filter_map(|i| self.map.interventions.get(i).cloned())
+                    .collect(),
             })
             .collect()
     }
@@ -193,7 +185,7 @@ impl NetworkMap {
             return Ok(None);
         };
         let mut out = Limited(Vec::new());
-        match maps::write(&self.map, format, &mut out) {
+        match maps::write(&self.map, format, &self.options, &mut out) {
             Ok(()) => String::from_utf8(out.0)
                 .map(Some)
                 .map_err(|e| Error::Internal(format!("a map document is not UTF-8: {e}")))
@@ -239,7 +231,8 @@ impl MapQuery {
     /// partner–intervention map, the full graph or the ego network of a node, filtered by
     /// area, cluster, wijk, funding stream, year and link weight, with centrality, communities
     /// and a deterministic layout. Give `format` to also get the map as a file (GEXF,
-    /// GraphML, Cytoscape JSON, DOT, CSV or SVG), the same as `/maps/{view}.{ext}` serves.
+    /// GraphML, Cytoscape JSON, DOT, Kumu CSV or JSON, or SVG), the same as
+    /// `/maps/{view}.{ext}` serves.
     /// At most 20 000 nodes; larger maps download from `/maps`.
     #[graphql(directive = crate::api::limits::weighs::apply(100000))]
     async fn network_map(
@@ -251,14 +244,24 @@ impl MapQuery {
         #[graphql(desc = "Also serialise the map in this format (see `document`).")] format: Option<
             Format,
         >,
+        #[graphql(
+            desc = "How to write the file: a GEXF timeline, the Excel CSV dialect, SVG paper."
+        )]
+        options: Option<FileOptions>,
     ) -> Result<NetworkMap> {
         let s = snapshot(ctx)?;
         let request = filter.unwrap_or_default();
+        let options = options.unwrap_or_default();
+        if let Some(format) = format {
+            options.check(format).gql()?;
+        } else if options != FileOptions::default() {
+            return Err(Error::invalid("options", "options need a format")).gql();
+        }
         let look = ctx.look_ahead().field("nodes");
         let layout = format.is_some_and(Format::has_positions)
             || look.field("x").exists()
             || look.field("y").exists();
-        let spec = map_spec(&s, view, &request, layout).gql()?;
+        let spec = maps::resolve(&s, view, &request, layout).gql()?;
         let file_name = format.map(|f| maps::file_name(&s, &spec, f));
         let map = crate::analytics::off_thread(move |cancel| {
             maps::build_limited(&s, &spec, MAX_GRAPHQL_NODES, Some(cancel))
@@ -268,6 +271,7 @@ impl MapQuery {
         Ok(NetworkMap {
             map,
             format,
+            options,
             file_name,
         })
     }

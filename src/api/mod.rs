@@ -28,7 +28,6 @@ use crate::store::Author;
 pub use changes::SlowSubscriber;
 pub use connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use limits::{AnswerShare, BUSY_CODE, Limits, TIMEOUT_CODE};
-pub use maps::map_spec;
 
 /// The root of all reads.
 #[derive(MergedObject, Default)]

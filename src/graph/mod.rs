@@ -9,6 +9,7 @@ mod apply;
 mod filter;
 mod indicators;
 mod order;
+pub mod refs;
 mod sizes;
 
 use std::any::{Any, TypeId};

@@ -2,16 +2,23 @@
 //! built into a [`Map`] with typed node attributes, centrality, communities and a
 //! deterministic layout, then written in the formats map makers use (see [`write`]).
 
+mod colour;
 mod formats;
 mod layout;
+mod resolve;
+mod shape;
 mod svg;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-pub use formats::{Format, write, xml};
+pub use colour::{Rgb, category_colour, cluster_colour};
+pub use formats::{FileOptions, Format, Paper, write, xml};
+pub use resolve::resolve;
+pub use shape::Shape;
+pub use svg::Palette;
 
 use crate::analytics::{self, Cancel, Csr, NetworkKind, centrality, community, network, paths};
-use crate::domain::{Id, Table};
+use crate::domain::{Id, Period, RelationKind, Table};
 use crate::error::{Error, Result};
 use crate::graph::{EdgeKind, Filter, Snapshot};
 
@@ -137,6 +144,9 @@ pub struct MapSpec {
     pub layout: bool,
 }
 
+/// The colour group of nodes that serve no cluster.
+pub const NO_CLUSTER: &str = "(no cluster)";
+
 /// A node of a map.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MapNode {
@@ -149,10 +159,15 @@ pub struct MapNode {
     pub table: Table,
     /// The partner kind, funding kind or goal level, where the type has one.
     pub kind: Option<String>,
-    /// The programme clusters the node works for, by name.
-    pub clusters: Vec<String>,
+    /// The programme clusters the node works for, with how many of its interventions each.
+    pub clusters: Vec<ClusterShare>,
     /// The cluster most of its interventions serve.
     pub main_cluster: Option<String>,
+    /// Whether the node is the centre of an ego map.
+    pub center: bool,
+    /// The years of its interventions, merged; empty when it has none or one of them is
+    /// undated (then it is there all the time).
+    pub spells: Vec<Period>,
     pub degree: usize,
     pub weighted_degree: f64,
     pub betweenness: f64,
@@ -168,8 +183,22 @@ pub struct MapEdge {
     pub source: usize,
     pub target: usize,
     pub weight: f64,
-    /// What the edge means ("collaborates", "executing", "contributes to", ...).
+    /// What the edge means ("collaborates", "executing", "contributes to", "same as", ...).
     pub label: String,
+    /// The interventions behind the edge: those two partners share, or the intervention at
+    /// one end (names in [`Map::interventions`]).
+    pub interventions: Vec<Id>,
+    /// The years of those interventions, merged, as for [`MapNode::spells`].
+    pub spells: Vec<Period>,
+}
+
+/// A programme cluster a node works for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterShare {
+    pub slug: String,
+    pub name: String,
+    /// How many of the node's interventions serve the cluster (1 for goals and lines).
+    pub interventions: usize,
 }
 
 /// A built map.
@@ -184,6 +213,8 @@ pub struct Map {
     pub has_positions: bool,
     /// How many sources betweenness was estimated from; `None` when exact.
     pub sampled_sources: Option<usize>,
+    /// The names of the interventions the edges name.
+    pub interventions: BTreeMap<Id, String>,
 }
 
 impl MapNode {
@@ -197,13 +228,19 @@ impl MapNode {
         }
     }
 
+    /// The cluster most of its interventions serve, with its slug.
+    pub fn main_share(&self) -> Option<&ClusterShare> {
+        let main = self.main_cluster.as_deref()?;
+        self.clusters.iter().find(|c| c.name == main)
+    }
+
     /// The category the node is coloured by.
     pub fn color_key(&self, by: ColorBy) -> String {
         match by {
             ColorBy::Cluster => self
                 .main_cluster
                 .clone()
-                .unwrap_or_else(|| "(no cluster)".into()),
+                .unwrap_or_else(|| NO_CLUSTER.into()),
             ColorBy::Kind => match (&self.kind, self.table) {
                 (Some(kind), Table::Partner) => kind.replace('_', " "),
                 (_, Table::FundingStream) => "funding stream".to_owned(),
@@ -280,12 +317,42 @@ fn clusters_of(s: &Snapshot, id: Id, scope: &Filter) -> BTreeMap<Id, usize> {
     out
 }
 
-/// An edge of a view before it becomes a [`MapEdge`]: the two records, weight and label.
-type RawEdge = (Id, Id, f64, String);
+/// An edge of a view before it becomes a [`MapEdge`]: the two records, weight, label and the
+/// interventions behind it.
+type RawEdge = (Id, Id, f64, String, Vec<Id>);
 
 /// Builds a map from a snapshot.
 pub fn build(s: &Snapshot, spec: &MapSpec) -> Result<Map> {
     build_limited(s, spec, MAX_NODES, None)
+}
+
+/// The nodes and edges of the collaboration view, each link with the interventions the two
+/// partners share.
+fn collaboration(s: &Snapshot, spec: &MapSpec) -> (Vec<Id>, Vec<RawEdge>) {
+    let net = analytics::network(s, NetworkKind::Collaboration, &spec.scope);
+    let mut shared: HashMap<(Id, Id), Vec<Id>> = HashMap::new();
+    for i in network::interventions_in_scope(s, &spec.scope) {
+        let mut team = s.targets(i, EdgeKind::Partner);
+        team.sort_unstable();
+        team.dedup();
+        for (k, &a) in team.iter().enumerate() {
+            for &b in &team[k + 1..] {
+                shared.entry((a, b)).or_default().push(i);
+            }
+        }
+    }
+    let edges = net
+        .graph
+        .edge_list()
+        .iter()
+        .filter(|e| e.2 >= spec.min_weight)
+        .map(|&(a, b, w)| {
+            let (a, b) = (net.id_at(a), net.id_at(b));
+            let both = shared.remove(&(a.min(b), a.max(b))).unwrap_or_default();
+            (a, b, w, "collaborates".to_owned(), both)
+        })
+        .collect();
+    (net.nodes.clone(), edges)
 }
 
 /// Builds a map from a snapshot, refusing one of more than `max_nodes` nodes. The
@@ -296,26 +363,17 @@ pub fn build_limited(
     max_nodes: usize,
     cancel: Option<&Cancel>,
 ) -> Result<Map> {
+    let is_intervention = |id: Id| s.table_of(id) == Some(Table::Intervention);
     // The nodes and edges of the view, as record ids.
     let (ids, edges): (Vec<Id>, Vec<RawEdge>) = match spec.view {
-        View::Collaboration => {
-            let net = analytics::network(s, NetworkKind::Collaboration, &spec.scope);
-            let edges = net
-                .graph
-                .edge_list()
-                .iter()
-                .filter(|e| e.2 >= spec.min_weight)
-                .map(|&(a, b, w)| (net.id_at(a), net.id_at(b), w, "collaborates".to_owned()))
-                .collect();
-            (net.nodes.clone(), edges)
-        }
+        View::Collaboration => collaboration(s, spec),
         View::Bipartite => {
             let interventions = network::interventions_in_scope(s, &spec.scope);
             let mut ids = interventions.clone();
             let mut edges = Vec::new();
             for &i in &interventions {
                 for (link, p) in s.edges(i, EdgeKind::Partner, petgraph::Direction::Outgoing) {
-                    edges.push((p, i, 1.0, role(s, link).to_owned()));
+                    edges.push((p, i, 1.0, role(s, link).to_owned(), vec![i]));
                     ids.push(p);
                 }
             }
@@ -358,9 +416,11 @@ pub fn build_limited(
                     let (x, y) = (net.id_at(a), net.id_at(b));
                     let label = s.edge_between(x, y).map_or("linked", |e| match e.kind {
                         EdgeKind::Partner => role(s, e.record),
+                        EdgeKind::Relation => relation(s, e.record),
                         kind => edge_label(kind),
                     });
-                    (x, y, 1.0, label.to_owned())
+                    let behind = [x, y].into_iter().filter(|&v| is_intervention(v)).collect();
+                    (x, y, 1.0, label.to_owned(), behind)
                 })
                 .collect();
             (ids, edges)
@@ -376,14 +436,20 @@ pub fn build_limited(
         ));
     }
     let position = |id: Id| ids.binary_search(&id).ok();
+    let mut names = BTreeMap::new();
     let edges: Vec<MapEdge> = edges
         .into_iter()
-        .filter_map(|(a, b, weight, label)| {
+        .filter_map(|(a, b, weight, label, interventions)| {
+            for &i in &interventions {
+                names.entry(i).or_insert_with(|| describe(s, i).0);
+            }
             Some(MapEdge {
                 source: position(a)?,
                 target: position(b)?,
-                weight,
+                weight: finite(weight),
                 label,
+                spells: spells(s, &interventions),
+                interventions,
             })
         })
         .collect();
@@ -408,13 +474,6 @@ pub fn build_limited(
 
     let areas: std::collections::BTreeSet<Id> =
         ids.iter().filter_map(|&id| s.area_of(id)).collect();
-    let cluster_name = |p: Id| {
-        s.data
-            .programmes
-            .get(&p)
-            .map(|p| p.name.clone())
-            .unwrap_or_default()
-    };
     let nodes = ids
         .iter()
         .enumerate()
@@ -431,26 +490,48 @@ pub fn build_limited(
             } else {
                 format!("{}:{slug}", ty.to_lowercase())
             };
-            let clusters = clusters_of(s, id, &spec.scope);
+            let clusters: Vec<ClusterShare> = clusters_of(s, id, &spec.scope)
+                .into_iter()
+                .filter_map(|(p, count)| {
+                    let p = s.data.programmes.get(&p)?;
+                    Some(ClusterShare {
+                        slug: p.slug.clone(),
+                        name: p.name.clone(),
+                        interventions: count,
+                    })
+                })
+                .collect();
             let main = clusters
                 .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-                .map(|(&p, _)| cluster_name(p));
+                .max_by(|a, b| {
+                    a.interventions
+                        .cmp(&b.interventions)
+                        .then(b.slug.cmp(&a.slug))
+                })
+                .map(|c| c.name.clone());
+            let own = match table {
+                Table::Partner | Table::Intervention | Table::FundingStream | Table::Wijk => {
+                    in_scope(s, id, &spec.scope)
+                }
+                _ => Vec::new(),
+            };
             MapNode {
                 record: id,
                 key,
                 label,
                 table,
                 kind,
-                clusters: clusters.keys().map(|&p| cluster_name(p)).collect(),
+                clusters,
                 main_cluster: main,
+                center: spec.view == View::Ego && spec.center == Some(id),
+                spells: spells(s, &own),
                 degree: graph.degree(v as u32),
-                weighted_degree: graph.weighted_degree(v as u32),
-                betweenness: betweenness[v],
-                pagerank: pagerank[v],
+                weighted_degree: finite(graph.weighted_degree(v as u32)),
+                betweenness: finite(betweenness[v]),
+                pagerank: finite(pagerank[v]),
                 community: communities.community[v],
-                x: positions[v].0,
-                y: positions[v].1,
+                x: finite(positions[v].0),
+                y: finite(positions[v].1),
             }
         })
         .collect();
@@ -463,10 +544,71 @@ pub fn build_limited(
         edges,
         has_positions: spec.layout,
         sampled_sources: sampled.map(|k| k.min(n)),
+        interventions: names,
     })
 }
 
-/// The label of a whole-graph edge kind, read from the dependent node.
+/// A number every format can write: infinities and NaN (which no format can carry) become 0.
+pub fn finite(value: f64) -> f64 {
+    if value.is_finite() { value } else { 0.0 }
+}
+
+/// The interventions of a node that the map's year counts.
+fn in_scope(s: &Snapshot, id: Id, scope: &Filter) -> Vec<Id> {
+    s.interventions_of(id)
+        .into_iter()
+        .filter(|&i| scope.year.is_none() || s.passes(i, scope))
+        .collect()
+}
+
+/// The years of some interventions as merged spells. None when there are no interventions or
+/// one of them has no years at all: then the node or link is there the whole time.
+fn spells(s: &Snapshot, interventions: &[Id]) -> Vec<Period> {
+    let mut periods = Vec::with_capacity(interventions.len());
+    for i in interventions {
+        let Some(r) = s.data.interventions.get(i) else {
+            continue;
+        };
+        let period = Period::new(r.start_year, r.end_year);
+        if period.is_undated() {
+            return Vec::new();
+        }
+        periods.push(period);
+    }
+    merge(periods)
+}
+
+/// Merges periods that overlap or touch (2024–2025 and 2026 make 2024–2026); an open bound
+/// (no start or no end) reaches as far as it can.
+fn merge(mut periods: Vec<Period>) -> Vec<Period> {
+    periods.sort_by_key(|p| (p.start.unwrap_or(i32::MIN), p.end.unwrap_or(i32::MAX)));
+    let mut out: Vec<Period> = Vec::with_capacity(periods.len());
+    for p in periods {
+        if let Some(last) = out.last_mut() {
+            let reaches = last
+                .end
+                .is_none_or(|end| p.start.is_none_or(|start| start <= end.saturating_add(1)));
+            if reaches {
+                last.end = match (last.end, p.end) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+                continue;
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// The label of a relation between two interventions: "same as" or "refers to".
+fn relation(s: &Snapshot, record: Id) -> &'static str {
+    match s.data.intervention_relations.get(&record).map(|r| r.kind) {
+        Some(RelationKind::SameAs) => "same as",
+        _ => "refers to",
+    }
+}
+
 /// The role of a partner link: executing, lead, penvoerder, core partner.
 fn role(s: &Snapshot, link: Id) -> &str {
     s.data
@@ -475,6 +617,7 @@ fn role(s: &Snapshot, link: Id) -> &str {
         .map_or("executing", |l| l.role.as_str())
 }
 
+/// The label of a whole-graph edge kind, read from the dependent node.
 fn edge_label(kind: EdgeKind) -> &'static str {
     match kind {
         EdgeKind::LineOf => "line of",
@@ -581,4 +724,42 @@ pub fn file_name(s: &Snapshot, spec: &MapSpec, format: Format) -> String {
 pub fn parse_file_name(name: &str) -> Option<(View, Format)> {
     let (view, ext) = name.split_once('.')?;
     Some((View::parse(view)?, Format::from_extension(ext)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(start: Option<i32>, end: Option<i32>) -> Period {
+        Period::new(start, end)
+    }
+
+    #[test]
+    fn spells_merge_when_they_overlap_or_touch() {
+        assert_eq!(
+            merge(vec![
+                p(Some(2026), Some(2026)),
+                p(Some(2024), Some(2025)),
+                p(Some(2029), Some(2030))
+            ]),
+            vec![p(Some(2024), Some(2026)), p(Some(2029), Some(2030))]
+        );
+        // An open end reaches every later period.
+        assert_eq!(
+            merge(vec![p(Some(2022), None), p(Some(2030), Some(2031))]),
+            vec![p(Some(2022), None)]
+        );
+        assert_eq!(
+            merge(vec![p(None, Some(2023)), p(Some(2024), Some(2025))]),
+            vec![p(None, Some(2025))]
+        );
+        assert!(merge(Vec::new()).is_empty());
+    }
+
+    #[test]
+    fn numbers_that_no_format_carries_become_zero() {
+        assert_eq!(finite(f64::NAN), 0.0);
+        assert_eq!(finite(f64::NEG_INFINITY), 0.0);
+        assert_eq!(finite(2.5), 2.5);
+    }
 }

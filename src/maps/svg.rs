@@ -1,86 +1,113 @@
-//! The picture of a map: an SVG with the layout, node size by a centrality, colour by
-//! cluster, kind or community, edge width by weight, readable labels, a legend and a title.
+//! The picture of a map: an SVG with the layout, node size by a centrality, a fixed colour per
+//! cluster (nodes in several clusters cut in slices), shapes by node type, the ego centre
+//! ringed, links that name their interventions on hover, labels placed without overlap, a
+//! legend and a title; on screen or on A4/A3 paper.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
+use super::colour::{GREY, community_colour};
 use super::formats::xml;
-use super::{ColorBy, Map, MapNode, SizeBy};
+use super::{
+    ColorBy, Map, MapNode, NO_CLUSTER, Paper, Rgb, Shape, SizeBy, category_colour, cluster_colour,
+};
 
 const WIDTH: f64 = 1400.0;
 const HEIGHT: f64 = 1000.0;
 /// The square the layout is drawn in.
 const PLOT: (f64, f64, f64) = (40.0, 90.0, 880.0);
-/// Colours for categories, most frequent first (Tableau 10 and two more).
-const COLOURS: [&str; 12] = [
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-    "#9c755f", "#86bcb6", "#d37295", "#a0cbe8",
-];
-const NO_CATEGORY: &str = "#b9b9b9";
-/// Beyond this many nodes, only the largest get a label.
-const LABEL_ALL: usize = 80;
-const LABELS: usize = 40;
+/// Paper margins in millimetres.
+const MARGIN_MM: f64 = 10.0;
+/// Above this many nodes, the labels of small nodes are smaller and shorter.
+const CROWDED: usize = 60;
+/// Above this many links, links get no tooltip (the file would grow by their names).
+const EDGE_TITLES: usize = 20_000;
 
-/// Colour per category of a map. Categories take colours in name order (communities in
-/// number order), so a cluster has the same colour on every map of the programme.
+/// The colours of a map's nodes: a fixed colour per cluster (see [`cluster_colour`]) or kind,
+/// numbered colours for communities, and the legend.
 pub struct Palette {
     by: ColorBy,
-    colour: HashMap<String, &'static str>,
-    /// Categories in legend order with their counts.
-    pub legend: Vec<(String, &'static str, usize)>,
+    /// Categories in legend order with their colours and how many nodes have them.
+    pub legend: Vec<(String, Rgb, usize)>,
 }
 
 impl Palette {
     pub fn new(map: &Map) -> Palette {
-        let mut counts: HashMap<String, usize> = HashMap::new();
-        for node in &map.nodes {
-            *counts.entry(node.color_key(map.color_by)).or_default() += 1;
-        }
-        let mut order: Vec<(String, usize)> = counts.into_iter().collect();
-        let community = |key: &str| {
-            key.strip_prefix("community ")
-                .and_then(|n| n.parse::<u32>().ok())
+        // Category name -> (colour, count); sorted by name, communities by number, the
+        // nodes without a cluster last.
+        let mut counts: BTreeMap<(bool, u32, String), (Rgb, usize)> = BTreeMap::new();
+        let mut count = |key: (bool, u32, String), colour: Rgb| {
+            counts.entry(key).or_insert((colour, 0)).1 += 1;
         };
-        order.sort_by(|a, b| {
-            (a.0 == "(no cluster)", community(&a.0), &a.0).cmp(&(
-                b.0 == "(no cluster)",
-                community(&b.0),
-                &b.0,
-            ))
-        });
-        let mut colour = HashMap::new();
-        let mut legend = Vec::new();
-        let mut next = 0;
-        for (key, count) in order {
-            let c = if key == "(no cluster)" || next >= COLOURS.len() {
-                NO_CATEGORY
-            } else {
-                next += 1;
-                COLOURS[next - 1]
-            };
-            colour.insert(key.clone(), c);
-            legend.push((key, c, count));
+        for node in &map.nodes {
+            match map.color_by {
+                ColorBy::Cluster if node.clusters.is_empty() => {
+                    count((true, 0, NO_CLUSTER.to_owned()), GREY);
+                }
+                ColorBy::Cluster => {
+                    for c in &node.clusters {
+                        count((false, 0, c.name.clone()), cluster_colour(&c.slug));
+                    }
+                }
+                ColorBy::Kind => {
+                    let key = node.color_key(ColorBy::Kind);
+                    let colour = category_colour(&key);
+                    count((false, 0, key), colour);
+                }
+                ColorBy::Community => count(
+                    (false, node.community, node.color_key(ColorBy::Community)),
+                    community_colour(node.community),
+                ),
+            }
         }
         Palette {
             by: map.color_by,
-            colour,
-            legend,
+            legend: counts
+                .into_iter()
+                .map(|((_, _, name), (colour, n))| (name, colour, n))
+                .collect(),
         }
     }
 
-    pub fn hex(&self, node: &MapNode) -> String {
-        self.colour
-            .get(&node.color_key(self.by))
-            .copied()
-            .unwrap_or(NO_CATEGORY)
-            .to_owned()
+    /// The node's colour: its main cluster's, its kind's or its community's.
+    pub fn colour(&self, node: &MapNode) -> Rgb {
+        match self.by {
+            ColorBy::Cluster => node.main_share().map_or(GREY, |c| cluster_colour(&c.slug)),
+            ColorBy::Kind => category_colour(&node.color_key(ColorBy::Kind)),
+            ColorBy::Community => community_colour(node.community),
+        }
     }
 
-    pub fn rgb(&self, node: &MapNode) -> (u8, u8, u8) {
-        let hex = self.hex(node);
-        let channel =
-            |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("b9"), 16).unwrap_or(0xb9);
-        (channel(1), channel(3), channel(5))
+    /// A node in several clusters, coloured by cluster: each cluster's colour with its share
+    /// of the node's interventions, in cluster name order.
+    pub fn segments(&self, node: &MapNode) -> Option<Vec<(Rgb, f64)>> {
+        if self.by != ColorBy::Cluster || node.clusters.len() < 2 {
+            return None;
+        }
+        let total: usize = node.clusters.iter().map(|c| c.interventions.max(1)).sum();
+        let mut shares: Vec<(&str, Rgb, f64)> = node
+            .clusters
+            .iter()
+            .map(|c| {
+                (
+                    c.name.as_str(),
+                    cluster_colour(&c.slug),
+                    c.interventions.max(1) as f64 / total as f64,
+                )
+            })
+            .collect();
+        shares.sort_by(|a, b| a.0.cmp(b.0));
+        Some(shares.into_iter().map(|(_, c, s)| (c, s)).collect())
+    }
+
+    /// Graphviz's `fillcolor` for a wedged node: `#aaaaaa;0.25:#bbbbbb;0.75`.
+    pub fn wedges(&self, node: &MapNode) -> Option<String> {
+        let segments = self.segments(node)?;
+        let parts: Vec<String> = segments
+            .iter()
+            .map(|(c, share)| format!("{};{share:.3}", c.hex()))
+            .collect();
+        Some(parts.join(":"))
     }
 }
 
@@ -122,9 +149,14 @@ fn colour_name(by: ColorBy) -> &'static str {
 }
 
 fn short(label: &str) -> String {
+    shorten(label, 34)
+}
+
+/// The label cut to at most `most` characters, with an ellipsis when cut.
+fn shorten(label: &str, most: usize) -> String {
     let chars: Vec<char> = label.chars().collect();
-    if chars.len() > 34 {
-        format!("{}…", chars[..33].iter().collect::<String>())
+    if chars.len() > most {
+        format!("{}…", chars[..most - 1].iter().collect::<String>())
     } else {
         label.to_owned()
     }
@@ -152,8 +184,103 @@ impl Box2 {
     }
 }
 
-/// Draws the map.
-pub fn render(map: &Map, out: &mut impl Write) -> io::Result<()> {
+/// Boxes already on the picture, in a grid of cells so a new box is checked only against its
+/// neighbours (labels of a large map stay linear).
+struct Taken {
+    cell: f64,
+    boxes: Vec<Box2>,
+    /// Cell -> the boxes that reach into it.
+    grid: HashMap<(i64, i64), Vec<usize>>,
+}
+
+impl Taken {
+    fn new(cell: f64) -> Taken {
+        Taken {
+            cell,
+            boxes: Vec::new(),
+            grid: HashMap::new(),
+        }
+    }
+
+    fn cells(&self, b: &Box2) -> impl Iterator<Item = (i64, i64)> + use<> {
+        let c = self.cell;
+        let (x0, x1) = ((b.0 / c).floor() as i64, (b.2 / c).floor() as i64);
+        let (y0, y1) = ((b.1 / c).floor() as i64, (b.3 / c).floor() as i64);
+        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+    }
+
+    fn add(&mut self, b: Box2) -> usize {
+        let i = self.boxes.len();
+        self.boxes.push(b);
+        for cell in self.cells(&b).collect::<Vec<_>>() {
+            self.grid.entry(cell).or_default().push(i);
+        }
+        i
+    }
+
+    /// Whether `b` overlaps a box other than `except`.
+    fn hits(&self, b: &Box2, except: usize) -> bool {
+        self.cells(b).any(|cell| {
+            self.grid.get(&cell).is_some_and(|list| {
+                list.iter()
+                    .any(|&i| i != except && self.boxes[i].overlaps(b))
+            })
+        })
+    }
+}
+
+/// An SVG pie slice from angle `a0` to `a1` (radians, clockwise from the top).
+fn slice(x: f64, y: f64, r: f64, a0: f64, a1: f64) -> String {
+    let point = |a: f64| (x + r * a.sin(), y - r * a.cos());
+    let (p0, p1) = (point(a0), point(a1));
+    let large = if a1 - a0 > std::f64::consts::PI { 1 } else { 0 };
+    format!(
+        "M{x:.1},{y:.1}L{:.1},{:.1}A{r:.1},{r:.1} 0 {large} 1 {:.1},{:.1}Z",
+        p0.0, p0.1, p1.0, p1.1
+    )
+}
+
+/// A node's hover text: name, type, kind and the clusters with their interventions.
+fn node_title(node: &MapNode) -> String {
+    let mut out = format!("{} ({}", node.label, node.table.type_name());
+    if let Some(kind) = &node.kind {
+        out.push_str(&format!(", {}", kind.replace('_', " ")));
+    }
+    out.push(')');
+    if node.center {
+        out.push_str(", the centre of this map");
+    }
+    let shares: Vec<String> = node
+        .clusters
+        .iter()
+        .map(|c| format!("{} ({})", c.name, c.interventions))
+        .collect();
+    if !shares.is_empty() {
+        out.push_str(&format!(": {}", shares.join(", ")));
+    }
+    out
+}
+
+/// The opening `<svg>` tag: on screen 1400 × 1000, or on paper in millimetres with margins.
+fn svg_open(paper: Option<Paper>) -> String {
+    let Some(paper) = paper else {
+        return format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="Helvetica, Arial, sans-serif">"#
+        );
+    };
+    let (w, h) = paper.size_mm();
+    // Millimetres per picture unit, so the picture fits inside the margins.
+    let scale = ((w - 2.0 * MARGIN_MM) / WIDTH).min((h - 2.0 * MARGIN_MM) / HEIGHT);
+    let (vw, vh) = (w / scale, h / scale);
+    format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}mm" viewBox="{:.1} {:.1} {vw:.1} {vh:.1}" font-family="Helvetica, Arial, sans-serif">"#,
+        -(vw - WIDTH) / 2.0,
+        -(vh - HEIGHT) / 2.0,
+    )
+}
+
+/// Draws the map, on screen or on paper.
+pub fn render(map: &Map, paper: Option<Paper>, out: &mut impl Write) -> io::Result<()> {
     let palette = Palette::new(map);
     let max = largest(map);
     let max_weight = map.edges.iter().map(|e| e.weight).fold(1.0, f64::max);
@@ -173,14 +300,11 @@ pub fn render(map: &Map, out: &mut impl Write) -> io::Result<()> {
             py + 20.0 + n.y / 1000.0 * (side - 40.0),
         )
     };
-    writeln!(
-        out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="Helvetica, Arial, sans-serif">"#
-    )?;
+    writeln!(out, "{}", svg_open(paper))?;
     writeln!(out, "<title>{}</title>", xml(&map.title))?;
     writeln!(
         out,
-        r##"<rect width="100%" height="100%" fill="#ffffff"/>"##
+        r##"<rect x="-10000" y="-10000" width="30000" height="30000" fill="#ffffff"/>"##
     )?;
     writeln!(
         out,
@@ -212,17 +336,40 @@ pub fn render(map: &Map, out: &mut impl Write) -> io::Result<()> {
         )?;
     }
 
-    // Edges, light to heavy.
+    // Edges, light to heavy, each with the interventions behind it on hover.
     let mut edges: Vec<&super::MapEdge> = map.edges.iter().collect();
     edges.sort_by(|a, b| a.weight.total_cmp(&b.weight));
     let opacity: f64 = if map.edges.len() > 2_000 { 0.12 } else { 0.35 };
+    let titles = map.edges.len() <= EDGE_TITLES;
     writeln!(out, r##"<g stroke="#7a7a7a" stroke-linecap="round">"##)?;
     for e in edges {
         let (a, b) = (at(&map.nodes[e.source]), at(&map.nodes[e.target]));
         let share = if weighted { e.weight / max_weight } else { 0.0 };
+        let title = if titles {
+            let names: Vec<&str> = e
+                .interventions
+                .iter()
+                .filter_map(|i| map.interventions.get(i).map(String::as_str))
+                .collect();
+            let what = if names.is_empty() {
+                e.label.clone()
+            } else if e.label == "collaborates" {
+                format!("share {}", names.join(", "))
+            } else {
+                format!("{}: {}", e.label, names.join(", "))
+            };
+            format!(
+                "<title>{} – {}: {}</title>",
+                xml(&map.nodes[e.source].label),
+                xml(&map.nodes[e.target].label),
+                xml(&what)
+            )
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke-width="{:.2}" stroke-opacity="{:.2}"/>"#,
+            r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke-width="{:.2}" stroke-opacity="{:.2}">{title}</line>"#,
             a.0,
             a.1,
             b.0,
@@ -233,7 +380,8 @@ pub fn render(map: &Map, out: &mut impl Write) -> io::Result<()> {
     }
     writeln!(out, "</g>")?;
 
-    // Nodes, small to large, so large ones stay visible.
+    // Nodes, small to large, so large ones stay visible. A node in several clusters is cut
+    // in slices, one per cluster by its share of the node's interventions.
     let mut order: Vec<usize> = (0..map.nodes.len()).collect();
     order.sort_by(|&a, &b| {
         map.nodes[a]
@@ -245,45 +393,89 @@ pub fn render(map: &Map, out: &mut impl Write) -> io::Result<()> {
     for &v in &order {
         let node = &map.nodes[v];
         let (x, y) = at(node);
-        writeln!(
-            out,
-            r#"<circle cx="{x:.1}" cy="{y:.1}" r="{:.1}" fill="{}"><title>{}</title></circle>"#,
-            radius_for(node.size_value(map.size_by), max),
-            palette.hex(node),
-            xml(&format!("{} ({})", node.label, node.table.type_name()))
-        )?;
+        let r = radius_for(node.size_value(map.size_by), max);
+        let shape = Shape::of(node.table);
+        let outline = shape.path(x, y, r);
+        let title = format!("<title>{}</title>", xml(&node_title(node)));
+        let fill = palette.colour(node).hex();
+        let body = match &outline {
+            None => format!(r#"<circle cx="{x:.1}" cy="{y:.1}" r="{r:.1}" fill="{fill}"/>"#),
+            Some(d) => format!(r#"<path d="{d}" fill="{fill}"/>"#),
+        };
+        match palette.segments(node) {
+            Some(segments) => {
+                // The shape, then the slices clipped to it (a circle needs no clip).
+                let clip = match &outline {
+                    Some(d) => {
+                        writeln!(out, r#"<clipPath id="clip-{v}"><path d="{d}"/></clipPath>"#)?;
+                        format!(r#" clip-path="url(#clip-{v})""#)
+                    }
+                    None => String::new(),
+                };
+                let reach = if outline.is_some() { r * 1.6 } else { r };
+                let mut slices = String::new();
+                let mut angle = 0.0;
+                for (colour, share) in segments {
+                    let next = angle + share * std::f64::consts::TAU;
+                    slices.push_str(&format!(
+                        r#"<path d="{}" fill="{}" stroke-width="0.6"/>"#,
+                        slice(x, y, reach, angle, next),
+                        colour.hex()
+                    ));
+                    angle = next;
+                }
+                writeln!(
+                    out,
+                    r#"<g class="node several-clusters">{body}<g{clip}>{slices}</g>{title}</g>"#
+                )?;
+            }
+            None => writeln!(out, r#"<g class="node">{body}{title}</g>"#)?,
+        }
+        if node.center {
+            // The centre of an ego map: a dark ring around it.
+            writeln!(
+                out,
+                r##"<circle class="centre" cx="{x:.1}" cy="{y:.1}" r="{:.1}" fill="none" stroke="#222222" stroke-width="3"/>"##,
+                r * 1.6 + 4.0
+            )?;
+        }
     }
     writeln!(out, "</g>")?;
 
-    // Labels for all nodes of a small map, or the largest of a big one; largest first, each
-    // in the first free spot around its node.
-    let labelled: Vec<usize> = if map.nodes.len() <= LABEL_ALL {
-        order.clone()
-    } else {
-        order.iter().rev().take(LABELS).rev().copied().collect()
-    };
-    let mut taken: Vec<Box2> = map
-        .nodes
-        .iter()
-        .map(|n| {
-            let (x, y) = at(n);
-            let r = radius_for(n.size_value(map.size_by), max);
-            Box2(x - r, y - r, x + r, y + r)
-        })
-        .collect();
-    let obstacles = taken.len();
+    // Labels, largest node first, each in the first free spot around its node; a node
+    // without room keeps its name on hover (its <title>).
+    let mut taken = Taken::new(60.0);
+    for n in &map.nodes {
+        let (x, y) = at(n);
+        let r = radius_for(n.size_value(map.size_by), max) * if n.center { 1.6 } else { 1.0 };
+        taken.add(Box2(x - r, y - r, x + r, y + r));
+    }
     writeln!(
         out,
-        r##"<g font-size="12" fill="#1f1f1f" stroke="#ffffff" stroke-width="3.2" stroke-linejoin="round" paint-order="stroke">"##
+        r##"<g font-size="11" fill="#1f1f1f" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">"##
     )?;
-    for (rank, &v) in labelled.iter().rev().enumerate() {
+    for &v in order.iter().rev() {
         let node = &map.nodes[v];
         let (x, y) = at(node);
-        let r = radius_for(node.size_value(map.size_by), max);
-        let size = if r > 14.0 { 14.0 } else { 12.0 };
-        let text = short(&node.label);
+        let r = radius_for(node.size_value(map.size_by), max) * if node.center { 1.6 } else { 1.0 };
+        // On a crowded map the small nodes get smaller, shorter labels, so more of them fit.
+        let crowded = map.nodes.len() > CROWDED && r <= 14.0 && !node.center;
+        let size = if node.center {
+            15.0
+        } else if r > 14.0 {
+            13.0
+        } else if crowded {
+            9.0
+        } else {
+            11.0
+        };
+        let text = if crowded {
+            shorten(&node.label, 24)
+        } else {
+            short(&node.label)
+        };
         let width = text.chars().count() as f64 * size * 0.56;
-        // Right, left, above and below the circle, then right and left nudged up and down.
+        // Right, left, above and below the node, then right and left nudged up and down.
         let beside = |right: bool, dy: f64| {
             let (tx, anchor) = if right {
                 (x + r + 3.0, "start")
@@ -296,11 +488,16 @@ pub fn render(map: &Map, out: &mut impl Write) -> io::Result<()> {
                 tx,
                 ty,
                 anchor,
-                Box2(left, ty - size, left + width + 2.0, ty + size * 0.1),
+                Box2(left, ty - size, left + width + 2.0, ty + size * 0.25),
             )
         };
         let centred = |ty: f64| {
-            let b = Box2(x - width / 2.0, ty - size, x + width / 2.0, ty + size * 0.1);
+            let b = Box2(
+                x - width / 2.0,
+                ty - size,
+                x + width / 2.0,
+                ty + size * 0.25,
+            );
             (x, ty, "middle", b)
         };
         let spots = [
@@ -314,23 +511,18 @@ pub fn render(map: &Map, out: &mut impl Write) -> io::Result<()> {
             beside(false, size),
         ];
         let inside = |b: &Box2| b.0 >= px && b.2 <= px + side && b.1 >= py && b.3 <= py + side;
-        // Its own circle is not in the way.
-        let free = |b: &Box2| {
-            inside(b)
-                && !taken
-                    .iter()
-                    .enumerate()
-                    .any(|(i, t)| !(i < obstacles && i == v) && t.overlaps(b))
-        };
-        let choice = spots
-            .iter()
-            .find(|s| free(&s.3))
-            .or_else(|| (rank < 3).then_some(&spots[0]));
+        // Its own node is not in the way (node boxes come first, in node order).
+        let choice = spots.iter().find(|s| inside(&s.3) && !taken.hits(&s.3, v));
         if let Some((tx, ty, anchor, b)) = choice {
-            taken.push(*b);
+            taken.add(*b);
+            let weight = if node.center {
+                r#" font-weight="bold""#
+            } else {
+                ""
+            };
             writeln!(
                 out,
-                r#"<text x="{tx:.1}" y="{ty:.1}" font-size="{size}" text-anchor="{anchor}">{}</text>"#,
+                r#"<text x="{tx:.1}" y="{ty:.1}" font-size="{size}" text-anchor="{anchor}"{weight}>{}</text>"#,
                 xml(&text)
             )?;
         }
@@ -351,9 +543,10 @@ pub fn render(map: &Map, out: &mut impl Write) -> io::Result<()> {
         ly += 22.0;
         writeln!(
             out,
-            r#"<circle cx="{}" cy="{}" r="7" fill="{colour}"/>"#,
+            r#"<circle cx="{}" cy="{}" r="7" fill="{}"/>"#,
             lx + 8.0,
-            ly - 4.0
+            ly - 4.0,
+            colour.hex()
         )?;
         writeln!(
             out,
@@ -369,6 +562,51 @@ pub fn render(map: &Map, out: &mut impl Write) -> io::Result<()> {
             r##"<text x="{lx}" y="{ly}" fill="#777">+ {} more</text>"##,
             palette.legend.len() - 16
         )?;
+    }
+    if map.color_by == ColorBy::Cluster && map.nodes.iter().any(|n| n.clusters.len() > 1) {
+        ly += 22.0;
+        writeln!(
+            out,
+            r##"<text x="{lx}" y="{ly}" font-size="11" fill="#555">several clusters: a slice each, by share of interventions</text>"##
+        )?;
+    }
+    // Shapes of the node types on the map.
+    let mut shapes: Vec<(&str, Shape)> = Vec::new();
+    for n in &map.nodes {
+        let entry = (n.table.type_name(), Shape::of(n.table));
+        if !shapes.contains(&entry) {
+            shapes.push(entry);
+        }
+    }
+    if shapes.len() > 1 || map.nodes.iter().any(|n| n.center) {
+        ly += 36.0;
+        writeln!(
+            out,
+            r#"<text x="{lx}" y="{ly}" font-weight="bold">Shape</text>"#
+        )?;
+        for (name, shape) in shapes {
+            ly += 22.0;
+            let (x, y) = (lx + 8.0, ly - 4.0);
+            match shape.path(x, y, 6.0) {
+                Some(d) => writeln!(out, r##"<path d="{d}" fill="#9a9a9a"/>"##)?,
+                None => writeln!(out, r##"<circle cx="{x}" cy="{y}" r="6" fill="#9a9a9a"/>"##)?,
+            }
+            writeln!(out, r#"<text x="{}" y="{ly}">{name}</text>"#, lx + 24.0)?;
+        }
+        if map.nodes.iter().any(|n| n.center) {
+            ly += 22.0;
+            writeln!(
+                out,
+                r##"<circle cx="{}" cy="{}" r="7" fill="none" stroke="#222222" stroke-width="3"/>"##,
+                lx + 8.0,
+                ly - 4.0
+            )?;
+            writeln!(
+                out,
+                r#"<text x="{}" y="{ly}">centre of the map</text>"#,
+                lx + 24.0
+            )?;
+        }
     }
     ly += 44.0;
     writeln!(

@@ -13,9 +13,8 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::security::{MAPS_PAGE_CSP, require_reader};
 use super::{AppState, error_response, request_error};
-use crate::api::map_spec;
 use crate::domain::NodeRecord;
-use crate::maps::{self, Format, MapRequest};
+use crate::maps::{self, FileOptions, Format, MapRequest};
 
 /// Bytes per streamed chunk.
 const CHUNK: usize = 64 * 1024;
@@ -61,6 +60,7 @@ pub async fn map_file(
     headers: HeaderMap,
     Path(file): Path<String>,
     query: Result<Query<MapRequest>, QueryRejection>,
+    options: Result<Query<FileOptions>, QueryRejection>,
 ) -> Response {
     if let Err(refusal) = require_reader(&state, &headers).await {
         return refusal;
@@ -69,12 +69,12 @@ pub async fn map_file(
         return request_error(
             StatusCode::NOT_FOUND,
             "NOT_FOUND",
-            "no such map: use /maps/{collaboration|bipartite|full|ego}.{svg|gexf|graphml|cyjs|dot|nodes.csv|edges.csv}",
+            "no such map: use /maps/{collaboration|bipartite|full|ego}.{svg|gexf|graphml|cyjs|dot|nodes.csv|edges.csv|kumu.json}",
         );
     };
-    let request = match query {
-        Ok(Query(request)) => request,
-        Err(rejection) => {
+    let (request, options) = match (query, options) {
+        (Ok(Query(request)), Ok(Query(options))) => (request, options),
+        (Err(rejection), _) | (_, Err(rejection)) => {
             return request_error(
                 StatusCode::BAD_REQUEST,
                 "BAD_USER_INPUT",
@@ -82,8 +82,11 @@ pub async fn map_file(
             );
         }
     };
+    if let Err(err) = options.check(format) {
+        return error_response(err);
+    }
     let s = state.service.snapshot();
-    let spec = match map_spec(&s, view, &request, format.has_positions()) {
+    let spec = match maps::resolve(&s, view, &request, format.has_positions()) {
         Ok(spec) => spec,
         Err(err) => return error_response(err),
     };
@@ -105,7 +108,7 @@ pub async fn map_file(
             tx,
             buffer: Vec::with_capacity(CHUNK),
         };
-        if let Err(err) = maps::write(&map, format, &mut out).and_then(|()| out.flush()) {
+        if let Err(err) = maps::write(&map, format, &options, &mut out).and_then(|()| out.flush()) {
             tracing::warn!(error = %err, "map stream stopped");
         }
     });

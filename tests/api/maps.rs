@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, TestDb, db_test, spawn_app};
 
 /// Every format: extension, content type.
-const FORMATS: [(&str, &str); 7] = [
+const FORMATS: [(&str, &str); 8] = [
     ("svg", "image/svg+xml"),
     ("gexf", "application/gexf+xml; charset=utf-8"),
     ("graphml", "application/graphml+xml; charset=utf-8"),
@@ -18,14 +18,16 @@ const FORMATS: [(&str, &str); 7] = [
     ("dot", "text/vnd.graphviz; charset=utf-8"),
     ("nodes.csv", "text/csv; charset=utf-8"),
     ("edges.csv", "text/csv; charset=utf-8"),
+    ("kumu.json", "application/json"),
 ];
 
 const MAP_QUERY: &str = "query($view: MapView!, $filter: MapFilter, $format: MapFormat) {
     networkMap(view: $view, filter: $filter, format: $format) {
         title fileName mediaType document sampledSources
         nodes { id key label type kind clusters mainCluster degree weightedDegree betweenness
-                pagerank community colorGroup x y }
-        edges { source target weight label }
+                pagerank community colorGroup x y center color
+                clusterShares { slug name interventions color } }
+        edges { source target weight label interventions }
     }
 }";
 
@@ -130,10 +132,14 @@ fn assert_holds(format: &str, body: &str, nodes: &Value, edges: &Value) {
         .collect();
     match format {
         "gexf" => {
-            assert!(body.contains(r#"<gexf xmlns="http://gexf.net/1.3" version="1.3">"#));
+            assert!(body.contains(
+                r#"<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" version="1.3">"#
+            ));
             assert_eq!(body.matches("<node id=").count(), n);
             assert_eq!(body.matches("<edge id=").count(), m);
-            assert_eq!(body.matches("<position ").count(), n, "positions");
+            for viz in ["position", "color", "size", "shape"] {
+                assert_eq!(body.matches(&format!("<viz:{viz} ")).count(), n, "{viz}");
+            }
         }
         "graphml" => {
             assert!(body.contains(r#"<key id="weight" for="edge""#));
@@ -159,12 +165,13 @@ fn assert_holds(format: &str, body: &str, nodes: &Value, edges: &Value) {
         }
         "dot" => {
             assert!(body.starts_with("graph "));
-            assert_eq!(body.matches(" -- ").count(), m);
+            // An edge line joins two quoted ids; a name may hold " -- " itself.
+            assert_eq!(body.matches("\" -- \"").count(), m);
             assert_eq!(body.matches(" [label=").count(), n);
         }
         "nodes.csv" => {
             let rows = parse_csv(body);
-            assert_eq!(rows[0][..2], ["Id", "Label"]);
+            assert_eq!(rows[0][..5], ["ID", "Label", "Type", "Description", "Tags"]);
             assert_eq!(rows.len() - 1, n);
             assert!(rows.iter().all(|r| r.len() == rows[0].len()));
             let ids: BTreeSet<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
@@ -172,9 +179,12 @@ fn assert_holds(format: &str, body: &str, nodes: &Value, edges: &Value) {
         }
         "edges.csv" => {
             let rows = parse_csv(body);
-            assert_eq!(rows[0], ["From", "To", "Weight", "Type"]);
+            assert_eq!(
+                rows[0],
+                ["From", "To", "Type", "Direction", "Weight", "Interventions"]
+            );
             assert_eq!(rows.len() - 1, m);
-            let total: f64 = rows[1..].iter().map(|r| r[2].parse::<f64>().unwrap()).sum();
+            let total: f64 = rows[1..].iter().map(|r| r[4].parse::<f64>().unwrap()).sum();
             let expected: f64 = edges
                 .as_array()
                 .into_iter()
@@ -185,19 +195,29 @@ fn assert_holds(format: &str, body: &str, nodes: &Value, edges: &Value) {
         }
         "svg" => {
             assert!(body.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
-            assert_eq!(
-                body.matches("<circle cx=").count() - legend_circles(body),
-                n
-            );
+            assert_eq!(body.matches(r#"<g class="node"#).count(), n);
             assert!(body.trim_end().ends_with("</svg>"));
+        }
+        "kumu.json" => {
+            let doc: Value = serde_json::from_str(body).expect("Kumu JSON parses");
+            let elements = doc["elements"].as_array().expect("elements");
+            let connections = doc["connections"].as_array().expect("connections");
+            assert_eq!((elements.len(), connections.len()), (n, m));
+            let ids: BTreeSet<&str> = elements.iter().filter_map(|e| e["id"].as_str()).collect();
+            assert_eq!(ids, keys);
+            assert!(
+                elements.iter().all(|e| e["label"].is_string()
+                    && e["type"].is_string()
+                    && e["tags"].is_array())
+            );
+            for c in connections {
+                for end in ["from", "to"] {
+                    assert!(ids.contains(c[end].as_str().unwrap_or("")), "{c}");
+                }
+            }
         }
         other => panic!("unknown format {other}"),
     }
-}
-
-/// Circles of the legend (colour swatches and size samples), which are not nodes.
-fn legend_circles(svg: &str) -> usize {
-    svg.matches(r#" r="7" fill="#).count() + svg.matches(r##"fill="#cfcfcf""##).count()
 }
 
 db_test!(every_view_in_every_format);
@@ -469,13 +489,15 @@ async fn names_survive_every_format(db: TestDb) {
             "graphml" => xml_values(&got.body, "<data key=\"label\">", '<')
                 .into_iter()
                 .collect(),
-            "svg" => xml_values(&got.body, "<title>", '<')
-                .into_iter()
-                .map(|t| {
-                    t.rsplit_once(" (")
-                        .map_or(t.clone(), |(name, _)| name.to_owned())
-                })
-                .collect(),
+            // A node's hover text starts with its name, then its type in brackets.
+            "svg" => {
+                let titles = xml_values(&got.body, "<title>", '<');
+                names
+                    .iter()
+                    .filter(|name| titles.iter().any(|t| t.starts_with(&format!("{name} ("))))
+                    .cloned()
+                    .collect()
+            }
             "cyjs" => {
                 let doc: Value = serde_json::from_str(&got.body).unwrap();
                 doc["elements"]["nodes"]
@@ -527,5 +549,274 @@ async fn names_survive_every_format(db: TestDb) {
         got.disposition,
         "inline; filename=\"proef-and-co-collaboration.svg\""
     );
+    app.stop().await;
+}
+
+/// The node of a map with this key.
+fn node<'a>(map: &'a Value, key: &str) -> &'a Value {
+    map["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["key"] == key)
+        .unwrap_or_else(|| panic!("{key} on the map"))
+}
+
+db_test!(maps_show_samenhang);
+/// Issue 13: a node in several clusters shows all of them, a cluster has one colour on every
+/// map, links name their interventions, the ego centre is marked, "same as" stays "same as"
+/// and DOT sizes by the measure.
+async fn maps_show_samenhang(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    let collaboration = network_map(&app, "COLLABORATION", json!({}), Value::Null).await;
+    let gemeente = node(&collaboration, "partner:gemeente-lelystad");
+    let shares = gemeente["clusterShares"].as_array().unwrap();
+    assert_eq!(shares.len(), 3, "{gemeente}");
+    assert!(
+        shares
+            .iter()
+            .all(|s| s["interventions"].as_u64().unwrap() > 0)
+    );
+    // One colour per cluster: the same on the collaboration map and the ego map.
+    let ego = network_map(
+        &app,
+        "EGO",
+        json!({ "node": "partner:halt", "depth": 2, "color": "CLUSTER" }),
+        Value::Null,
+    )
+    .await;
+    let colour_of = |map: &Value| -> std::collections::BTreeMap<String, String> {
+        map["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|n| n["clusterShares"].as_array().unwrap().clone())
+            .map(|s| {
+                (
+                    s["slug"].as_str().unwrap().to_owned(),
+                    s["color"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let (a, b) = (colour_of(&collaboration), colour_of(&ego));
+    for (slug, colour) in &b {
+        assert_eq!(a.get(slug), Some(colour), "{slug}");
+    }
+    let distinct: BTreeSet<&String> = a.values().collect();
+    assert_eq!(distinct.len(), a.len(), "each cluster its own colour");
+    // The node colour is its main cluster's colour.
+    let main = shares
+        .iter()
+        .find(|s| s["name"] == gemeente["mainCluster"])
+        .unwrap();
+    assert_eq!(gemeente["color"], main["color"]);
+    // Links name the interventions the partners share: as many as the weight.
+    for e in collaboration["edges"].as_array().unwrap() {
+        let shared = e["interventions"].as_array().unwrap();
+        assert_eq!(shared.len() as f64, e["weight"].as_f64().unwrap(), "{e}");
+    }
+    // The ego centre is marked, and only the centre.
+    let centres: Vec<&Value> = ego["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["center"] == true)
+        .collect();
+    assert_eq!(centres.len(), 1);
+    assert_eq!(centres[0]["key"], "partner:halt");
+    let svg = download(&app, "/maps/ego.svg?node=partner:halt&depth=2").await;
+    assert_eq!(svg.body.matches(r#"class="centre""#).count(), 1);
+    // The picture cuts a node in several clusters in slices, one per cluster.
+    let picture = download(&app, "/maps/collaboration.svg").await;
+    let several = picture
+        .body
+        .split(r#"<g class="node several-clusters">"#)
+        .skip(1)
+        .find(|g| g.contains("<title>Gemeente Lelystad ("))
+        .expect("Gemeente Lelystad drawn in slices");
+    let group = several.split("<title>").next().unwrap();
+    for share in shares {
+        assert!(group.contains(share["color"].as_str().unwrap()), "{share}");
+    }
+    // Links carry their shared interventions as a tooltip.
+    assert!(picture.body.contains("</title></line>"));
+    // Most nodes of the bipartite map are labelled; the rest keep their name on hover.
+    let bipartite = download(&app, "/maps/bipartite.svg").await;
+    let label_group = bipartite
+        .body
+        .split(r#"paint-order="stroke">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</g>").next())
+        .expect("the labels");
+    let labels = label_group.matches("<text ").count();
+    let nodes = bipartite.body.matches(r#"<g class="node"#).count();
+    assert!(labels * 3 > nodes, "{labels} labels for {nodes} nodes");
+    // Shapes by type: partners are circles, interventions paths (squares).
+    assert!(bipartite.body.contains(r#"<g class="node"><path d="M"#));
+    // "Same as" relations keep their meaning.
+    let full = network_map(&app, "FULL", json!({}), Value::Null).await;
+    assert!(
+        full["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["label"] == "same as")
+    );
+    let csv = download(&app, "/maps/full.edges.csv").await;
+    assert!(csv.body.contains(",same as,"));
+    // DOT: fixed sizes from the measure, so the node with the largest weighted degree is
+    // the widest.
+    let dot = download(&app, "/maps/collaboration.dot").await;
+    assert!(dot.body.contains("fixedsize=true"));
+    let width = |key: &str| -> f64 {
+        let line = dot
+            .body
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("\"{key}\" [")))
+            .unwrap();
+        line.split("width=")
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let heaviest = collaboration["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by(|a, b| {
+            a["weightedDegree"]
+                .as_f64()
+                .unwrap()
+                .total_cmp(&b["weightedDegree"].as_f64().unwrap())
+        })
+        .unwrap();
+    let widest = heaviest["key"].as_str().unwrap();
+    for n in collaboration["nodes"].as_array().unwrap() {
+        assert!(width(n["key"].as_str().unwrap()) <= width(widest), "{n}");
+    }
+    app.stop().await;
+}
+
+db_test!(files_that_open_ready);
+/// Issue 13: GEXF with viz and a timeline, Kumu's CSV and JSON, the Excel dialect, paper.
+async fn files_that_open_ready(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    let map = network_map(&app, "COLLABORATION", json!({}), Value::Null).await;
+    // A dynamic GEXF: spells from the interventions' years.
+    let gexf = download(&app, "/maps/collaboration.gexf?timeline=true").await;
+    assert_eq!(gexf.status, 200, "{}", gexf.body);
+    assert!(gexf.body.contains(r#"mode="dynamic" timeformat="date""#));
+    assert!(gexf.body.contains("<spells><spell start=\""));
+    assert_holds("gexf", &gexf.body, &map["nodes"], &map["edges"]);
+    let plain = download(&app, "/maps/collaboration.gexf").await;
+    assert!(!plain.body.contains("<spells>") && plain.body.contains(r#"mode="static""#));
+    // Kumu's CSV: `|` between several values (a partner in three clusters).
+    let nodes = download(&app, "/maps/collaboration.nodes.csv").await;
+    let rows = parse_csv(&nodes.body);
+    let gemeente = rows
+        .iter()
+        .find(|r| r[0] == "partner:gemeente-lelystad")
+        .unwrap();
+    assert_eq!(gemeente[4].split('|').count(), 3, "{gemeente:?}");
+    assert_eq!(gemeente[2], "Partner");
+    // The Excel dialect: a byte order mark, semicolons, decimal commas.
+    let excel = download(&app, "/maps/collaboration.nodes.csv?excel=true").await;
+    assert_eq!(excel.status, 200);
+    let text = excel
+        .body
+        .strip_prefix('\u{feff}')
+        .expect("a byte order mark");
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.starts_with("ID;Label;Type;Description;Tags;"),
+        "{header}"
+    );
+    assert_eq!(
+        text.lines().count(),
+        nodes.body.lines().count(),
+        "one row per node"
+    );
+    let edges = download(&app, "/maps/collaboration.edges.csv?excel=true").await;
+    assert!(
+        edges
+            .body
+            .starts_with("\u{feff}From;To;Type;Direction;Weight;Interventions")
+    );
+    // Kumu's JSON blueprint.
+    let kumu = download(&app, "/maps/collaboration.kumu.json").await;
+    let doc: Value = serde_json::from_str(&kumu.body).unwrap();
+    let element = doc["elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "partner:gemeente-lelystad")
+        .unwrap();
+    assert_eq!(element["tags"].as_array().unwrap().len(), 3);
+    assert!(
+        doc["connections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["direction"] == "undirected")
+    );
+    // Paper: millimetres, and the picture inside the margins.
+    let a4 = download(&app, "/maps/collaboration.svg?paper=a4").await;
+    assert!(
+        a4.body
+            .starts_with(r#"<svg xmlns="http://www.w3.org/2000/svg" width="297mm" height="210mm""#)
+    );
+    let a3 = download(&app, "/maps/collaboration.svg?paper=a3").await;
+    assert!(a3.body.contains(r#"width="420mm" height="297mm""#));
+    // GraphQL writes the same files with the same options.
+    let data = app
+        .data(
+            "query($o: MapFileOptions) { networkMap(view: COLLABORATION, format: GEXF, options: $o) { document } }",
+            json!({ "o": { "timeline": true } }),
+        )
+        .await;
+    assert_eq!(
+        data["networkMap"]["document"].as_str(),
+        Some(gexf.body.as_str())
+    );
+    app.stop().await;
+}
+
+db_test!(bad_file_options);
+/// Issue 13: options that do not fit the format, or are not options at all, are refused.
+async fn bad_file_options(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    for path in [
+        "/maps/collaboration.svg?timeline=true",
+        "/maps/collaboration.gexf?excel=true",
+        "/maps/collaboration.gexf?paper=a4",
+        "/maps/collaboration.svg?paper=a5",
+        "/maps/collaboration.nodes.csv?excel=maybe",
+        "/maps/collaboration.gexf?timeline=1999",
+    ] {
+        let got = download(&app, path).await;
+        assert_eq!(got.status, 400, "{path}: {}", got.body);
+        let body: Value = serde_json::from_str(&got.body).expect("a JSON error");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{path}"
+        );
+    }
+    let query = "query($f: MapFormat, $o: MapFileOptions) {
+        networkMap(view: COLLABORATION, format: $f, options: $o) { title } }";
+    for (format, options) in [
+        (Value::Null, json!({ "excel": true })),
+        (json!("SVG"), json!({ "timeline": true })),
+        (json!("GEXF"), json!({ "paper": "A4" })),
+    ] {
+        let code = app
+            .error_code(query, json!({ "f": format, "o": options }))
+            .await;
+        assert_eq!(code, "BAD_USER_INPUT", "{format} {options}");
+    }
     app.stop().await;
 }

@@ -26,7 +26,7 @@ def check(stem: pathlib.Path) -> list[str]:
     problems = []
     nodes = read_csv(stem.with_name(stem.name + ".nodes.csv"))
     edges = read_csv(stem.with_name(stem.name + ".edges.csv"))
-    labels = {row["Id"]: shown(row["Label"]) for row in nodes}
+    labels = {row["ID"]: shown(row["Label"]) for row in nodes}
     weights = {frozenset((row["From"], row["To"])): float(row["Weight"]) for row in edges}
     if len(labels) != len(nodes):
         problems.append("node ids repeat in nodes.csv")

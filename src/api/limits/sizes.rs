@@ -379,7 +379,9 @@ pub fn known_bound(
         ("Query", "similarPartners") => Items(args.number("top").unwrap_or(10).min(100)),
         ("NetworkMap", "nodes") => Items(map_nodes),
         ("NetworkMap", "edges") => Items(map_links),
-        ("MapNode", "clusters") => Items(d.programmes),
+        ("MapNode", "clusters" | "clusterShares") => Items(d.programmes),
+        // The interventions two partners share, or the one at an end of the link.
+        ("MapEdge", "interventions") => Items(d.partner_interventions),
         _ => return None,
     })
 }
