@@ -133,7 +133,8 @@ pub struct ServeArgs {
         global = true
     )]
     pub addr: SocketAddr,
-    /// Do not load the bundled Lelystad Oost dataset into an empty database.
+    /// Do not load the bundled datasets (Lelystad Oost, Dronten, Samen aan de Slag, Zutphen)
+    /// into an empty database.
     #[arg(long, env = "SAMENHANG_NO_SEED", global = true)]
     pub no_seed: bool,
     /// Longest time one request may take, in seconds.

@@ -8,6 +8,7 @@ mod m20261122_000001_create_graph_tables;
 mod m20261130_000001_tokens_and_audit;
 mod m20261130_000002_node_versions;
 mod m20261201_000001_change_log;
+mod m20261202_000003_partner_organisation;
 
 /// The ordered list of samenhang's migrations.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_tokens_and_audit::Migration),
             Box::new(m20261130_000002_node_versions::Migration),
             Box::new(m20261201_000001_change_log::Migration),
+            Box::new(m20261202_000003_partner_organisation::Migration),
         ]
     }
 }

@@ -772,7 +772,27 @@ pub struct NetworkFilter {
     pub funding_stream: Option<String>,
 }
 
-/// The scope of an analytic: an area, a year and optional narrowing.
+/// The refusal of an analytic asked without an area while several are loaded: each
+/// programme is its own network, never merged with the others.
+fn area_needed(snapshot: &Snapshot) -> Error {
+    let slugs: Vec<&str> = snapshot
+        .data
+        .areas
+        .values()
+        .map(|a| a.slug.as_str())
+        .collect();
+    Error::invalid(
+        "area",
+        format!(
+            "{} areas are loaded; name one ({}): analytics answer per area, never for merged programmes",
+            slugs.len(),
+            slugs.join(", ")
+        ),
+    )
+}
+
+/// The scope of an analytic: an area, a year and optional narrowing. Without an area while
+/// several are loaded it is refused ([`area_needed`]).
 pub fn analytics_scope(
     snapshot: &Snapshot,
     area: &Option<String>,
@@ -780,6 +800,9 @@ pub fn analytics_scope(
     filter: Option<&NetworkFilter>,
 ) -> Result<Filter> {
     let r = Refs::new(snapshot, area, None)?;
+    if r.area.is_none() && snapshot.data.areas.len() > 1 {
+        return Err(area_needed(snapshot));
+    }
     let empty = NetworkFilter::default();
     let f = filter.unwrap_or(&empty);
     Ok(Filter {

@@ -130,6 +130,7 @@ entity!(partner, "partner", {
     kind: String,
     aliases: StringList,
     version: i64,
+    organisation: Option<String>,
 });
 
 entity!(funding_stream, "funding_stream", {
