@@ -63,9 +63,10 @@ pub enum Command {
         seed: u64,
     },
     /// Write a network map: `samenhang map collaboration.gexf` writes the Lelystad Oost
-    /// collaboration network for Gephi to `lelystad-oost-collaboration.gexf`. Views:
-    /// collaboration, bipartite, full, ego (with --node); formats: svg, gexf, graphml, cyjs,
-    /// dot, nodes.csv, edges.csv. An empty database first receives the bundled dataset.
+    /// collaboration network for Gephi to `lelystad-oost-collaboration.gexf` (without --area,
+    /// Lelystad Oost when several areas are loaded). Views: collaboration, bipartite, full,
+    /// ego (with --node); formats: svg, gexf, graphml, cyjs, dot, nodes.csv, edges.csv. An
+    /// empty database first receives the bundled datasets.
     Map {
         /// The view and format, as `{view}.{ext}` (e.g. `collaboration.svg`).
         map: String,
