@@ -6,8 +6,8 @@ percentiles, errors and the server's memory over time, as Markdown for BENCHMARK
     cargo build --release
     python3 bench/load.py target/release/samenhang --duration 180
 
-The server runs on a fresh SQLite file with the bundled Lelystad Oost dataset; writes use an
-editor token made with `samenhang token create`.
+The server runs on a fresh SQLite file with the bundled datasets (the analytics ask about
+Lelystad Oost); writes use an editor token made with `samenhang token create`.
 """
 
 import argparse
@@ -35,15 +35,15 @@ READS = [
 ]
 ANALYTICS = [
     (1, "cross-cluster partners", "analytics",
-     "{ crossClusterPartners(minClusters: 2) { partner { name } clusters { programme { name } } } }"),
+     '{ crossClusterPartners(area: "lelystad-oost", minClusters: 2) { partner { name } clusters { programme { name } } } }'),
     (1, "centrality", "analytics",
-     "{ centrality(top: 10) { nodes { node { ... on Partner { name } } betweenness pagerank } } }"),
+     '{ centrality(area: "lelystad-oost", top: 10) { nodes { node { ... on Partner { name } } betweenness pagerank } } }'),
     (1, "funding at risk", "analytics",
-     "{ fundingAtRisk(endingBy: 2026) { intervention { name } streams { name } } }"),
+     '{ fundingAtRisk(area: "lelystad-oost", endingBy: 2026) { intervention { name } streams { name } } }'),
     (1, "cluster overlap", "analytics",
-     "{ clusterOverlap { pairs { sharedPartners { name } } } }"),
+     '{ clusterOverlap(area: "lelystad-oost") { pairs { sharedPartners { name } } } }'),
 ]
-MAPS = [(1, "collaboration map (SVG)", "map", "/maps/collaboration.svg")]
+MAPS = [(1, "collaboration map (SVG)", "map", "/maps/collaboration.svg?area=lelystad-oost")]
 WRITES = [(2, "update a wijk", "write", None)]  # filled in with the wijk IDs
 
 

@@ -7,30 +7,40 @@ use std::sync::Arc;
 
 use crate::auth::{hash_token, new_token};
 use crate::config::{Cli, Command, DatabaseUrl, MeasurementsCommand, TokenCommand};
-use crate::dataset::{self, DEFAULT_DATASET, ImportSummary};
+use crate::dataset::{self, ImportSummary};
 use crate::domain::Table;
 use crate::error::{Error, Result};
 use crate::server::{Application, shutdown_signal};
 use crate::service::{Draft, Service};
 use crate::store::{Author, Store};
 
-/// Connects, migrates and loads the graph. With `seed`, an empty database first receives the
-/// bundled Lelystad Oost dataset.
+/// Connects, migrates and loads the graph. With `seed`, an empty database first receives
+/// every bundled dataset, Lelystad Oost first.
 pub async fn open(url: &DatabaseUrl, seed: bool) -> Result<Arc<Service>> {
+    let all: Vec<&str> = dataset::BUNDLED.iter().map(|(slug, _)| *slug).collect();
+    let datasets: &[&str] = if seed { &all } else { &[] };
+    open_with(url, datasets).await
+}
+
+/// As [`open`], loading only the named bundled datasets, in the order given, into an empty
+/// database (tests of one programme use it).
+pub async fn open_with(url: &DatabaseUrl, datasets: &[&str]) -> Result<Arc<Service>> {
     let store = Store::connect(url.expose()).await?;
     store.migrate().await?;
     let service = Arc::new(Service::open(store).await?);
-    if seed && service.snapshot().data.areas.is_empty() {
-        let text = dataset::bundled(DEFAULT_DATASET)
-            .ok_or_else(|| Error::Internal("default dataset missing".into()))?;
-        let file = dataset::parse(text)?;
-        let author = Author::new("samenhang", "seed");
-        let (_, summary) = service
-            .write_sized(&author, dataset::rows_of(&file), |d| {
-                dataset::import(d, &file, false)
-            })
-            .await?;
-        tracing::info!(summary = %describe(&summary), "empty database: loaded the bundled dataset");
+    if service.snapshot().data.areas.is_empty() {
+        for slug in datasets {
+            let text = dataset::bundled(slug)
+                .ok_or_else(|| Error::Internal(format!("bundled dataset {slug} missing")))?;
+            let file = dataset::parse(text)?;
+            let author = Author::new("samenhang", "seed");
+            let (_, summary) = service
+                .write_sized(&author, dataset::rows_of(&file), |d| {
+                    dataset::import(d, &file, false)
+                })
+                .await?;
+            tracing::info!(summary = %describe(&summary), "empty database: loaded a bundled dataset");
+        }
     }
     Ok(service)
 }

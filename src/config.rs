@@ -64,10 +64,10 @@ pub enum Command {
         seed: u64,
     },
     /// Write a network map: `samenhang map collaboration.gexf` writes the Lelystad Oost
-    /// collaboration network for Gephi to `lelystad-oost-collaboration.gexf`. Views:
-    /// collaboration, bipartite, full, ego (with --node); formats: svg, gexf, graphml, cyjs,
-    /// dot, nodes.csv, edges.csv, kumu.json. An empty database first receives the bundled
-    /// dataset.
+    /// collaboration network for Gephi to `lelystad-oost-collaboration.gexf` (without --area,
+    /// Lelystad Oost when several areas are loaded). Views: collaboration, bipartite, full,
+    /// ego (with --node); formats: svg, gexf, graphml, cyjs, dot, nodes.csv, edges.csv,
+    /// kumu.json. An empty database first receives the bundled datasets.
     Map {
         /// The view and format, as `{view}.{ext}` (e.g. `collaboration.svg`).
         map: String,
@@ -158,7 +158,8 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "SAMENHANG_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
-    /// Do not load the bundled Lelystad Oost dataset into an empty database.
+    /// Do not load the bundled datasets (Lelystad Oost, Dronten, Samen aan de Slag, Zutphen)
+    /// into an empty database.
     #[arg(long, env = "SAMENHANG_NO_SEED")]
     pub no_seed: bool,
     /// Longest time one request may take, in seconds.

@@ -228,6 +228,7 @@ pub fn generate(size: Size, seed: u64) -> Dataset {
                 description: None,
                 kind: PARTNER_KINDS[rng.below(PARTNER_KINDS.len())],
                 aliases: Vec::new(),
+                organisation: None,
             }));
             (p, rng.below(shape.programmes))
         })

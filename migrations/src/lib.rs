@@ -10,6 +10,7 @@ mod m20261130_000001_tokens_and_audit;
 mod m20261130_000002_node_versions;
 mod m20261201_000001_change_log;
 mod m20261202_000001_indicators;
+mod m20261202_000003_partner_organisation;
 
 /// The ordered list of samenhang's migrations.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000002_node_versions::Migration),
             Box::new(m20261201_000001_change_log::Migration),
             Box::new(m20261202_000001_indicators::Migration),
+            Box::new(m20261202_000003_partner_organisation::Migration),
         ]
     }
 }

@@ -5,9 +5,12 @@
 //! compact copy of a network; rustworkx-core supplies what it has (articulation points,
 //! bridges, eigenvector centrality) and checks our own implementations in property tests.
 
+pub mod answers;
 pub mod centrality;
 pub mod community;
+pub mod compare;
 pub(crate) mod csr;
+pub mod funding;
 pub mod network;
 pub mod paths;
 pub mod questions;
@@ -19,8 +22,8 @@ pub use centrality::{Cancel, Cancelled};
 pub use csr::Csr;
 pub use network::{Network, NetworkKind};
 
-use crate::domain::Id;
-use crate::graph::{Filter, Snapshot};
+use crate::domain::{GoalLevel, Id};
+use crate::graph::{CacheKey, Filter, Snapshot};
 
 /// Above this many nodes betweenness is estimated from a sample of sources unless the caller
 /// asks otherwise.
@@ -51,10 +54,91 @@ pub async fn off_thread<T: Send + 'static>(
         .map_err(|e| crate::error::Error::Internal(format!("a computation failed: {e}")))?
 }
 
+/// The cache key of [`network`]; the scope is [`network::scope_key`].
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct NetworkKey {
+    kind: NetworkKind,
+    scope: String,
+}
+
+impl CacheKey for NetworkKey {
+    type Value = Network;
+}
+
+/// The cache key of [`measure`].
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct MeasureKey {
+    kind: NetworkKind,
+    measure: Measure,
+    scope: String,
+    sample: Option<usize>,
+}
+
+impl CacheKey for MeasureKey {
+    type Value = Option<Vec<f64>>;
+}
+
+/// The cache key of [`brokers`].
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct BrokersKey {
+    kind: NetworkKind,
+    scope: String,
+}
+
+impl CacheKey for BrokersKey {
+    type Value = Brokers;
+}
+
+/// The cache key of [`communities`]; the resolution by its bits.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct CommunitiesKey {
+    scope: String,
+    resolution: u64,
+    seed: u64,
+}
+
+impl CacheKey for CommunitiesKey {
+    type Value = Communities;
+}
+
+/// The cache key of [`partners_by_cluster`].
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct PartnersByClusterKey {
+    scope: String,
+}
+
+impl CacheKey for PartnersByClusterKey {
+    type Value = Vec<questions::PartnerClusters>;
+}
+
+/// The cache key of [`cluster_overlap`].
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct OverlapKey {
+    scope: String,
+}
+
+impl CacheKey for OverlapKey {
+    type Value = questions::ClusterOverlap;
+}
+
+/// The cache key of [`coverage`].
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct CoverageKey {
+    scope: String,
+    level: GoalLevel,
+}
+
+impl CacheKey for CoverageKey {
+    type Value = questions::Coverage;
+}
+
 /// A network for a scope, built once per snapshot.
 pub fn network(s: &Snapshot, kind: NetworkKind, scope: &Filter) -> Arc<Network> {
-    let key = format!("network {kind:?} {}", network::scope_key(scope));
-    s.cached(&key, || match kind {
+    let key = NetworkKey {
+        kind,
+        scope: network::scope_key(scope),
+    };
+    s.cached(key, || match kind {
         NetworkKind::Collaboration => network::collaboration(s, scope),
         NetworkKind::Whole => network::whole(s, scope),
     })
@@ -117,11 +201,13 @@ pub fn measure(
     let net = network(s, kind, scope);
     let n = net.nodes.len();
     let sample = sample_size(n, sample).filter(|_| measure == Measure::Betweenness);
-    let key = format!(
-        "measure {kind:?} {measure:?} {} {sample:?}",
-        network::scope_key(scope)
-    );
-    s.cached_try(&key, || {
+    let key = MeasureKey {
+        kind,
+        measure,
+        scope: network::scope_key(scope),
+        sample,
+    };
+    s.cached_try(key, || {
         let g = &net.graph;
         Ok(match measure {
             Measure::Degree => Some((0..n as u32).map(|v| g.degree(v) as f64).collect()),
@@ -152,8 +238,11 @@ pub struct Brokers {
 /// Articulation points and bridges (rustworkx-core) and components of a network.
 pub fn brokers(s: &Snapshot, kind: NetworkKind, scope: &Filter) -> Arc<Brokers> {
     let net = network(s, kind, scope);
-    let key = format!("brokers {kind:?} {}", network::scope_key(scope));
-    s.cached(&key, || {
+    let key = BrokersKey {
+        kind,
+        scope: network::scope_key(scope),
+    };
+    s.cached(key, || {
         let g = &net.graph;
         let mut articulation_points: Vec<u32> =
             rustworkx_core::connectivity::articulation_points(g, None)
@@ -182,6 +271,31 @@ pub fn brokers(s: &Snapshot, kind: NetworkKind, scope: &Filter) -> Arc<Brokers> 
     })
 }
 
+/// [`questions::partners_by_cluster`], once per snapshot and scope.
+pub fn partners_by_cluster(s: &Snapshot, scope: &Filter) -> Arc<Vec<questions::PartnerClusters>> {
+    let key = PartnersByClusterKey {
+        scope: network::scope_key(scope),
+    };
+    s.cached(key, || questions::partners_by_cluster(s, scope))
+}
+
+/// [`questions::cluster_overlap`], once per snapshot and scope.
+pub fn cluster_overlap(s: &Snapshot, scope: &Filter) -> Arc<questions::ClusterOverlap> {
+    let key = OverlapKey {
+        scope: network::scope_key(scope),
+    };
+    s.cached(key, || questions::cluster_overlap(s, scope))
+}
+
+/// [`questions::coverage`], once per snapshot, scope and goal level.
+pub fn coverage(s: &Snapshot, scope: &Filter, level: GoalLevel) -> Arc<questions::Coverage> {
+    let key = CoverageKey {
+        scope: network::scope_key(scope),
+        level,
+    };
+    s.cached(key, || questions::coverage(s, scope, level))
+}
+
 /// Communities of the collaboration network and how they line up with the formal clusters.
 #[derive(Clone, Debug)]
 pub struct Communities {
@@ -196,11 +310,12 @@ pub struct Communities {
 /// resolution and seed.
 pub fn communities(s: &Snapshot, scope: &Filter, resolution: f64, seed: u64) -> Arc<Communities> {
     let net = network(s, NetworkKind::Collaboration, scope);
-    let key = format!(
-        "communities {} {resolution} {seed}",
-        network::scope_key(scope)
-    );
-    s.cached(&key, || {
+    let key = CommunitiesKey {
+        scope: network::scope_key(scope),
+        resolution: resolution.to_bits(),
+        seed,
+    };
+    s.cached(key, || {
         let partition = community::louvain(&net.graph, resolution, seed);
         let per_partner: BTreeMap<Id, Vec<questions::ClusterInterventions>> =
             questions::partners_by_cluster(s, scope)

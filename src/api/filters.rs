@@ -838,14 +838,15 @@ pub struct NetworkFilter {
     pub undated: Option<Undated>,
 }
 
-/// The scope of an analytic: an area, a year and optional narrowing.
+/// The scope of an analytic: an area, a year and optional narrowing. Without an area while
+/// several are loaded it is refused ([`area_needed`](crate::graph::refs::area_needed)).
 pub fn analytics_scope(
     snapshot: &Snapshot,
     area: &Option<String>,
     year: Option<i32>,
     filter: Option<&NetworkFilter>,
 ) -> Result<Filter> {
-    crate::graph::refs::scope(
+    let scope = crate::graph::refs::scope(
         snapshot,
         &crate::graph::refs::ScopeRefs {
             area: area.as_deref(),
@@ -855,5 +856,9 @@ pub fn analytics_scope(
             year,
             undated: filter.and_then(|f| f.undated).unwrap_or_default(),
         },
-    )
+    )?;
+    if scope.area.is_none() && snapshot.data.areas.len() > 1 {
+        return Err(crate::graph::refs::area_needed(snapshot));
+    }
+    Ok(scope)
 }

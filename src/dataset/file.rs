@@ -345,6 +345,9 @@ pub struct PartnerFile {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "is_empty")]
     pub aliases: Vec<String>,
+    /// The real organisation, shared with partners of other areas (see docs/data-format.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

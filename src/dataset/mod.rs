@@ -19,7 +19,8 @@ use crate::domain::*;
 use crate::error::{Error, Problem, Result};
 use crate::service::{Draft, check_funding_link, check_relation, check_target};
 
-/// The datasets compiled into the binary, by area slug.
+/// The datasets compiled into the binary, by area slug, in the order a new database receives
+/// them.
 pub const BUNDLED: &[(&str, &str)] = &[
     (
         "lelystad-oost",
@@ -33,7 +34,7 @@ pub const BUNDLED: &[(&str, &str)] = &[
     ("zutphen", include_str!("../../data/zutphen.yaml")),
 ];
 
-/// The dataset a new database starts with.
+/// The programme examples and single-programme tests use; loaded first.
 pub const DEFAULT_DATASET: &str = "lelystad-oost";
 
 /// The format version this build reads and writes. Version 2 added the closing `end` record;
@@ -469,6 +470,7 @@ impl AreaImport<'_> {
                 description: p.description.clone(),
                 kind: p.kind,
                 aliases: p.aliases.clone(),
+                organisation: p.organisation.clone(),
             });
             self.node(&format!("{path}.partners[{i}]"), &p.slug, row)?;
         }
@@ -988,6 +990,7 @@ impl<'a> ExportIndex<'a> {
                     kind: p.kind,
                     description: p.description.readable(),
                     aliases: p.aliases.readable(),
+                    organisation: p.organisation.clone(),
                 })
                 .collect(),
             funding_streams: d

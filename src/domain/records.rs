@@ -95,6 +95,10 @@ pub struct Partner {
     pub description: Option<String>,
     pub kind: PartnerKind,
     pub aliases: Vec<String>,
+    /// The key of the real organisation this record stands for, shared by the records of the
+    /// same organisation in other areas (set in the data file only where the documents name
+    /// the same organisation).
+    pub organisation: Option<String>,
 }
 
 /// A source of money: a grant, a budget or a partner's own means.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use imbl::{OrdMap, OrdSet};
 
-use super::Snapshot;
+use super::{CacheKey, Snapshot};
 use crate::domain::*;
 
 /// A measurement's place in its indicator's list: period start, period end, id.
@@ -243,7 +243,7 @@ impl Snapshot {
     /// [`Snapshot::indicators_reached`]), counted by status; an indicator is stale when no
     /// measurement of it ended within the last `months` months. Cached per snapshot.
     pub fn rollup(&self, node: Id, today: NaiveDate, months: u32) -> Arc<Rollup> {
-        self.cached(&format!("rollup:{node}:{today}:{months}"), || {
+        self.cached(RollupKey { node, today, months }, || {
             let since = months_before(today, months);
             let mut rollup = Rollup::default();
             for id in self.indicators_reached(node) {
@@ -261,4 +261,16 @@ impl Snapshot {
             rollup
         })
     }
+}
+
+/// The cache key of [`Snapshot::rollup`].
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct RollupKey {
+    node: Id,
+    today: NaiveDate,
+    months: u32,
+}
+
+impl CacheKey for RollupKey {
+    type Value = Rollup;
 }

@@ -14,6 +14,7 @@ mod sizes;
 
 use std::any::{Any, TypeId};
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use imbl::{OrdMap, OrdSet};
@@ -118,8 +119,51 @@ pub struct Snapshot {
     orders: OrdMap<(Table, Option<Id>), order::Ordered>,
     /// The longest list of each kind, for pricing queries.
     sizes: ListSizes,
-    /// Values computed from this snapshot (analytics), by type and key.
-    cache: Mutex<HashMap<(TypeId, String), Box<dyn Any + Send + Sync>>>,
+    /// Values computed from this snapshot (analytics), by typed key.
+    cache: Mutex<HashMap<Box<dyn AnyKey>, Box<dyn Any + Send + Sync>>>,
+}
+
+/// The key of a value cached in a snapshot (see [`Snapshot::cached`]): a small value that
+/// names one question with its arguments, and by its type the type of the answer. Two keys
+/// of different types never share an entry.
+pub trait CacheKey: Hash + Eq + Send + Sync + 'static {
+    /// The answer the key stands for.
+    type Value: Send + Sync + 'static;
+}
+
+/// A cache key of any type, for the one map of a snapshot's cached values: equal when of the
+/// same type and equal, hashed with its type.
+trait AnyKey: Any + Send + Sync {
+    fn as_any(&self) -> &dyn Any;
+    fn equals(&self, other: &dyn AnyKey) -> bool;
+    fn hash_into(&self, state: &mut dyn Hasher);
+}
+
+impl<K: CacheKey> AnyKey for K {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn equals(&self, other: &dyn AnyKey) -> bool {
+        other.as_any().downcast_ref::<K>() == Some(self)
+    }
+    fn hash_into(&self, mut state: &mut dyn Hasher) {
+        TypeId::of::<K>().hash(&mut state);
+        self.hash(&mut state);
+    }
+}
+
+impl PartialEq for Box<dyn AnyKey> {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_ref().equals(other.as_ref())
+    }
+}
+
+impl Eq for Box<dyn AnyKey> {}
+
+impl Hash for Box<dyn AnyKey> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_ref().hash_into(state);
+    }
 }
 
 /// One cached value, computed by one caller at a time.
@@ -449,15 +493,13 @@ impl Snapshot {
             .map(|&(kind, record, _)| EdgeData { kind, record })
     }
 
-    /// A value computed once for this snapshot: later calls with the same key get the same
-    /// value without computing it again; concurrent callers wait for the first. A write makes a
-    /// new snapshot, so a cached value never outlives the data it was computed from.
-    pub fn cached<T: Send + Sync + 'static>(
-        &self,
-        key: &str,
-        compute: impl FnOnce() -> T,
-    ) -> Arc<T> {
-        match self.cached_try(key, || Ok::<T, std::convert::Infallible>(compute())) {
+    /// A value computed once for this snapshot under a typed key: later calls with an equal
+    /// key get the same value without computing it again; concurrent callers wait for the
+    /// first. The key's type says what value it holds, so a key can only ever fetch the kind of
+    /// value it was stored with. A write makes a new snapshot, so a cached value never outlives
+    /// the data it was computed from.
+    pub fn cached<K: CacheKey>(&self, key: K, compute: impl FnOnce() -> K::Value) -> Arc<K::Value> {
+        match self.cached_try(key, || Ok::<K::Value, std::convert::Infallible>(compute())) {
             Ok(value) => value,
             Err(never) => match never {},
         }
@@ -465,26 +507,26 @@ impl Snapshot {
 
     /// As [`Snapshot::cached`], for a computation that can fail (be cancelled): a failure is
     /// not kept, so the next caller computes afresh.
-    pub fn cached_try<T: Send + Sync + 'static, E>(
+    pub fn cached_try<K: CacheKey, E>(
         &self,
-        key: &str,
-        compute: impl FnOnce() -> Result<T, E>,
-    ) -> Result<Arc<T>, E> {
-        let cell: Arc<CacheCell<T>> = {
+        key: K,
+        compute: impl FnOnce() -> Result<K::Value, E>,
+    ) -> Result<Arc<K::Value>, E> {
+        let cell: Arc<CacheCell<K::Value>> = {
             let mut cache = self
                 .cache
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            let key = (TypeId::of::<T>(), key.to_owned());
+            let key: Box<dyn AnyKey> = Box::new(key);
             if cache.len() >= CACHE_ENTRIES && !cache.contains_key(&key) {
                 cache.clear();
             }
             let entry = cache
                 .entry(key)
-                .or_insert_with(|| Box::new(Arc::new(CacheCell::<T>::default())));
-            // The key holds the type, so the cell is always of this type.
+                .or_insert_with(|| Box::new(Arc::new(CacheCell::<K::Value>::default())));
+            // The key's type fixes the value's, so the cell is always of this type.
             entry
-                .downcast_ref::<Arc<CacheCell<T>>>()
+                .downcast_ref::<Arc<CacheCell<K::Value>>>()
                 .cloned()
                 .unwrap_or_default()
         };

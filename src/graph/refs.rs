@@ -121,3 +121,22 @@ pub fn scope(s: &Snapshot, refs: &ScopeRefs<'_>) -> Result<Filter> {
         ..Filter::default()
     })
 }
+
+/// The refusal of an analytic asked without an area while several are loaded: each
+/// programme is its own network, never merged with the others.
+pub fn area_needed(snapshot: &Snapshot) -> Error {
+    let slugs: Vec<&str> = snapshot
+        .data
+        .areas
+        .values()
+        .map(|a| a.slug.as_str())
+        .collect();
+    Error::invalid(
+        "area",
+        format!(
+            "{} areas are loaded; name one ({}): analytics answer per area, never for merged programmes",
+            slugs.len(),
+            slugs.join(", ")
+        ),
+    )
+}

@@ -3,14 +3,31 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::*;
 use crate::synth::{Rng, Size, generate};
 
+/// A test key: a name, answered by a number.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Number(&'static str);
+
+impl CacheKey for Number {
+    type Value = u32;
+}
+
+/// A test key with the same name as a [`Number`], answered by a text.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Text(&'static str);
+
+impl CacheKey for Text {
+    type Value = &'static str;
+}
+
 #[test]
 fn a_failed_computation_is_not_cached() {
     let s = Snapshot::build(Dataset::default(), 1);
-    let failed: Result<Arc<u32>, &str> = s.cached_try("x", || Err("cancelled"));
+    let failed: Result<Arc<u32>, &str> = s.cached_try(Number("x"), || Err("cancelled"));
     assert!(failed.is_err());
-    assert_eq!(*s.cached_try::<u32, &str>("x", || Ok(7)).unwrap(), 7);
+    assert_eq!(*s.cached_try::<_, &str>(Number("x"), || Ok(7)).unwrap(), 7);
     assert_eq!(
-        *s.cached_try::<u32, &str>("x", || Err("not asked")).unwrap(),
+        *s.cached_try::<_, &str>(Number("x"), || Err("not asked"))
+            .unwrap(),
         7
     );
 }
@@ -23,16 +40,16 @@ fn cached_values_are_computed_once_per_snapshot() {
         42u32
     };
     let first = Snapshot::empty();
-    assert_eq!(*first.cached("answer", compute), 42);
-    assert_eq!(*first.cached("answer", compute), 42);
+    assert_eq!(*first.cached(Number("answer"), compute), 42);
+    assert_eq!(*first.cached(Number("answer"), compute), 42);
     assert_eq!(calls.load(Ordering::SeqCst), 1, "a second ask is a lookup");
-    // Another key, or another type under the same key, is another value.
-    assert_eq!(*first.cached("other", compute), 42);
-    assert_eq!(*first.cached("answer", || "text"), "text");
+    // Another key, or a key of another type with the same name, is another value.
+    assert_eq!(*first.cached(Number("other"), compute), 42);
+    assert_eq!(*first.cached(Text("answer"), || "text"), "text");
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     // A new snapshot (after a write) computes afresh.
     let second = Snapshot::build(first.data.clone(), first.version + 1);
-    second.cached("answer", compute);
+    second.cached(Number("answer"), compute);
     assert_eq!(calls.load(Ordering::SeqCst), 3);
 }
 

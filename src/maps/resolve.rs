@@ -22,8 +22,14 @@ pub fn resolve(s: &Snapshot, view: View, request: &MapRequest, layout: bool) -> 
             undated: Default::default(),
         },
     )?;
-    if scope.area.is_none() && s.data.areas.len() == 1 {
-        scope.area = s.data.areas.keys().next().copied();
+    // One map is one programme, never several merged: without an area, the only one loaded,
+    // else the bundled default (Lelystad Oost) when it is loaded; else an area must be named.
+    if scope.area.is_none() {
+        let only = (s.data.areas.len() == 1)
+            .then(|| s.data.areas.keys().next().copied())
+            .flatten();
+        let area = only.or_else(|| s.area_by_slug(crate::dataset::DEFAULT_DATASET));
+        scope.area = Some(area.ok_or_else(|| refs::area_needed(s))?);
     }
     let center = request
         .node

@@ -89,6 +89,7 @@ mod tests {
             description: None,
             kind: PartnerKind::Other,
             aliases: Vec::new(),
+            organisation: None,
         });
         let link = Row::InterventionPartner(InterventionPartner {
             id: 3,

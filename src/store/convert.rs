@@ -188,10 +188,12 @@ impl Stored for Partner {
             name: m.name,
             description: m.description,
             aliases: m.aliases.0,
+            organisation: m.organisation,
         })
     }
     fn to_model(&self) -> Self::Model {
         e::partner::Model {
+            organisation: self.organisation.clone(),
             id: self.id,
             version: 1,
             area_id: self.area_id,

@@ -131,6 +131,7 @@ entity!(partner, "partner", {
     kind: String,
     aliases: StringList,
     version: i64,
+    organisation: Option<String>,
 });
 
 entity!(funding_stream, "funding_stream", {

@@ -7,8 +7,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use samenhang::auth::{Role, hash_token, new_token};
-use samenhang::cli::open;
+use samenhang::cli::{open, open_with};
 use samenhang::config::{DatabaseUrl, ServeArgs};
+use samenhang::dataset::DEFAULT_DATASET;
 use samenhang::server::Application;
 use samenhang::service::Service;
 use samenhang::store::Author;
@@ -156,14 +157,33 @@ pub fn config() -> ServeArgs {
 }
 
 /// Starts the real server on a free port. With `seed`, an empty database gets the bundled
-/// Lelystad Oost dataset, as in production.
+/// Lelystad Oost dataset (only; see [`spawn_app_with`]).
 pub async fn spawn_app(db: TestDb, seed: bool) -> TestApp {
     spawn_app_with(db, seed, config()).await
 }
 
-/// Starts the real server with a configuration of the test's own.
+/// Starts the real server as a first start does: every bundled programme loaded.
+pub async fn spawn_app_bundled(db: TestDb) -> TestApp {
+    let service = open(&db.url, true).await.expect("open the service");
+    serve(service, db, config()).await
+}
+
+/// Starts the real server with a configuration of the test's own. With `seed`, the database receives Lelystad Oost only: most tests check answers on that one
+/// programme (the plan they quote); [`spawn_app_bundled`] loads all four, as a first start does.
 pub async fn spawn_app_with(db: TestDb, seed: bool, config: ServeArgs) -> TestApp {
-    let service = open(&db.url, seed).await.expect("open the service");
+    let datasets: &[&str] = if seed { &[DEFAULT_DATASET] } else { &[] };
+    let service = open_with(&db.url, datasets)
+        .await
+        .expect("open the service");
+    serve(service, db, config).await
+}
+
+/// Serves an opened service on a free port, with an admin token.
+async fn serve(
+    service: std::sync::Arc<samenhang::service::Service>,
+    db: TestDb,
+    config: ServeArgs,
+) -> TestApp {
     // A database that served before (a restart) has the first admin token already.
     let earlier = service.store().list_tokens().await.expect("tokens").len();
     let name = match earlier {

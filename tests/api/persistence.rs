@@ -89,7 +89,7 @@ fn terminate(child: &mut Child) -> std::process::ExitStatus {
 }
 
 /// The README's run command, with no configuration but the port: a SQLite file appears in the
-/// working directory, holding Lelystad Oost, and GraphiQL and the API answer.
+/// working directory, holding the four bundled programmes, and GraphiQL and the API answer.
 #[tokio::test]
 async fn the_binary_runs_with_no_configuration() {
     let dir = tempfile::tempdir().unwrap();
@@ -102,7 +102,10 @@ async fn the_binary_runs_with_no_configuration() {
     assert_eq!(health["status"], "ok");
     assert_eq!(health["backend"], "sqlite");
     assert!(dir.path().join("samenhang.sqlite").exists());
-    assert_eq!(count(port, "programmes").await, 3);
+    // The four bundled programmes: Lelystad Oost's three clusters, Dronten's two, one each for
+    // Samen aan de Slag and Zutphen.
+    assert_eq!(count(port, "areas").await, 4);
+    assert_eq!(count(port, "programmes").await, 7);
     assert!(count(port, "interventions").await >= 65);
     let page = reqwest::get(format!("http://127.0.0.1:{port}/"))
         .await
@@ -129,10 +132,12 @@ async fn the_binary_runs_on_postgres() {
         .expect("start");
     let health = wait_healthy(port, &mut child).await;
     assert_eq!(health["backend"], "postgres");
-    assert_eq!(count(port, "programmes").await, 3);
+    // The four bundled programmes (see above); wijken: Lelystad Oost 4, Dronten 7, Zutphen 1.
+    assert_eq!(count(port, "areas").await, 4);
+    assert_eq!(count(port, "programmes").await, 7);
     assert!(count(port, "partners").await >= 40);
     assert!(count(port, "fundingStreams").await >= 12);
-    assert_eq!(count(port, "wijken").await, 4);
+    assert_eq!(count(port, "wijken").await, 12);
     assert!(terminate(&mut child).success());
 }
 
@@ -470,11 +475,9 @@ async fn acknowledged_writes_survive_a_kill(db: TestDb) {
         .await
         .unwrap()
         .1;
-    assert_eq!(
-        audited as usize,
-        present.len() - 4,
-        "one audit entry per landed write"
-    );
+    // The writers' wijken (`w-…`; the bundled programmes' own wijken are named otherwise).
+    let landed = present.iter().filter(|slug| slug.starts_with("w-")).count();
+    assert_eq!(audited as usize, landed, "one audit entry per landed write");
     store.close().await.unwrap();
 }
 db_test!(acknowledged_writes_survive_a_kill);

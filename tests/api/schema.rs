@@ -68,7 +68,8 @@ async fn everything_in_the_schema_is_described() {
 /// Every GraphQL example in the README runs without errors on the bundled dataset (as an
 /// admin, so the audit-trail example runs too), so the front door stays true.
 async fn readme_examples_run(db: crate::helpers::TestDb) {
-    let app = crate::helpers::spawn_app(db, true).await;
+    // As `cargo run` starts: every bundled programme loaded.
+    let app = crate::helpers::spawn_app_bundled(db).await;
     let readme = include_str!("../../README.md");
     let examples: Vec<&str> = readme
         .split("```graphql\n")

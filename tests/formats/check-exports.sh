@@ -25,7 +25,7 @@ cd "$work"
 export DATABASE_URL="sqlite://$work/maps.sqlite"
 export RUST_LOG=warn
 
-# The first map seeds the empty database with the bundled dataset; then the fixture joins it.
+# The first map seeds the empty database with the bundled datasets; then the fixture joins them.
 "$bin" map collaboration.svg --out /dev/null
 "$bin" import "$here/../fixtures/tricky-names.yaml" > /dev/null
 # Text stored before samenhang refused it, written around the service: a NUL, a control
@@ -50,7 +50,8 @@ mkdir -p maps
 for view in collaboration bipartite full; do
   export_map "lelystad-$view" "$view" --area lelystad-oost
   export_map "tricky-$view" "$view" --area proef-and-co
-  export_map "both-$view" "$view"
+  # Without --area, the map is of Lelystad Oost (several areas are loaded; none is merged).
+  export_map "default-$view" "$view"
 done
 export_map lelystad-ego-halt ego --area lelystad-oost --node partner:halt --depth 2
 export_map tricky-ego ego --area proef-and-co --node partner:bestaanszekerheid

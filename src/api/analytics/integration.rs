@@ -23,17 +23,50 @@ pub struct PartnerCluster {
     pub interventions: Vec<Intervention>,
 }
 
-/// A partner that works in several programme clusters.
-#[derive(SimpleObject)]
+/// A partner that works in several programme clusters: one entry of a cached answer, whose
+/// objects are built only when selected.
 pub struct CrossClusterPartner {
+    s: Arc<Snapshot>,
+    all: Arc<Vec<questions::PartnerClusters>>,
+    index: usize,
+}
+
+impl CrossClusterPartner {
+    fn entry(&self) -> Result<&questions::PartnerClusters> {
+        self.all
+            .get(self.index)
+            .ok_or_else(|| "cross-cluster partner missing from its answer".into())
+    }
+}
+
+/// A partner that works in several programme clusters.
+#[Object]
+impl CrossClusterPartner {
     /// The partner.
-    pub partner: Partner,
+    async fn partner(&self) -> Result<Partner> {
+        Ok(Partner::load(&self.s, self.entry()?.partner).ok_or("partner missing")?)
+    }
     /// In how many clusters it works.
-    pub cluster_count: usize,
+    async fn cluster_count(&self) -> Result<usize> {
+        Ok(self.entry()?.clusters.len())
+    }
     /// On how many interventions (each counted once).
-    pub intervention_count: usize,
+    async fn intervention_count(&self) -> Result<usize> {
+        Ok(self.entry()?.interventions)
+    }
     /// Its interventions per cluster.
-    pub clusters: Vec<PartnerCluster>,
+    async fn clusters(&self) -> Result<Vec<PartnerCluster>> {
+        self.entry()?
+            .clusters
+            .iter()
+            .map(|c| {
+                Ok(PartnerCluster {
+                    programme: programme(&self.s, c.programme).gql()?,
+                    interventions: interventions(&self.s, c.interventions.iter().copied()),
+                })
+            })
+            .collect()
+    }
 }
 
 /// What one programme cluster reaches.
@@ -245,31 +278,16 @@ impl IntegrationQuery {
     ) -> Result<Vec<CrossClusterPartner>> {
         let s = snapshot(ctx)?;
         let scope = scope(&s, &area, year)?;
-        let key = format!(
-            "partners by cluster {}",
-            crate::analytics::network::scope_key(&scope)
-        );
-        let all = s.cached(&key, || questions::partners_by_cluster(&s, &scope));
-        all.iter()
-            .filter(|p| p.clusters.len() >= min_clusters)
-            .map(|p| {
-                Ok(CrossClusterPartner {
-                    partner: Partner::load(&s, p.partner).ok_or("partner missing")?,
-                    cluster_count: p.clusters.len(),
-                    intervention_count: p.interventions,
-                    clusters: p
-                        .clusters
-                        .iter()
-                        .map(|c| {
-                            Ok(PartnerCluster {
-                                programme: programme(&s, c.programme).gql()?,
-                                interventions: interventions(&s, c.interventions.iter().copied()),
-                            })
-                        })
-                        .collect::<Result<_>>()?,
-                })
+        let all = crate::analytics::partners_by_cluster(&s, &scope);
+        // The answer is sorted by cluster count, most first: the partners asked for lead it.
+        let count = all.partition_point(|p| p.clusters.len() >= min_clusters);
+        Ok((0..count)
+            .map(|index| CrossClusterPartner {
+                s: s.clone(),
+                all: all.clone(),
+                index,
             })
-            .collect()
+            .collect())
     }
 
     /// For every pair of programme clusters: the partners, goals and wijken they share and the
@@ -283,8 +301,7 @@ impl IntegrationQuery {
     ) -> Result<ClusterOverlap> {
         let s = snapshot(ctx)?;
         let scope = scope(&s, &area, year)?;
-        let key = format!("overlap {}", crate::analytics::network::scope_key(&scope));
-        let o = s.cached(&key, || questions::cluster_overlap(&s, &scope));
+        let o = crate::analytics::cluster_overlap(&s, &scope);
         let n = o.clusters.len();
         let mut m = [
             vec![vec![0; n]; n],
@@ -464,11 +481,7 @@ impl IntegrationQuery {
     ) -> Result<Coverage> {
         let s = snapshot(ctx)?;
         let scope = scope(&s, &area, year)?;
-        let key = format!(
-            "coverage {} {goal_level:?}",
-            crate::analytics::network::scope_key(&scope)
-        );
-        let c = s.cached(&key, || questions::coverage(&s, &scope, goal_level));
+        let c = crate::analytics::coverage(&s, &scope, goal_level);
         Ok(Coverage {
             wijk_by_cluster: matrix(&s, c.wijk_cluster.clone())?,
             wijk_by_goal: matrix(&s, c.wijk_goal.clone())?,

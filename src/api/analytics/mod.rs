@@ -1,8 +1,10 @@
 //! The analytics part of the schema: the integration questions as query fields. Every field
-//! takes the area (ID or slug; all areas when left out) and an optional `year` that restricts
-//! it to the interventions and funding active in that year. Results come from the request's
+//! answers for one area (ID or slug; it may be left out while only one area is loaded, and
+//! `compareAreas` lists areas side by side) and takes an optional `year` that restricts it to
+//! the interventions and funding active in that year. Results come from the request's
 //! snapshot and are cached in it; heavy computations run off the async threads.
 
+mod compare;
 mod funding;
 mod integration;
 mod network;
@@ -11,6 +13,7 @@ use std::sync::Arc;
 
 use async_graphql::{MergedObject, SimpleObject};
 
+pub use compare::CompareQuery;
 pub use funding::FundingQuery;
 pub use integration::IntegrationQuery;
 pub use network::NetworkQuery;
@@ -24,7 +27,7 @@ use crate::graph::Snapshot;
 
 /// All analytics fields.
 #[derive(MergedObject, Default)]
-pub struct AnalyticsQuery(IntegrationQuery, NetworkQuery, FundingQuery);
+pub struct AnalyticsQuery(IntegrationQuery, NetworkQuery, FundingQuery, CompareQuery);
 
 fn partners(s: &Arc<Snapshot>, ids: impl IntoIterator<Item = Id>) -> Vec<Partner> {
     ids.into_iter()

@@ -6,15 +6,15 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 
-use super::{interventions, node};
-use crate::analytics::{self, NetworkKind, network::shared_interventions, paths};
+use super::{interventions, node, partners};
+use crate::analytics::{self, NetworkKind, answers, network::shared_interventions};
 use crate::api::filters::{NetworkFilter, analytics_scope};
 use crate::api::node::Node;
 use crate::api::types::{Intervention, Partner, Programme};
 use crate::api::{OrGql, gql_error, ids, snapshot};
 use crate::domain::{Id, Table};
 use crate::error::Error;
-use crate::graph::{EdgeKind, Filter, Snapshot};
+use crate::graph::{Filter, Snapshot};
 
 /// The most nodes or edges a network field returns; narrow the scope (or raise `minWeight`)
 /// for larger networks.
@@ -246,38 +246,6 @@ pub struct EgoNetwork {
     pub truncated: bool,
 }
 
-/// The label of an edge of the whole graph, read from `from` to `to`.
-fn step_label(s: &Snapshot, from: Id, to: Id) -> String {
-    let Some(kind) = s.edge_kind_between(from, to) else {
-        return "is linked to".into();
-    };
-    let forward = s
-        .edges(from, kind, petgraph::Direction::Outgoing)
-        .iter()
-        .any(|&(_, other)| other == to);
-    let (ahead, back) = match kind {
-        EdgeKind::Partner => ("has partner", "works on"),
-        EdgeKind::Contributes => ("contributes to", "is served by"),
-        EdgeKind::SubGoalOf => ("is a sub-goal of", "has sub-goal"),
-        EdgeKind::GoalOf => ("is a goal of", "has goal"),
-        EdgeKind::LineOf => ("is a line of", "has line"),
-        EdgeKind::Funding | EdgeKind::LineFunding => ("is funded by", "funds"),
-        EdgeKind::InWijk => ("takes place in", "hosts"),
-        EdgeKind::Relation => {
-            let same = s.data.intervention_relations.values().any(|r| {
-                r.kind == crate::domain::RelationKind::SameAs
-                    && ((r.from_id, r.to_id) == (from, to) || (r.from_id, r.to_id) == (to, from))
-            });
-            if same {
-                ("is the same as", "is the same as")
-            } else {
-                ("refers to", "is referred to by")
-            }
-        }
-    };
-    if forward { ahead } else { back }.to_owned()
-}
-
 fn scope(
     s: &Snapshot,
     area: &Option<String>,
@@ -365,11 +333,7 @@ impl NetworkQuery {
             .gql()?
         };
         let g = &net.graph;
-        let kept: Vec<&(u32, u32, f64)> = g
-            .edge_list()
-            .iter()
-            .filter(|e| e.2 >= min_weight as f64)
-            .collect();
+        let kept = answers::links_at_least(&net, min_weight as f64);
         if net.nodes.len() > MAX_NETWORK_ITEMS || kept.len() > MAX_NETWORK_ITEMS {
             return Err(gql_error(Error::invalid(
                 "minWeight",
@@ -380,16 +344,12 @@ impl NetworkQuery {
                 ),
             )));
         }
-        let edge = |&(a, b, w): &(u32, u32, f64)| CollaborationEdge {
+        let edge = |l: answers::Link| CollaborationEdge {
             s: s.clone(),
             scope: scope.clone(),
-            a: net.id_at(a),
-            b: net.id_at(b),
-            weight: w,
-        };
-        let weight_of = |a: u32, b: u32| {
-            let position = g.neighbors(a).iter().position(|&x| x == b);
-            position.map_or(1.0, |i| g.weights(a)[i])
+            a: l.a,
+            b: l.b,
+            weight: l.weight,
         };
         Ok(CollaborationNetwork {
             node_count: net.nodes.len(),
@@ -412,10 +372,9 @@ impl NetworkQuery {
                 .iter()
                 .filter_map(|&v| Partner::load(&s, net.id_at(v)))
                 .collect(),
-            bridges: brokers
-                .bridges
-                .iter()
-                .map(|&(a, b)| edge(&(a, b, weight_of(a, b))))
+            bridges: answers::bridges(&net, &brokers)
+                .into_iter()
+                .map(edge)
                 .collect(),
             undated_interventions: undated.map(|u| u.interventions),
             undated_links: undated.map(|u| u.links),
@@ -475,36 +434,19 @@ impl NetworkQuery {
             .await
             .gql()?
         };
-        // A measure not asked for reads as 0 (it is not in the response); one that did not
-        // converge is null.
-        let value = |m: analytics::Measure, v: usize| -> Option<f64> {
-            match values.get(&m) {
-                Some(computed) => computed.as_ref().as_ref().map(|x| x[v]),
-                None => Some(0.0),
-            }
-        };
-        let rank_by: analytics::Measure = order_by.into();
-        let mut order: Vec<usize> = (0..net.nodes.len()).collect();
-        order.sort_by(|&a, &b| {
-            let key = |v| value(rank_by, v).unwrap_or(f64::NEG_INFINITY);
-            key(b).total_cmp(&key(a)).then(a.cmp(&b))
-        });
-        let nodes = order
+        let nodes = answers::ranking(&net, &values, order_by.into(), top.min(500))
             .into_iter()
-            .take(top.min(500))
-            .enumerate()
-            .map(|(rank, v)| {
+            .map(|r| {
                 Ok(NodeCentrality {
-                    node: node(&s, net.nodes[v]).gql()?,
-                    rank: rank + 1,
-                    degree: net.graph.degree(v as u32),
-                    degree_centrality: value(analytics::Measure::DegreeCentrality, v)
-                        .unwrap_or_default(),
-                    weighted_degree: net.graph.weighted_degree(v as u32),
-                    betweenness: value(analytics::Measure::Betweenness, v).unwrap_or_default(),
-                    closeness: value(analytics::Measure::Closeness, v).unwrap_or_default(),
-                    eigenvector: value(analytics::Measure::Eigenvector, v),
-                    pagerank: value(analytics::Measure::Pagerank, v),
+                    node: node(&s, r.node).gql()?,
+                    rank: r.rank,
+                    degree: r.degree,
+                    degree_centrality: r.degree_centrality,
+                    weighted_degree: r.weighted_degree,
+                    betweenness: r.betweenness,
+                    closeness: r.closeness,
+                    eigenvector: r.eigenvector,
+                    pagerank: r.pagerank,
                 })
             })
             .collect::<Result<_>>()?;
@@ -558,37 +500,20 @@ impl NetworkQuery {
             .await
             .gql()?
         };
-        let mut groups: Vec<Vec<usize>> = vec![Vec::new(); found.partition.count];
-        for (v, &c) in found.partition.community.iter().enumerate() {
-            groups[c as usize].push(v);
-        }
-        groups.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        let communities = groups
+        let communities = answers::groups(&net, &found)
             .into_iter()
             .enumerate()
-            .map(|(index, members)| {
-                let mut per_cluster: Vec<(Option<Id>, usize)> = Vec::new();
-                for &v in &members {
-                    match per_cluster.iter_mut().find(|(c, _)| *c == found.cluster[v]) {
-                        Some(entry) => entry.1 += 1,
-                        None => per_cluster.push((found.cluster[v], 1)),
-                    }
-                }
-                per_cluster.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                Community {
-                    index,
-                    partners: members
-                        .iter()
-                        .filter_map(|&v| Partner::load(&s, net.nodes[v]))
-                        .collect(),
-                    clusters: per_cluster
-                        .into_iter()
-                        .map(|(c, partners)| ClusterShare {
-                            programme: c.and_then(|c| Programme::load(&s, c)),
-                            partners,
-                        })
-                        .collect(),
-                }
+            .map(|(index, group)| Community {
+                index,
+                partners: partners(&s, group.partners),
+                clusters: group
+                    .clusters
+                    .into_iter()
+                    .map(|(c, partners)| ClusterShare {
+                        programme: c.and_then(|c| Programme::load(&s, c)),
+                        partners,
+                    })
+                    .collect(),
             })
             .collect();
         Ok(CommunityDetection {
@@ -634,29 +559,20 @@ impl NetworkQuery {
             })
         };
         let (x, y) = (position(a, "from")?, position(b, "to")?);
-        let Some(route) = paths::shortest_path(&net.graph, x as usize, y as usize) else {
+        let Some(route) = answers::labelled_path(&s, &net, network, &scope, x, y) else {
             return Ok(None);
         };
-        let route: Vec<Id> = route.into_iter().map(|v| net.nodes[v]).collect();
-        let mut steps = Vec::with_capacity(route.len());
-        for (i, &id) in route.iter().enumerate() {
-            let via = (i > 0).then(|| match network {
-                NetworkKind::Whole => step_label(&s, route[i - 1], id),
-                NetworkKind::Collaboration => {
-                    let shared = shared_interventions(&s, route[i - 1], id, &scope).len();
-                    format!(
-                        "shares {shared} intervention{} with",
-                        if shared == 1 { "" } else { "s" }
-                    )
-                }
-            });
-            steps.push(PathStep {
-                node: node(&s, id).gql()?,
-                via,
-            });
-        }
+        let steps = route
+            .into_iter()
+            .map(|step| {
+                Ok(PathStep {
+                    node: node(&s, step.node).gql()?,
+                    via: step.via,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(Some(Path {
-            length: route.len() - 1,
+            length: steps.len() - 1,
             text: steps
                 .iter()
                 .map(|step| step.node.name().to_owned())
@@ -703,42 +619,32 @@ impl NetworkQuery {
                 "the node is not in this network (or outside the scope)",
             )));
         };
-        let (found, truncated) = paths::ego(&net.graph, c as usize, depth, limit);
-        let mut inside: Vec<usize> = found.iter().map(|&(v, _)| v).collect();
-        inside.sort_unstable();
-        let mut edges = Vec::new();
-        for &v in &inside {
-            let g = &net.graph;
-            for (&u, &w) in g.neighbors(v as u32).iter().zip(g.weights(v as u32)) {
-                let u = u as usize;
-                if u > v && inside.binary_search(&u).is_ok() {
-                    let (a, b) = (net.nodes[v], net.nodes[u]);
-                    let label = match network {
-                        NetworkKind::Whole => step_label(&s, a, b),
-                        NetworkKind::Collaboration => "collaborates with".to_owned(),
-                    };
-                    edges.push(EgoEdge {
-                        source: ids::encode(s.table_of(a).unwrap_or(Table::Area), a),
-                        target: ids::encode(s.table_of(b).unwrap_or(Table::Area), b),
-                        label,
-                        weight: w,
-                    });
-                }
-            }
-        }
+        let found = answers::ego(&s, &net, network, c, depth, limit);
+        let id = |n: Id| ids::encode(s.table_of(n).unwrap_or(Table::Area), n);
+        let edges = found
+            .links
+            .iter()
+            .map(|l| EgoEdge {
+                source: id(l.a),
+                target: id(l.b),
+                label: l.label.clone(),
+                weight: l.weight,
+            })
+            .collect();
         Ok(EgoNetwork {
             center: super::node(&s, center).gql()?,
             nodes: found
+                .nodes
                 .into_iter()
-                .map(|(v, distance)| {
+                .map(|(n, distance)| {
                     Ok(EgoNode {
-                        node: super::node(&s, net.nodes[v]).gql()?,
+                        node: super::node(&s, n).gql()?,
                         distance,
                     })
                 })
                 .collect::<Result<_>>()?,
             edges,
-            truncated,
+            truncated: found.truncated,
         })
     }
 }

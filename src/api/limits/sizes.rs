@@ -5,6 +5,7 @@
 
 use async_graphql::registry::{MetaField, MetaType, Registry};
 
+use crate::analytics::funding::MAX_SCENARIO_YEARS;
 use crate::api::analytics::{MAX_EGO_NODES, MAX_NETWORK_ITEMS};
 use crate::api::connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::api::maps::MAX_GRAPHQL_NODES;
@@ -231,6 +232,13 @@ pub fn hand_down(
             args.number("top").unwrap_or(20).min(500),
         )])),
         ("Query", "egoNetwork") => Some(HandDown::of(&[("nodes", ego_limit(args))])),
+        // Every partner record is in one organisation at most: over the whole list, the
+        // organisations' records number at most the partners, one per organisation listed on
+        // average.
+        ("Query", "organisations") => Some(HandDown::of(&[(
+            "partners",
+            per(sizes.data.partners, sizes.data.partners),
+        )])),
         ("Query", "changes") => Some(HandDown::of(&[(
             "nodes",
             args.number("first")
@@ -376,6 +384,17 @@ pub fn known_bound(
             Items(d.stream_interventions)
         }
         ("StreamStopImpact", "partnersAffected") => Items(d.partners),
+        ("FundingScenario", "streams") | ("ScenarioYear", "streamsPaying" | "streamsEnding") => {
+            Items(d.funding_streams)
+        }
+        ("FundingScenario", "timeline") => Items(MAX_SCENARIO_YEARS as u64),
+        ("FundingScenario", "interventions" | "undated" | "unfunded") => Items(d.interventions),
+        ("InterventionFundingLoss", "streamsLost" | "streamsKept") => Items(d.intervention_streams),
+        ("FundingScenario", "partnersAffected") => Items(d.partners),
+        ("Query", "compareAreas") => Items(d.areas),
+        ("Query", "organisations") => Items(d.partners),
+        ("Organisation", "partners") => Items(d.partners),
+        ("FundingScenario", "clustersAffected") => Items(d.programmes),
         ("Query", "similarPartners") => Items(args.number("top").unwrap_or(10).min(100)),
         ("NetworkMap", "nodes") => Items(map_nodes),
         ("NetworkMap", "edges") => Items(map_links),

@@ -88,6 +88,12 @@ impl Partner {
     async fn aliases(&self) -> &[String] {
         &self.r.aliases
     }
+    /// The key of the real organisation this partner record stands for, shared by the
+    /// organisation's partner records in other areas (see `organisations`); null when no other
+    /// programme's document names it.
+    async fn organisation(&self) -> Option<&str> {
+        self.r.organisation.as_deref()
+    }
     /// The area the partner belongs to.
     async fn area(&self) -> Result<Area> {
         required(Area::load(&self.s, self.r.area_id), "area")
@@ -335,6 +341,8 @@ pub struct CreatePartnerInput {
     /// Other names for the partner.
     #[graphql(default)]
     pub aliases: Vec<String>,
+    /// The key of the real organisation, shared with its partner records in other areas.
+    pub organisation: Option<String>,
 }
 
 /// Changes to a partner: absent fields stay, `null` clears an optional field.
@@ -350,6 +358,8 @@ pub struct UpdatePartnerInput {
     pub description: MaybeUndefined<String>,
     /// New aliases (replaces the list).
     pub aliases: Option<Vec<String>>,
+    /// New organisation key; `null` clears it.
+    pub organisation: MaybeUndefined<String>,
 }
 
 /// Creating, changing and deleting partners.
@@ -374,6 +384,7 @@ impl PartnerMutation {
                 description: input.description,
                 kind: input.kind,
                 aliases: input.aliases,
+                organisation: input.organisation,
             })
         };
         create(ctx, row, Partner::load).await
@@ -404,6 +415,7 @@ impl PartnerMutation {
                 patch(&mut r.kind, input.kind);
                 patch_opt(&mut r.description, input.description);
                 patch(&mut r.aliases, input.aliases);
+                patch_opt(&mut r.organisation, input.organisation);
                 Ok(())
             },
             Partner::load,

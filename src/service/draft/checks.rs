@@ -262,6 +262,14 @@ impl Draft {
                 c.name("name", &r.name);
                 c.text("description", &r.description);
                 c.list("aliases", &r.aliases);
+                if let Some(key) = &r.organisation
+                    && !is_valid_slug(key)
+                {
+                    c.fail(
+                        "organisation",
+                        "must be lowercase letters and digits in groups joined by single hyphens (e.g. politie), at most 100 characters",
+                    );
+                }
                 Some(r.area_id)
             }
             Row::FundingStream(r) => {
