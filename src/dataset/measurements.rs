@@ -52,16 +52,9 @@ pub struct MeasurementImport {
     pub unchanged: usize,
 }
 
+/// A problem of one cell, named by its row and its column's name (columns come in any order).
 fn problem(row: usize, column: &str, message: impl Into<String>) -> Problem {
-    let col = COLUMNS
-        .iter()
-        .position(|c| *c == column)
-        .map_or(0, |i| i + 1);
-    Problem {
-        field: format!("row {row}, column {column}"),
-        position: Some((row as u64, col as u64)),
-        message: message.into(),
-    }
+    Problem::new(format!("row {row}, column {column}"), message)
 }
 
 /// Splits CSV text (RFC 4180: comma separated, fields in double quotes may hold commas,

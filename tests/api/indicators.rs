@@ -412,6 +412,35 @@ async fn progress_rolls_up(db: TestDb) {
         .error_code(summary, json!({ "n": "programme:wonen-en-werk", "m": 0 }))
         .await;
     assert_eq!(bad, "BAD_USER_INPUT");
+    // The same roll-up on the cluster itself, and for the funder.
+    let on_node = app
+        .data(
+            "{ programme(slug: \"wonen-en-werk\") { progressSummary { indicators behind } } fundingStream(slug: \"vhf-3\") { progressSummary { indicators } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        on_node["programme"]["progressSummary"],
+        json!({ "indicators": 4, "behind": 1 })
+    );
+    assert_eq!(
+        on_node["fundingStream"]["progressSummary"]["indicators"],
+        funded["fundedResults"]["totalCount"]
+    );
+    // A wijk that measurements name cannot be deleted from under them.
+    let atol = app.id_of("wijk", "atolwijk").await;
+    app.data(
+        RECORD,
+        json!({ "i": { "indicatorId": tuinen, "value": 4, "periodStart": start, "periodEnd": this_half, "wijkId": atol } }),
+    )
+    .await;
+    let refused = app
+        .error_code(
+            "mutation($id: ID!) { deleteWijk(id: $id) { id } }",
+            json!({ "id": atol }),
+        )
+        .await;
+    assert_eq!(refused, "CONFLICT");
 }
 db_test!(progress_rolls_up);
 

@@ -27,16 +27,17 @@ pub struct Baseline {
     pub year: Option<i32>,
 }
 
-/// A target value for a period of years.
-#[derive(SimpleObject)]
+/// A target value for a period of years; as an input, `TargetInput`.
+#[derive(SimpleObject, InputObject)]
+#[graphql(input_name = "TargetInput")]
 pub struct IndicatorTarget {
     /// The value aimed for.
     pub value: f64,
-    /// How the document qualifies it: circa, minimaal, maximaal …
+    /// How the document words it: circa, minimaal, maximaal …
     pub qualifier: Option<String>,
-    /// The first year of the period (the indicator's own when the document gives none).
+    /// The first year of the period (the indicator's own when left out).
     pub start_year: Option<i32>,
-    /// The last year of the period.
+    /// The last year of the period (the indicator's own when left out).
     pub end_year: Option<i32>,
 }
 
@@ -525,19 +526,6 @@ impl IndicatorQuery {
     }
 }
 
-/// A target value in an input.
-#[derive(InputObject)]
-pub struct TargetInput {
-    /// The value aimed for.
-    pub value: f64,
-    /// As the document words it: circa, minimaal, maximaal …
-    pub qualifier: Option<String>,
-    /// The first year (default: the indicator's).
-    pub start_year: Option<i32>,
-    /// The last year (default: the indicator's).
-    pub end_year: Option<i32>,
-}
-
 /// A new indicator, on exactly one of an intervention, a goal or a line.
 #[derive(InputObject)]
 pub struct CreateIndicatorInput {
@@ -567,7 +555,7 @@ pub struct CreateIndicatorInput {
     pub end_year: Option<i32>,
     /// Target values per period.
     #[graphql(default)]
-    pub targets: Vec<TargetInput>,
+    pub targets: Vec<IndicatorTarget>,
     /// Why there is no target value.
     pub target_note: Option<TargetNote>,
     /// The wijk it is for.
@@ -600,7 +588,7 @@ pub struct UpdateIndicatorInput {
     /// New last year.
     pub end_year: MaybeUndefined<i32>,
     /// New targets (replaces the list).
-    pub targets: Option<Vec<TargetInput>>,
+    pub targets: Option<Vec<IndicatorTarget>>,
     /// New reason for having no target value.
     pub target_note: MaybeUndefined<TargetNote>,
     /// New wijk.
@@ -724,7 +712,7 @@ impl Inputs {
     }
 }
 
-fn targets(list: Vec<TargetInput>) -> crate::error::Result<Vec<domain::IndicatorTarget>> {
+fn targets(list: Vec<IndicatorTarget>) -> crate::error::Result<Vec<domain::IndicatorTarget>> {
     list.into_iter()
         .enumerate()
         .map(|(n, t)| {

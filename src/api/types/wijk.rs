@@ -35,6 +35,19 @@ impl Wijk {
     async fn name(&self) -> &str {
         &self.r.name
     }
+    /// The progress of the indicators that speak for this wijk (see `progressSummary` on
+    /// the query root).
+    async fn progress_summary(
+        &self,
+        #[graphql(
+            desc = "An indicator without a measurement ending in this many months (1 to 120) counts as not followed.",
+            default = 6
+        )]
+        stale_after_months: i32,
+    ) -> async_graphql::Result<super::indicator::ProgressSummary> {
+        use crate::api::OrGql;
+        super::indicator::summary_of(&self.s, self.r.id, stale_after_months).gql()
+    }
     /// The municipality the wijk lies in.
     async fn municipality(&self) -> Option<&str> {
         self.r.municipality.as_deref()
