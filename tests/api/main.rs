@@ -14,6 +14,7 @@ mod graphiql;
 mod import_export;
 mod limits;
 mod maps;
+mod maps_page;
 mod persistence;
 mod replicas;
 mod schema;
