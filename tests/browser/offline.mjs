@@ -27,11 +27,12 @@ export async function openOffline(origin, { width = 1280, height = 800 } = {}) {
   await page.setRequestInterception(true);
   page.on("request", (request) => {
     const url = request.url();
+    // Cooperative interception (priority 0): a check may answer a request itself.
     if (url.startsWith("data:") || new URL(url).origin === origin) {
-      request.continue();
+      request.continue(request.continueRequestOverrides(), 0);
     } else {
       blocked.push(url);
-      request.abort("blockedbyclient");
+      request.abort("blockedbyclient", 0);
     }
   });
   page.on("response", (response) => {

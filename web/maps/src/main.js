@@ -108,9 +108,10 @@ function nodeSize(radius, min, max) {
 function toGraph(cyjs, kept) {
   const g = new Graph({ multi: true, type: "undirected" });
   const nodes = cyjs.elements?.nodes ?? [];
+  // Loops, not Math.min(...list): a national map has more links than a call takes arguments.
   const radii = nodes.map((n) => Number(n.data.size) || 1);
-  const min = Math.min(...radii);
-  const max = Math.max(...radii);
+  const min = radii.reduce((a, b) => Math.min(a, b), Infinity);
+  const max = radii.reduce((a, b) => Math.max(a, b), -Infinity);
   nodes.forEach((n, i) => {
     const d = n.data;
     const known = kept?.get(d.id);
@@ -129,7 +130,7 @@ function toGraph(cyjs, kept) {
       color: d.color || colorOf(d.cluster),
     });
   });
-  const maxWeight = Math.max(1, ...(cyjs.elements?.edges ?? []).map((e) => Number(e.data.weight) || 1));
+  const maxWeight = (cyjs.elements?.edges ?? []).reduce((m, e) => Math.max(m, Number(e.data.weight) || 1), 1);
   for (const e of cyjs.elements?.edges ?? []) {
     const d = e.data;
     if (!g.hasNode(d.source) || !g.hasNode(d.target)) continue;
@@ -175,32 +176,19 @@ async function load() {
   const started = performance.now();
   setStatus("loading", "loading the map…");
   let cyjs;
+  let fetched;
   try {
     const response = await fetch(`/maps/${view}.cyjs${suffix}`, { signal: controller.signal });
     const body = await response.json();
     if (!response.ok) throw new Error(body?.errors?.[0]?.message ?? `HTTP ${response.status}`);
     cyjs = body;
+    fetched = performance.now();
+    draw(cyjs, view, params);
   } catch (error) {
     if (error.name === "AbortError") return;
     setStatus("error", `the map could not be drawn: ${error.message}`);
     return;
   }
-  const fetched = performance.now();
-  // A map without filters sets the positions; filtered maps keep them where they know the node.
-  const unfiltered = ["cluster", "wijk", "fundingStream", "year", "minWeight"].every((k) => !params.has(k));
-  const placeKey = `${view}|${params.get("area") ?? ""}|${params.get("node") ?? ""}|${params.get("seed") ?? ""}`;
-  let kept = positions.get(placeKey);
-  if (unfiltered || !kept) {
-    kept = new Map();
-    positions.set(placeKey, kept);
-  }
-  const next = toGraph(cyjs, unfiltered ? null : kept);
-  next.forEachNode((key, a) => kept.has(key) || kept.set(key, { x: a.x, y: a.y }));
-  focused = focused && next.hasNode(focused.node) ? neighbourhood(next, focused.node) : null;
-  graph = next;
-  renderer.setGraph(graph);
-  renderer.setSetting("hideEdgesOnMove", graph.size > 50000);
-  renderer.refresh();
   await new Promise((resolve) => requestAnimationFrame(() => resolve()));
   const done = performance.now();
   loading = null;
@@ -218,6 +206,26 @@ async function load() {
   fillNames();
   legend();
   showFocus();
+}
+
+/** Puts the map on screen, keeping known positions while only filters change. */
+function draw(cyjs, view, params) {
+  // A map without filters sets the positions; filtered maps keep them where they know the node.
+  const unfiltered = ["cluster", "wijk", "fundingStream", "year", "minWeight"].every((k) => !params.has(k));
+  const placeKey = `${view}|${params.get("area") ?? ""}|${params.get("node") ?? ""}|${params.get("seed") ?? ""}`;
+  let kept = positions.get(placeKey);
+  if (unfiltered || !kept) {
+    kept = new Map();
+    positions.set(placeKey, kept);
+  }
+  const next = toGraph(cyjs, unfiltered ? null : kept);
+  next.forEachNode((key, a) => kept.has(key) || kept.set(key, { x: a.x, y: a.y }));
+  focused = focused && next.hasNode(focused.node) ? neighbourhood(next, focused.node) : null;
+  graph = next;
+  // Big maps move without their links (and are drawn once, by setGraph).
+  const big = graph.size > 50000;
+  if (renderer.getSetting("hideEdgesOnMove") !== big) renderer.setSetting("hideEdgesOnMove", big);
+  renderer.setGraph(graph);
 }
 
 function countTypes(g) {
