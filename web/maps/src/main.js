@@ -80,11 +80,9 @@ const renderer = new Sigma(graph, container, {
 
 /** The focused node and its neighbours, or null. */
 let focused = null;
-/** The node under the pointer, or null. */
-let hovered = null;
-
 function reduceNode(node, data) {
-  if (!focused) return node === hovered ? { ...data, highlighted: true, zIndex: 2 } : data;
+  // (sigma draws the node under the pointer with its label itself, without a refresh.)
+  if (!focused) return data;
   if (node === focused.node) return { ...data, highlighted: true, forceLabel: true, zIndex: 3 };
   if (focused.neighbours.has(node)) return { ...data, forceLabel: focused.neighbours.size <= 40, zIndex: 2 };
   return { ...data, color: "#e4e7eb", label: "", zIndex: 0 };
@@ -372,16 +370,12 @@ function showFocus() {
 }
 
 renderer.on("enterNode", ({ node }) => {
-  hovered = node;
   container.classList.add("pointing");
   showCard(node);
-  if (!focused) renderer.refresh({ skipIndexation: true });
 });
 renderer.on("leaveNode", () => {
-  hovered = null;
   container.classList.remove("pointing");
   if (focused) showCard(focused.node);
-  else renderer.refresh({ skipIndexation: true });
 });
 renderer.on("clickNode", ({ node }) => focusOn(node));
 renderer.on("clickStage", () => focusOn(null));
