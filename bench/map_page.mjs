@@ -20,15 +20,10 @@ if (!base || !area) {
 }
 const origin = new URL(base).origin;
 const body = saved ? readFileSync(saved) : null;
-const { page, run } = await openOffline(origin, { width: 1400, height: 860 });
-if (body) {
-  page.on("request", (request) => {
-    if (request.url().includes(".cyjs")) {
-      // Answered before the interception in offline.mjs lets it through.
-      request.respond({ status: 200, contentType: "application/json", body }, 1);
-    }
-  });
-}
+// The page's request for the map is answered with the saved file, when there is one.
+const respond = (request) =>
+  body && request.url().includes(".cyjs") ? { status: 200, contentType: "application/json", body } : null;
+const { run } = await openOffline(origin, { width: 1400, height: 860, respond });
 
 await run(async (page) => {
   const started = Date.now();

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import puppeteer from "puppeteer-core";
 
-export async function openOffline(origin, { width = 1280, height = 800 } = {}) {
+// `respond(request)` may answer a request itself (a response for `request.respond`), or not (null).
+export async function openOffline(origin, { width = 1280, height = 800, respond = null } = {}) {
   const blocked = [];
   const problems = [];
   const browser = await puppeteer.launch({
@@ -27,12 +28,14 @@ export async function openOffline(origin, { width = 1280, height = 800 } = {}) {
   await page.setRequestInterception(true);
   page.on("request", (request) => {
     const url = request.url();
-    // Cooperative interception (priority 0): a check may answer a request itself.
-    if (url.startsWith("data:") || new URL(url).origin === origin) {
-      request.continue(request.continueRequestOverrides(), 0);
+    const answer = respond?.(request);
+    if (answer) {
+      request.respond(answer);
+    } else if (url.startsWith("data:") || new URL(url).origin === origin) {
+      request.continue();
     } else {
       blocked.push(url);
-      request.abort("blockedbyclient", 0);
+      request.abort("blockedbyclient");
     }
   });
   page.on("response", (response) => {
