@@ -243,23 +243,30 @@ impl Snapshot {
     /// [`Snapshot::indicators_reached`]), counted by status; an indicator is stale when no
     /// measurement of it ended within the last `months` months. Cached per snapshot.
     pub fn rollup(&self, node: Id, today: NaiveDate, months: u32) -> Arc<Rollup> {
-        self.cached(RollupKey { node, today, months }, || {
-            let since = months_before(today, months);
-            let mut rollup = Rollup::default();
-            for id in self.indicators_reached(node) {
-                let Some(indicator) = self.data.indicators.get(&id) else {
-                    continue;
-                };
-                let progress = self.progress_of(indicator, today);
-                let recent = self
-                    .measurements_of(id)
-                    .into_iter()
-                    .filter_map(|m| self.data.measurements.get(&m))
-                    .any(|m| m.period_end >= since);
-                rollup.add(progress.status, recent);
-            }
-            rollup
-        })
+        self.cached(
+            RollupKey {
+                node,
+                today,
+                months,
+            },
+            || {
+                let since = months_before(today, months);
+                let mut rollup = Rollup::default();
+                for id in self.indicators_reached(node) {
+                    let Some(indicator) = self.data.indicators.get(&id) else {
+                        continue;
+                    };
+                    let progress = self.progress_of(indicator, today);
+                    let recent = self
+                        .measurements_of(id)
+                        .into_iter()
+                        .filter_map(|m| self.data.measurements.get(&m))
+                        .any(|m| m.period_end >= since);
+                    rollup.add(progress.status, recent);
+                }
+                rollup
+            },
+        )
     }
 }
 

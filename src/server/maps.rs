@@ -1,6 +1,5 @@
 //! Network maps over HTTP: `/maps/{view}.{ext}` streams a map in a format (GEXF, GraphML,
-//! Cytoscape JSON, DOT, CSV, SVG), and `/maps` is a page where a person picks the view and
-//! filters, sees the picture and downloads the files.
+//! Cytoscape JSON, DOT, CSV, SVG); the page at `/maps` that draws them is `super::maps_page`.
 
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -9,11 +8,11 @@ use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
+use futures_util::StreamExt;
 
-use super::security::{MAPS_PAGE_CSP, require_reader};
+use super::security::require_reader;
 use super::{AppState, error_response, request_error};
-use crate::domain::NodeRecord;
 use crate::maps::{self, FileOptions, Format, MapRequest};
 
 /// Bytes per streamed chunk.
@@ -112,9 +111,11 @@ pub async fn map_file(
             tracing::warn!(error = %err, "map stream stopped");
         }
     });
+    // Fused: the compression layer may poll the body again after its end.
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|chunk| (chunk, rx))
-    });
+    })
+    .fuse();
     let mut response = Response::new(Body::from_stream(stream));
     let headers = response.headers_mut();
     headers.insert(
@@ -131,100 +132,3 @@ pub async fn map_file(
     }
     response
 }
-
-fn options(items: &[(String, String)], selected: Option<&str>) -> String {
-    items
-        .iter()
-        .map(|(value, label)| {
-            let sel = if Some(value.as_str()) == selected {
-                " selected"
-            } else {
-                ""
-            };
-            format!(
-                r#"<option value="{}"{sel}>{}</option>"#,
-                maps::xml(value),
-                maps::xml(label)
-            )
-        })
-        .collect()
-}
-
-/// `GET /maps`: pick a view and filters, see the map, download it.
-pub async fn page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(request): Query<MapRequest>,
-) -> Response {
-    if let Err(refusal) = require_reader(&state, &headers).await {
-        return refusal;
-    }
-    let s = state.service.snapshot();
-    let d = &s.data;
-    let area = request
-        .area
-        .as_deref()
-        .and_then(|slug| s.area_by_slug(slug))
-        .or_else(|| d.areas.keys().next().copied());
-    let of_area = |a: crate::domain::Id| Some(a) == area;
-    // "all", then the area's nodes of one table, as (slug, name).
-    let choices = |records: Vec<&dyn NodeRecord>| -> Vec<(String, String)> {
-        let mut all = vec![(String::new(), "all".to_owned())];
-        all.extend(
-            records
-                .into_iter()
-                .filter(|r| of_area(r.area_id()))
-                .map(|r| (r.slug().to_owned(), r.name().to_owned())),
-        );
-        all
-    };
-    let areas: Vec<(String, String)> = d
-        .areas
-        .values()
-        .map(|a| (a.slug.clone(), a.name.clone()))
-        .collect();
-    let clusters = choices(d.programmes.values().map(|p| &**p as _).collect());
-    let wijken = choices(d.wijken.values().map(|w| &**w as _).collect());
-    let streams = choices(d.funding_streams.values().map(|f| &**f as _).collect());
-    let mut partners: Vec<(String, String)> = d
-        .partners
-        .values()
-        .filter(|p| of_area(p.area_id))
-        .map(|p| (format!("partner:{}", p.slug), p.name.clone()))
-        .collect();
-    partners.sort_by_key(|a| a.1.to_lowercase());
-    let area_slug = area
-        .and_then(|a| d.areas.get(&a))
-        .map(|a| a.slug.clone())
-        .unwrap_or_default();
-    let formats: String = Format::ALL
-        .iter()
-        .map(|f| format!(r##"<a data-ext="{0}" href="#">{0}</a>"##, f.extension()))
-        .collect::<Vec<_>>()
-        .join(" · ");
-    let html = Html(
-        PAGE_TEMPLATE
-            .replace("{{areas}}", &options(&areas, Some(&area_slug)))
-            .replace(
-                "{{clusters}}",
-                &options(&clusters, request.cluster.as_deref()),
-            )
-            .replace("{{wijken}}", &options(&wijken, request.wijk.as_deref()))
-            .replace(
-                "{{streams}}",
-                &options(&streams, request.funding_stream.as_deref()),
-            )
-            .replace("{{partners}}", &options(&partners, request.node.as_deref()))
-            .replace("{{formats}}", &formats),
-    );
-    let mut response = html.into_response();
-    if let Ok(csp) = HeaderValue::from_str(&MAPS_PAGE_CSP) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_SECURITY_POLICY, csp);
-    }
-    response
-}
-
-/// The page, with `{{…}}` holes for the choices; its script is fixed (see the page's CSP).
-pub(super) const PAGE_TEMPLATE: &str = include_str!("maps.html");

@@ -5,10 +5,12 @@
 //! [`Application::build`] binds and reports its port; [`router`] serves tests in-process.
 
 mod admission;
+mod assets;
 mod graphiql;
 mod graphql;
 mod listener;
 mod maps;
+mod maps_page;
 mod metrics;
 mod persisted;
 mod security;
@@ -80,7 +82,8 @@ pub fn router(service: Arc<Service>, config: &ServeArgs) -> Result<Router> {
         .route("/", get(graphiql::page))
         .route("/graphiql/assets/{file}", get(graphiql::asset))
         .route("/graphql", get(graphql_or_socket).post(graphql::graphql))
-        .route("/maps", get(maps::page))
+        .route("/maps", get(maps_page::page))
+        .route("/maps/assets/{file}", get(maps_page::asset))
         .route("/maps/{file}", get(maps::map_file))
         .layer(middleware::from_fn_with_state(admission, admission::admit));
     metrics::handle();

@@ -16,6 +16,7 @@ mod indicators;
 mod indicators_plan;
 mod limits;
 mod maps;
+mod maps_page;
 mod persistence;
 mod programmes;
 mod replicas;

@@ -503,8 +503,12 @@ async fn graphql_over_http(db: TestDb) {
         .to_str()
         .unwrap()
         .to_owned();
-    assert!(csp.contains("script-src 'sha256-"), "{csp}");
-    // The policy allows the page's one script by its hash; inline handlers would be blocked.
+    assert!(
+        csp.contains("script-src 'self';") && csp.contains("connect-src 'self'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe"), "{csp}");
+    // The policy allows scripts from samenhang only; inline handlers would be blocked.
     let html = page.text().await.unwrap();
     for handler in [
         "onsubmit=",
