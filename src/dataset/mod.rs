@@ -1252,14 +1252,7 @@ mod tests {
         for ((kind, n), rows) in counts.kinds().into_iter().zip(expected) {
             assert_eq!(n, Some(rows as u64), "{kind}");
         }
-        // The bundled data's indicators come with their transcription (issue 14).
-        assert!(
-            counts
-                .kinds()
-                .iter()
-                .filter(|(kind, _)| *kind != "indicators")
-                .all(|(_, n)| n > &Some(0))
-        );
+        assert!(counts.kinds().iter().all(|(_, n)| n > &Some(0)));
     }
 
     /// An area with one intervention, one wijk and the given `indicators:` block.
