@@ -12,7 +12,7 @@ mod records;
 mod text;
 
 pub use enums::{
-    Direction, FundingKind, GoalLevel, Measure, PartnerKind, PartnerRole, QualitativeStatus,
+    Direction, FundingKind, GoalLevel, GoalRelationKind, Measure, PartnerKind, PartnerRole, QualitativeStatus,
     RelationKind, TargetNote, WijkScope,
 };
 pub use indicator::{Indicator, IndicatorTarget, Measurement, Quantity};
