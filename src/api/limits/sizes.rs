@@ -309,6 +309,7 @@ pub fn known_bound(
         ("Intervention", "funding") => Items(d.intervention_streams),
         ("Intervention", "wijken") => Items(d.intervention_wijken),
         ("Intervention", "related") => Items(d.intervention_relations),
+        ("Goal", "relatedGoals") => Items(d.goal_relations),
         ("Intervention", "lines") => Items(d.intervention_lines),
         ("Intervention", "programmes") => Items(d.intervention_programmes),
         ("Line", "goals") => Items(d.line_goals),
