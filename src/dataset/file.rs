@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_saphyr::{Location, Spanned};
 
 use crate::domain::{
-    Direction, FundingKind, GoalLevel, GoalRelationKind, Measure, PartnerKind, RelationKind, TargetNote,
+    Direction, FundingKind, GoalLevel, GoalRelationKind, Measure, PartnerKind, RelationKind,
+    TargetNote,
 };
 
 /// A string with its place in the file.
@@ -153,7 +154,9 @@ impl Counts {
             list.iter().map(|g| 1 + goals(&g.sub_goals)).sum()
         }
         fn ties(list: &[GoalFile]) -> usize {
-            list.iter().map(|g| g.related.len() + ties(&g.sub_goals)).sum()
+            list.iter()
+                .map(|g| g.related.len() + ties(&g.sub_goals))
+                .sum()
         }
         let sum = |count: &dyn Fn(&AreaFile) -> usize| -> Option<u64> {
             Some(areas.iter().map(count).sum::<usize>() as u64)

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use imbl::OrdMap;
 
 use super::{
-    FundingKind, GoalLevel, GoalRelationKind, Id, Indicator, IndicatorTarget, Measurement, PartnerKind, PartnerRole,
-    RelationKind,
+    FundingKind, GoalLevel, GoalRelationKind, Id, Indicator, IndicatorTarget, Measurement,
+    PartnerKind, PartnerRole, RelationKind,
 };
 
 /// An area-based programme as a whole (e.g. *Samen Lelystad Oost*). Every other node belongs

@@ -354,7 +354,10 @@ pub fn known_bound(
             Items((limit.saturating_mul(limit) / 2).min(map_links))
         }
         ("Path", "steps") => Items(d.nodes()),
-        ("Coverage", "goalsWithoutInterventions" | "goalsOnlyUndated") => Items(d.goals),
+        (
+            "Coverage",
+            "goalsWithoutInterventions" | "goalsOnlyUndated" | "goalsCoveredThroughRelated",
+        ) => Items(d.goals),
         (
             "Coverage",
             "interventionsWithoutFunding"

@@ -394,14 +394,17 @@ impl LinkMutation {
     async fn link_goal_to_goal(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The goal that is served (e.g. a shared Doel of the area).")]
-        from_id: ID,
+        #[graphql(desc = "The goal that is served (e.g. a shared Doel of the area).")] from_id: ID,
         #[graphql(desc = "The goal that serves it (e.g. the cluster goal that repeats it).")]
         to_id: ID,
-        #[graphql(desc = "What the tie means.", default_with = "GoalRelationKind::ServedBy")]
+        #[graphql(
+            desc = "What the tie means.",
+            default_with = "GoalRelationKind::ServedBy"
+        )]
         kind: GoalRelationKind,
-        #[graphql(desc = "A note, e.g. the words the two goals share in the source.")]
-        note: Option<String>,
+        #[graphql(desc = "A note, e.g. the words the two goals share in the source.")] note: Option<
+            String,
+        >,
     ) -> Result<GoalRelationPayload> {
         let (s, from, to) = link_ends(
             ctx,
