@@ -429,6 +429,28 @@ async fn shared_doelen_served_by_cluster_goals(db: TestDb) {
         slugs(&covered["coverage"]["goalsCoveredThroughRelated"]),
         [work, safe]
     );
+    // In 2027 Preventie met gezag's goals are served only by interventions without a looptijd
+    // (the Veilige Wijken blocks give none), so the Doel tied to its main goal is unknown, not
+    // a gap.
+    let y = app
+        .data(
+            r#"{ coverage(area: "lelystad-oost", year: 2027) {
+                goalsWithoutInterventions { slug } goalsOnlyUndated { slug } goalsCoveredThroughRelated { slug } } }"#,
+            json!({}),
+        )
+        .await;
+    let unknown_2027 = slugs(&y["coverage"]["goalsOnlyUndated"]);
+    let gaps_2027 = slugs(&y["coverage"]["goalsWithoutInterventions"]);
+    assert!(unknown_2027.iter().any(|g| g == safe), "{unknown_2027:?}");
+    assert!(!gaps_2027.iter().any(|g| g == safe));
+    assert_eq!(
+        (
+            unknown_2027.len(),
+            gaps_2027.len(),
+            slugs(&y["coverage"]["goalsCoveredThroughRelated"])
+        ),
+        (35, 60, vec![])
+    );
     // The three shared Doelen the plan ties to no goal in particular stay gaps.
     for untied in [
         "doel-aantrekkelijke-woonomgeving",
