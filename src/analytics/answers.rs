@@ -154,6 +154,7 @@ pub fn step_label(s: &Snapshot, from: Id, to: Id) -> String {
         EdgeKind::LineOf => ("is a line of", "has line"),
         EdgeKind::Funding | EdgeKind::LineFunding => ("is funded by", "funds"),
         EdgeKind::InWijk => ("takes place in", "hosts"),
+        EdgeKind::GoalRelation => ("is served by", "serves"),
         EdgeKind::Relation => {
             let same = s.data.intervention_relations.values().any(|r| {
                 r.kind == RelationKind::SameAs

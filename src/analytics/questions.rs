@@ -276,11 +276,14 @@ pub struct Coverage {
     /// Wijken × goals of the given level: interventions in the wijk working for the goal or a
     /// goal below it.
     pub wijk_goal: Matrix,
-    /// Goals nothing works for (no intervention on the goal or below it, and with a year none
-    /// that may be active in it either).
+    /// Goals nothing works for (no intervention on the goal or below it, none on a goal that
+    /// serves it, and with a year none that may be active in it either).
     pub goals_without_interventions: Vec<Id>,
-    /// With a year: goals only interventions of unknown activity in that year work for.
+    /// With a year: goals only interventions of unknown activity in that year work for
+    /// (directly or through a goal they are tied to).
     pub goals_only_undated: Vec<Id>,
+    /// Goals nothing works for themselves, covered because a goal that serves them is.
+    pub goals_covered_through_related: Vec<Id>,
     pub interventions_without_partner: Vec<Id>,
     pub interventions_without_funding: Vec<Id>,
     pub interventions_without_goal: Vec<Id>,
@@ -390,15 +393,26 @@ pub fn coverage(s: &Snapshot, scope: &Filter, level: GoalLevel) -> Coverage {
     } else {
         BTreeSet::new()
     };
-    let (unknown, without): (Vec<Id>, Vec<Id>) = goals_of_area
+    // A goal tied to a goal that is served (a shared Doel served by the cluster goal that
+    // repeats it) is covered through that tie, and listed apart.
+    let through = |g: Id, set: &BTreeSet<Id>| {
+        s.targets(g, EdgeKind::GoalRelation)
+            .iter()
+            .any(|h| set.contains(h))
+    };
+    let (related, open): (Vec<Id>, Vec<Id>) = goals_of_area
         .into_iter()
         .filter(|g| !served.contains(g) && in_programme(*g))
-        .partition(|g| maybe_served.contains(g));
+        .partition(|&g| through(g, &served));
+    let (unknown, without): (Vec<Id>, Vec<Id>) = open
+        .into_iter()
+        .partition(|&g| maybe_served.contains(&g) || through(g, &maybe_served));
     Coverage {
         wijk_cluster: wijk_cluster.finish(),
         wijk_goal: wijk_goal.finish(),
         goals_without_interventions: without,
         goals_only_undated: unknown,
+        goals_covered_through_related: related,
         interventions_without_partner: gaps.0,
         interventions_without_funding: gaps.1,
         interventions_without_goal: gaps.2,

@@ -178,6 +178,7 @@ fn link_type(table: Table) -> &'static str {
         Table::InterventionFunding => "InterventionFunding",
         Table::InterventionWijk => "InterventionWijk",
         Table::InterventionRelation => "InterventionRelation",
+        Table::GoalRelation => "GoalRelation",
         other => other.type_name(),
     }
 }

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_saphyr::{Location, Spanned};
 
 use crate::domain::{
-    Direction, FundingKind, GoalLevel, Measure, PartnerKind, RelationKind, TargetNote,
+    Direction, FundingKind, GoalLevel, GoalRelationKind, Measure, PartnerKind, RelationKind,
+    TargetNote,
 };
 
 /// A string with its place in the file.
@@ -129,6 +130,11 @@ pub struct Counts {
     pub intervention_wijken: Option<u64>,
     /// The entries of the interventions' `related`.
     pub intervention_related: Option<u64>,
+    /// The entries of the goals' `related`. A file without ties between goals leaves the count
+    /// out (files written before they existed do too); `goal_related:` without a number is a
+    /// cut-off count.
+    #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub goal_related: Option<Option<u64>>,
     /// The areas' `indicators`. A file without indicators leaves the count out (export does;
     /// files written before indicators existed do too); `indicators:` without a number is a
     /// cut-off count.
@@ -146,6 +152,11 @@ impl Counts {
     pub fn of(areas: &[AreaFile]) -> Counts {
         fn goals(list: &[GoalFile]) -> usize {
             list.iter().map(|g| 1 + goals(&g.sub_goals)).sum()
+        }
+        fn ties(list: &[GoalFile]) -> usize {
+            list.iter()
+                .map(|g| g.related.len() + ties(&g.sub_goals))
+                .sum()
         }
         let sum = |count: &dyn Fn(&AreaFile) -> usize| -> Option<u64> {
             Some(areas.iter().map(count).sum::<usize>() as u64)
@@ -190,6 +201,16 @@ impl Counts {
             intervention_funding: interventions(&|i| i.funding.len()),
             intervention_wijken: interventions(&|i| i.wijken.len()),
             intervention_related: interventions(&|i| i.related.len()),
+            goal_related: sum(&|a| {
+                ties(&a.goals)
+                    + a.programmes
+                        .iter()
+                        .flat_map(|p| &p.lines)
+                        .map(|l| ties(&l.goals))
+                        .sum::<usize>()
+            })
+            .filter(|&n| n > 0)
+            .map(Some),
             // Left out when there are none, so that the last count of such a file is still
             // one whose loss is noticed.
             indicators: sum(&|a| a.indicators.len()).filter(|&n| n > 0).map(Some),
@@ -197,7 +218,7 @@ impl Counts {
     }
 
     /// Every count with its key, in file order.
-    pub fn kinds(&self) -> [(&'static str, Option<u64>); 15] {
+    pub fn kinds(&self) -> [(&'static str, Option<u64>); 16] {
         [
             ("areas", self.areas),
             ("wijken", self.wijken),
@@ -213,6 +234,7 @@ impl Counts {
             ("intervention_funding", self.intervention_funding),
             ("intervention_wijken", self.intervention_wijken),
             ("intervention_related", self.intervention_related),
+            ("goal_related", self.goal_related.unwrap_or(Some(0))),
             ("indicators", self.indicators.unwrap_or(Some(0))),
         ]
     }
@@ -228,7 +250,12 @@ impl Counts {
     pub fn to_block(&self) -> String {
         let mut out = String::from("end:\n");
         for (key, n) in self.kinds() {
-            if key == "indicators" && self.indicators.is_none() {
+            let left_out = match key {
+                "indicators" => self.indicators.is_none(),
+                "goal_related" => self.goal_related.is_none(),
+                _ => false,
+            };
+            if left_out {
                 continue;
             }
             out.push_str(&format!("  {key}: {}\n", n.unwrap_or_default()));
@@ -378,8 +405,21 @@ pub struct GoalFile {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Ties to other goals of the area, this goal being the `from` end.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub related: Vec<GoalRelatedRef>,
     #[serde(default, skip_serializing_if = "is_empty")]
     pub sub_goals: Vec<GoalFile>,
+}
+
+/// A tie from a goal to another goal of the area (by slug).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoalRelatedRef {
+    pub goal: At,
+    pub kind: GoalRelationKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -516,6 +516,17 @@ impl AreaImport<'_> {
                 row,
             )?;
         }
+        for (i, g) in a.goals.iter().enumerate() {
+            self.goal_links(&format!("{path}.goals[{i}]"), g)?;
+        }
+        for (i, p) in a.programmes.iter().enumerate() {
+            for (j, l) in p.lines.iter().enumerate() {
+                for (k, g) in l.goals.iter().enumerate() {
+                    let path = format!("{path}.programmes[{i}].lines[{j}].goals[{k}]");
+                    self.goal_links(&path, g)?;
+                }
+            }
+        }
         for (i, intervention) in a.interventions.iter().enumerate() {
             self.intervention_links(&format!("{path}.interventions[{i}]"), intervention)?;
         }
@@ -693,6 +704,38 @@ impl AreaImport<'_> {
         };
         for (i, sub) in g.sub_goals.iter().enumerate() {
             self.goal(&format!("{path}.sub_goals[{i}]"), sub, None, Some(goal))?;
+        }
+        Ok(())
+    }
+
+    /// The ties of a goal and of its sub-goals, once every goal of the area is there.
+    fn goal_links(&mut self, path: &str, g: &GoalFile) -> Result<()> {
+        if let Some(&goal) = self.ids.get(&(Table::Goal, g.slug.value.clone())) {
+            let mut related = HashSet::new();
+            for (i, r) in g.related.iter().enumerate() {
+                let path = format!("{path}.related[{i}]");
+                let Some(to) = self.resolve(&format!("{path}.goal"), Table::Goal, &r.goal) else {
+                    continue;
+                };
+                if let Err(Error::Invalid(list)) = check_relation(goal, to, &r.note) {
+                    for p in list {
+                        self.problems.add(&path, Some(&r.goal), p.message);
+                    }
+                } else if related.insert(to) {
+                    self.link(Row::GoalRelation(GoalRelation {
+                        id: 0,
+                        from_id: goal,
+                        to_id: to,
+                        kind: r.kind,
+                        note: r.note.clone(),
+                    }))?;
+                } else {
+                    self.problems.add(&path, Some(&r.goal), "listed twice");
+                }
+            }
+        }
+        for (i, sub) in g.sub_goals.iter().enumerate() {
+            self.goal_links(&format!("{path}.sub_goals[{i}]"), sub)?;
         }
         Ok(())
     }
@@ -885,6 +928,7 @@ struct ExportIndex<'a> {
     funding: HashMap<Id, Vec<&'a InterventionFunding>>,
     wijken: HashMap<Id, Vec<Id>>,
     related: HashMap<Id, Vec<&'a InterventionRelation>>,
+    goal_related: HashMap<Id, Vec<&'a GoalRelation>>,
     line_funding: HashMap<Id, Vec<Id>>,
     targets: HashMap<Id, Vec<&'a IndicatorTarget>>,
 }
@@ -938,6 +982,11 @@ impl<'a> ExportIndex<'a> {
             ),
             related: group(
                 d.intervention_relations.values().map(|l| l.as_ref()),
+                |l| l.from_id,
+                |l| l,
+            ),
+            goal_related: group(
+                d.goal_relations.values().map(|l| l.as_ref()),
                 |l| l.from_id,
                 |l| l,
             ),
@@ -1078,6 +1127,17 @@ impl<'a> ExportIndex<'a> {
             number: g.number.readable(),
             name: g.name.readable(),
             description: g.description.readable(),
+            related: self
+                .goal_related
+                .get(&g.id)
+                .into_iter()
+                .flatten()
+                .map(|l| GoalRelatedRef {
+                    goal: Self::slug(&self.data.goals, l.to_id),
+                    kind: l.kind,
+                    note: l.note.readable(),
+                })
+                .collect(),
             sub_goals: self
                 .sub_goals
                 .get(&g.id)
@@ -1247,6 +1307,7 @@ mod tests {
             data.intervention_funding.len(),
             data.intervention_wijken.len(),
             data.intervention_relations.len(),
+            data.goal_relations.len(),
             data.indicators.len(),
         ];
         for ((kind, n), rows) in counts.kinds().into_iter().zip(expected) {

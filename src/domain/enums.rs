@@ -158,6 +158,21 @@ snake_names!(RelationKind {
     SameAs => "same_as",
 });
 
+/// How one goal is tied to another.
+#[derive(
+    Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalRelationKind {
+    /// The goal is served by the other one: a shared *Doel* of the area that a cluster goal
+    /// repeats, so what works for the cluster goal works for the shared one.
+    ServedBy,
+}
+
+snake_names!(GoalRelationKind {
+    ServedBy => "served_by",
+});
+
 /// What an indicator counts.
 #[derive(
     Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,

@@ -12,8 +12,8 @@ mod records;
 mod text;
 
 pub use enums::{
-    Direction, FundingKind, GoalLevel, Measure, PartnerKind, PartnerRole, QualitativeStatus,
-    RelationKind, TargetNote, WijkScope,
+    Direction, FundingKind, GoalLevel, GoalRelationKind, Measure, PartnerKind, PartnerRole,
+    QualitativeStatus, RelationKind, TargetNote, WijkScope,
 };
 pub use indicator::{Indicator, IndicatorTarget, Measurement, Quantity};
 pub use period::{Known, Period, Undated};

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use imbl::OrdMap;
 
 use super::{
-    FundingKind, GoalLevel, Id, Indicator, IndicatorTarget, Measurement, PartnerKind, PartnerRole,
-    RelationKind,
+    FundingKind, GoalLevel, GoalRelationKind, Id, Indicator, IndicatorTarget, Measurement,
+    PartnerKind, PartnerRole, RelationKind,
 };
 
 /// An area-based programme as a whole (e.g. *Samen Lelystad Oost*). Every other node belongs
@@ -182,6 +182,16 @@ pub struct InterventionRelation {
     pub note: Option<String>,
 }
 
+/// One goal is tied to another (`from` is served by `to`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GoalRelation {
+    pub id: Id,
+    pub from_id: Id,
+    pub to_id: Id,
+    pub kind: GoalRelationKind,
+    pub note: Option<String>,
+}
+
 /// The fields every node record has.
 pub trait NodeRecord {
     fn id(&self) -> Id;
@@ -299,6 +309,7 @@ macro_rules! tables {
                     Row::InterventionFunding(r) => Some(((Table::Intervention, r.intervention_id), (Table::FundingStream, r.funding_stream_id))),
                     Row::InterventionWijk(r) => Some(((Table::Intervention, r.intervention_id), (Table::Wijk, r.wijk_id))),
                     Row::InterventionRelation(r) => Some(((Table::Intervention, r.from_id), (Table::Intervention, r.to_id))),
+                    Row::GoalRelation(r) => Some(((Table::Goal, r.from_id), (Table::Goal, r.to_id))),
                     _ => None,
                 }
             }
@@ -382,6 +393,7 @@ tables!(
     intervention_funding: InterventionFunding = "intervention_funding",
     intervention_wijken: InterventionWijk = "intervention_wijk",
     intervention_relations: InterventionRelation = "intervention_relation",
+    goal_relations: GoalRelation = "goal_relation",
     indicators: Indicator = "indicator",
     indicator_targets: IndicatorTarget = "indicator_target",
     measurements: Measurement = "measurement",

@@ -402,6 +402,7 @@ fn edges_of(row: &Row) -> Vec<(Id, Id, EdgeKind, Id)> {
         }
         Row::InterventionWijk(l) => vec![(l.intervention_id, l.wijk_id, EdgeKind::InWijk, l.id)],
         Row::InterventionRelation(l) => vec![(l.from_id, l.to_id, EdgeKind::Relation, l.id)],
+        Row::GoalRelation(l) => vec![(l.from_id, l.to_id, EdgeKind::GoalRelation, l.id)],
         _ => Vec::new(),
     }
 }

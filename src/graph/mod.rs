@@ -50,6 +50,8 @@ pub enum EdgeKind {
     InWijk,
     /// intervention → intervention
     Relation,
+    /// goal → goal that serves it
+    GoalRelation,
 }
 
 /// An edge of the graph: its meaning and the id of the record behind it (the link record, or

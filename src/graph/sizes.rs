@@ -33,6 +33,8 @@ pub struct ListSizes {
     pub intervention_wijken: u64,
     /// Relations to and from one intervention.
     pub intervention_relations: u64,
+    /// Ties to and from one goal.
+    pub goal_relations: u64,
     /// Lines one intervention works for, through its goals.
     pub intervention_lines: u64,
     /// Programme clusters one intervention works for, through its goals.
@@ -103,6 +105,9 @@ impl ListSizes {
             Some(Table::Goal) => {
                 max(&mut self.sub_goals, degree(EdgeKind::SubGoalOf, Incoming));
                 max(&mut self.ancestors, len(s.goal_and_ancestors(id).len() - 1));
+                let ties = degree(EdgeKind::GoalRelation, Outgoing)
+                    .saturating_add(degree(EdgeKind::GoalRelation, Incoming));
+                max(&mut self.goal_relations, ties);
             }
             Some(Table::Line) => {
                 max(&mut self.line_goals, degree(EdgeKind::GoalOf, Incoming));

@@ -628,6 +628,7 @@ fn edge_label(kind: EdgeKind) -> &'static str {
         EdgeKind::Partner => "partner",
         EdgeKind::InWijk => "in wijk",
         EdgeKind::Relation => "refers to",
+        EdgeKind::GoalRelation => "served by",
     }
 }
 

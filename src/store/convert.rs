@@ -391,6 +391,28 @@ impl Stored for InterventionRelation {
     }
 }
 
+impl Stored for GoalRelation {
+    type Model = e::goal_relation::Model;
+    fn from_model(m: Self::Model) -> Result<Self> {
+        Ok(GoalRelation {
+            kind: parse("goal_relation", "kind", &m.kind, GoalRelationKind::parse)?,
+            id: m.id,
+            from_id: m.from_id,
+            to_id: m.to_id,
+            note: m.note,
+        })
+    }
+    fn to_model(&self) -> Self::Model {
+        e::goal_relation::Model {
+            id: self.id,
+            from_id: self.from_id,
+            to_id: self.to_id,
+            note: self.note.clone(),
+            kind: self.kind.as_str().to_owned(),
+        }
+    }
+}
+
 /// A finite number read from a `double` column.
 fn quantity(table: &str, column: &str, value: f64) -> Result<Quantity> {
     Quantity::new(value)

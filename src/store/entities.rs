@@ -33,7 +33,7 @@ versioned!(
     nodes: area, programme, line, goal, intervention, partner, funding_stream, wijk, indicator,
         measurement;
     links: line_funding, intervention_goal, intervention_partner, intervention_funding,
-        intervention_wijk, intervention_relation, indicator_target
+        intervention_wijk, intervention_relation, goal_relation, indicator_target
 );
 
 /// A list of strings kept in a JSON column.
@@ -187,6 +187,13 @@ entity!(intervention_wijk, "intervention_wijk", {
 });
 
 entity!(intervention_relation, "intervention_relation", {
+    from_id: i64,
+    to_id: i64,
+    kind: String,
+    note: Option<String>,
+});
+
+entity!(goal_relation, "goal_relation", {
     from_id: i64,
     to_id: i64,
     kind: String,

@@ -329,6 +329,7 @@ macro_rules! for_each_table {
             intervention_funding: InterventionFunding,
             intervention_wijk: InterventionWijk,
             intervention_relation: InterventionRelation,
+            goal_relation: GoalRelation,
             indicator: Indicator,
             indicator_target: IndicatorTarget,
             measurement: Measurement

@@ -302,10 +302,11 @@ async fn paired_goals_are_covered(db: TestDb) {
 db_test!(paired_goals_are_covered);
 
 /// Goals no intervention serves in Lelystad Oost: 52 before the seven sub-goals Lijn 2 pairs
-/// with its interventions by name were linked; among the rest, the five shared Doelen (served
-/// by "de uitvoeringsplannen van de drie programmaclusters" as a whole) and sub-goals the plan
-/// lists per theme, not per intervention.
-const GAPS: usize = 45;
+/// with its interventions by name were linked, 45 after; 43 since two of the five shared Doelen
+/// are tied to the cluster goal that repeats them. Among the rest, three shared Doelen (served
+/// by "de uitvoeringsplannen van de drie programmaclusters" as a whole, no goal in particular)
+/// and sub-goals the plan lists per theme, not per intervention.
+const GAPS: usize = 43;
 
 /// The data corrections of issue 12, each against its line in the plan.
 async fn data_corrections_hold(db: TestDb) {
@@ -380,3 +381,146 @@ async fn data_corrections_hold(db: TestDb) {
     assert!(line_of("buddy-to-buddy").is_empty());
 }
 db_test!(data_corrections_hold);
+
+/// The shared Doelen the plan ties to a cluster goal are served by it, so coverage no longer
+/// reports them as gaps but lists them apart; removing a tie brings the gap back, restoring it
+/// takes it away again, and the ties survive a restart.
+async fn shared_doelen_served_by_cluster_goals(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    // "Hoe wij willen bijdragen aan het behalen van de doelen staat beschreven in de
+    // uitvoeringsplannen van de drie programmaclusters." Two Doelen repeat a cluster goal:
+    // "Veilige en uitdagende wijken, waar jongeren in Lelystad Oost de kans krijgen om een zo
+    // zelfstandig mogelijke toekomst op te bouwen, samen met hun netwerk." ↔ "Doel 2: Preventie
+    // met gezag, alle jongeren in Lelystad Oost krijgen de kans om een zelfstandige toekomst op
+    // te bouwen, samen met hun netwerk."; "De capaciteit en talent van jong tot oud benutten op
+    // de arbeidsmarkt." ↔ Werk & Inkomen "1. Capaciteit & talenten van bewoners worden benut op
+    // de arbeidsmarkt."
+    let safe = "doel-veilige-en-uitdagende-wijken";
+    let work = "doel-werk-en-bestaanszekerheid";
+    let ties = app
+        .data(
+            r#"{ a: goal(area: "lelystad-oost", slug: "doel-veilige-en-uitdagende-wijken") { id relatedGoals { kind direction goal { slug } } }
+                 b: goal(area: "lelystad-oost", slug: "doel-werk-en-bestaanszekerheid") { relatedGoals { kind direction goal { slug } } }
+                 c: goal(area: "lelystad-oost", slug: "pmg-hoofddoel") { id relatedGoals { kind direction goal { slug } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        ties["a"]["relatedGoals"],
+        json!([{ "kind": "SERVED_BY", "direction": "OUTGOING", "goal": { "slug": "pmg-hoofddoel" } }])
+    );
+    assert_eq!(
+        ties["b"]["relatedGoals"],
+        json!([{ "kind": "SERVED_BY", "direction": "OUTGOING", "goal": { "slug": "wi-subdoel-1" } }])
+    );
+    assert_eq!(
+        ties["c"]["relatedGoals"],
+        json!([{ "kind": "SERVED_BY", "direction": "INCOMING", "goal": { "slug": safe } }])
+    );
+    let (shared, pmg) = (ties["a"]["id"].clone(), ties["c"]["id"].clone());
+
+    let coverage = r#"{ coverage(area: "lelystad-oost") {
+        goalsWithoutInterventions { slug } goalsCoveredThroughRelated { slug } } }"#;
+    let covered = app.data(coverage, json!({})).await;
+    let gaps = slugs(&covered["coverage"]["goalsWithoutInterventions"]);
+    assert_eq!(gaps.len(), GAPS);
+    assert!(!gaps.iter().any(|g| g == safe || g == work), "{gaps:?}");
+    assert_eq!(
+        slugs(&covered["coverage"]["goalsCoveredThroughRelated"]),
+        [work, safe]
+    );
+    // In 2027 Preventie met gezag's goals are served only by interventions without a looptijd
+    // (the Veilige Wijken blocks give none), so the Doel tied to its main goal is unknown, not
+    // a gap.
+    let y = app
+        .data(
+            r#"{ coverage(area: "lelystad-oost", year: 2027) {
+                goalsWithoutInterventions { slug } goalsOnlyUndated { slug } goalsCoveredThroughRelated { slug } } }"#,
+            json!({}),
+        )
+        .await;
+    let unknown_2027 = slugs(&y["coverage"]["goalsOnlyUndated"]);
+    let gaps_2027 = slugs(&y["coverage"]["goalsWithoutInterventions"]);
+    assert!(unknown_2027.iter().any(|g| g == safe), "{unknown_2027:?}");
+    assert!(!gaps_2027.iter().any(|g| g == safe));
+    assert_eq!(
+        (
+            unknown_2027.len(),
+            gaps_2027.len(),
+            slugs(&y["coverage"]["goalsCoveredThroughRelated"])
+        ),
+        (35, 60, vec![])
+    );
+    // The three shared Doelen the plan ties to no goal in particular stay gaps.
+    for untied in [
+        "doel-aantrekkelijke-woonomgeving",
+        "doel-gezondheid-en-vitaliteit",
+        "doel-gelijke-kansen-kinderen-jongeren",
+    ] {
+        assert!(gaps.iter().any(|g| g == untied), "{untied}");
+    }
+
+    // Without the tie, the Doel is a gap again: 43 → 44.
+    let vars = json!({ "from": shared, "to": pmg });
+    let gone = app
+        .data(
+            "mutation($from: ID!, $to: ID!) { unlinkGoalFromGoal(fromId: $from, toId: $to) {
+               linked kind from { relatedGoals { kind } } to { slug } } }",
+            vars.clone(),
+        )
+        .await;
+    assert_eq!(
+        gone["unlinkGoalFromGoal"],
+        json!({ "linked": false, "kind": null, "from": { "relatedGoals": [] }, "to": { "slug": "pmg-hoofddoel" } })
+    );
+    let uncovered = app.data(coverage, json!({})).await;
+    let gaps = slugs(&uncovered["coverage"]["goalsWithoutInterventions"]);
+    assert_eq!(gaps.len(), GAPS + 1);
+    assert!(gaps.iter().any(|g| g == safe));
+    assert_eq!(
+        slugs(&uncovered["coverage"]["goalsCoveredThroughRelated"]),
+        [work]
+    );
+    // Unlinking what is not linked, or tying a goal to itself, is refused and changes nothing.
+    let unlink = "mutation($from: ID!, $to: ID!) { unlinkGoalFromGoal(fromId: $from, toId: $to) { linked } }";
+    assert_eq!(app.error_code(unlink, vars.clone()).await, "NOT_FOUND");
+    let link =
+        "mutation($from: ID!, $to: ID!) { linkGoalToGoal(fromId: $from, toId: $to, note: \"n\") {
+        linked kind note to { relatedGoals { direction goal { slug } } } } }";
+    let itself = json!({ "from": shared, "to": shared });
+    assert_eq!(app.error_code(link, itself).await, "BAD_USER_INPUT");
+    let audited = app
+        .data(
+            r#"{ a: auditLog(filter: { operation: "unlinkGoalFromGoal" }) { totalCount }
+                 b: auditLog(filter: { operation: "linkGoalToGoal" }) { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (
+            audited["a"]["totalCount"].clone(),
+            audited["b"]["totalCount"].clone()
+        ),
+        (json!(1), json!(0))
+    );
+
+    // Tied again, it is covered again: 44 → 43; the tie survives a restart.
+    let back = app.data(link, vars).await;
+    assert_eq!(
+        back["linkGoalToGoal"],
+        json!({ "linked": true, "kind": "SERVED_BY", "note": "n",
+                "to": { "relatedGoals": [{ "direction": "INCOMING", "goal": { "slug": safe } }] } })
+    );
+    let db = app.stop().await;
+    let app = spawn_app(db, true).await;
+    let again = app.data(coverage, json!({})).await;
+    assert_eq!(
+        slugs(&again["coverage"]["goalsWithoutInterventions"]).len(),
+        GAPS
+    );
+    assert_eq!(
+        slugs(&again["coverage"]["goalsCoveredThroughRelated"]),
+        [work, safe]
+    );
+}
+db_test!(shared_doelen_served_by_cluster_goals);

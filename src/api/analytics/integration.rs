@@ -213,12 +213,19 @@ pub struct Coverage {
     /// Wijken × goals of the asked level (an intervention counts for its goal and the goals
     /// above it).
     pub wijk_by_goal: CoverageMatrix,
-    /// Goals no intervention works for, directly or through a goal below it (with a year: not
-    /// even one whose activity in that year is unknown).
+    /// Goals no intervention works for: none on the goal, on a goal below it, or on a goal it
+    /// is tied to as served by (`relatedGoals` with kind `SERVED_BY`, direction `OUTGOING`),
+    /// with a year not even one whose activity in that year is unknown. A goal covered only
+    /// through such a tie is not here but in `goalsCoveredThroughRelated`.
     pub goals_without_interventions: Vec<Goal>,
     /// With a year: goals that only interventions of unknown activity in that year work for
     /// (not known to be covered, not known to be a gap). Empty without a year.
     pub goals_only_undated: Vec<Goal>,
+    /// Goals no intervention works for directly or through a goal below them, covered because
+    /// a goal that serves them (`relatedGoals`, `SERVED_BY`, `OUTGOING`) has an intervention
+    /// in scope on it or below it: e.g. a shared Doel of the area that a cluster goal repeats.
+    /// Listed apart so that nothing is hidden.
+    pub goals_covered_through_related: Vec<Goal>,
     /// Interventions without a partner.
     pub interventions_without_partner: Vec<Intervention>,
     /// Interventions without funding.
@@ -487,6 +494,7 @@ impl IntegrationQuery {
             wijk_by_goal: matrix(&s, c.wijk_goal.clone())?,
             goals_without_interventions: goals(&s, &c.goals_without_interventions),
             goals_only_undated: goals(&s, &c.goals_only_undated),
+            goals_covered_through_related: goals(&s, &c.goals_covered_through_related),
             interventions_without_partner: interventions(
                 &s,
                 c.interventions_without_partner.iter().copied(),

@@ -317,6 +317,7 @@ pub fn known_bound(
         ("Intervention", "funding") => Items(d.intervention_streams),
         ("Intervention", "wijken") => Items(d.intervention_wijken),
         ("Intervention", "related") => Items(d.intervention_relations),
+        ("Goal", "relatedGoals") => Items(d.goal_relations),
         ("Intervention", "lines") => Items(d.intervention_lines),
         ("Intervention", "programmes") => Items(d.intervention_programmes),
         ("Line", "goals") => Items(d.line_goals),
@@ -361,7 +362,10 @@ pub fn known_bound(
             Items((limit.saturating_mul(limit) / 2).min(map_links))
         }
         ("Path", "steps") => Items(d.nodes()),
-        ("Coverage", "goalsWithoutInterventions" | "goalsOnlyUndated") => Items(d.goals),
+        (
+            "Coverage",
+            "goalsWithoutInterventions" | "goalsOnlyUndated" | "goalsCoveredThroughRelated",
+        ) => Items(d.goals),
         (
             "Coverage",
             "interventionsWithoutFunding"

@@ -1,7 +1,9 @@
 //! Goals: ambitions, main goals and sub-goals, as a tree below lines or the area.
 
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use petgraph::Direction;
 
+use super::intervention::RelationDirection;
 use super::{Area, Intervention, Line, Partner, Programme, required};
 use super::{
     DeletedNode, by_slug, create, delete, list, list_of, loaded, node_object, patch, patch_opt,
@@ -10,11 +12,25 @@ use super::{
 use crate::api::connection::{Connection, OrderBy, PageArgs};
 use crate::api::filters::*;
 use crate::api::{OrGql, ids, snapshot};
-use crate::domain::{self, GoalLevel, Row, Table};
+use crate::domain::{self, GoalLevel, GoalRelationKind, Row, Table};
 use crate::graph::EdgeKind;
 use crate::service::Draft;
 
 node_object!(Goal, goals);
+
+/// A tie between this goal and another goal of the area, as the plan makes it.
+#[derive(SimpleObject)]
+pub struct GoalRelation {
+    /// What the tie means.
+    pub kind: GoalRelationKind,
+    /// Which way it points: `OUTGOING` when this goal is served by the other one, `INCOMING`
+    /// when this goal serves the other one.
+    pub direction: RelationDirection,
+    /// A note, e.g. the words the two goals share in the source.
+    pub note: Option<String>,
+    /// The other goal.
+    pub goal: Goal,
+}
 
 /// A goal: an ambition, a main goal (hoofddoel) or a sub-goal (subdoel). Top goals hang on a
 /// line, or on the area as a whole; the others hang on a parent goal and share its line.
@@ -113,6 +129,33 @@ impl Goal {
             self.s.sources(self.r.id, EdgeKind::SubGoalOf),
             Goal::load,
         )
+    }
+    /// Goals this one is tied to, both ways: a shared *Doel* of the area is served by the
+    /// cluster goal that repeats it (`OUTGOING` on the shared goal, `INCOMING` on the cluster
+    /// goal).
+    async fn related_goals(&self) -> Vec<GoalRelation> {
+        let directions = [
+            (Direction::Outgoing, RelationDirection::Outgoing),
+            (Direction::Incoming, RelationDirection::Incoming),
+        ];
+        directions
+            .into_iter()
+            .flat_map(|(d, direction)| {
+                self.s
+                    .edges(self.r.id, EdgeKind::GoalRelation, d)
+                    .into_iter()
+                    .map(move |(link, other)| (link, other, direction))
+            })
+            .filter_map(|(link, other, direction)| {
+                let l = self.s.data.goal_relations.get(&link)?;
+                Some(GoalRelation {
+                    kind: l.kind,
+                    direction,
+                    note: l.note.clone(),
+                    goal: Goal::load(&self.s, other)?,
+                })
+            })
+            .collect()
     }
     /// The goals above this one, the top goal first.
     async fn ancestors(&self) -> Vec<Goal> {

@@ -41,12 +41,14 @@ pub struct InterventionFunding {
     pub funding_stream: FundingStream,
 }
 
-/// Which way a relation between two interventions points.
+/// Which way a relation between two interventions, or a tie between two goals, points.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum RelationDirection {
-    /// This intervention refers to (or is the same as) the other one.
+    /// This intervention refers to (or is the same as) the other one; this goal is served by
+    /// the other one.
     Outgoing,
-    /// The other intervention refers to (or is the same as) this one.
+    /// The other intervention refers to (or is the same as) this one; the other goal is served
+    /// by this one.
     Incoming,
 }
 

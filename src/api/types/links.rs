@@ -11,7 +11,7 @@ use petgraph::Direction;
 
 use super::{FundingStream, Goal, Intervention, Line, Partner, Wijk};
 use super::{link_ends, loaded_one};
-use crate::domain::{Id, PartnerRole, RelationKind, Table};
+use crate::domain::{GoalRelationKind, Id, PartnerRole, RelationKind, Table};
 use crate::graph::{EdgeKind, Snapshot};
 
 /// The link row of a kind between two nodes, if they are linked.
@@ -144,6 +144,37 @@ impl InterventionRelationPayload {
         Ok(Self {
             from: loaded_one(s, from, Intervention::load)?,
             to: loaded_one(s, to, Intervention::load)?,
+            linked: link.is_some(),
+            kind: link.as_ref().map(|l| l.kind),
+            note: link.and_then(|l| l.note.clone()),
+        })
+    }
+}
+
+/// Two goals after tying them or removing their tie.
+#[derive(SimpleObject)]
+pub struct GoalRelationPayload {
+    /// The goal that is served, as it is now (its `relatedGoals` list the other one as
+    /// `OUTGOING` when linked).
+    pub from: Goal,
+    /// The goal that serves it, as it is now (its `relatedGoals` list the first as `INCOMING`
+    /// when linked).
+    pub to: Goal,
+    /// Whether the tie exists now (false after an unlink).
+    pub linked: bool,
+    /// What the tie means; null when not linked.
+    pub kind: Option<GoalRelationKind>,
+    /// The tie's note; null when none or not linked.
+    pub note: Option<String>,
+}
+
+impl GoalRelationPayload {
+    fn read(s: &Arc<Snapshot>, from: Id, to: Id) -> Result<Self> {
+        let link = link_row(s, from, to, EdgeKind::GoalRelation)
+            .and_then(|l| s.data.goal_relations.get(&l).cloned());
+        Ok(Self {
+            from: loaded_one(s, from, Goal::load)?,
+            to: loaded_one(s, to, Goal::load)?,
             linked: link.is_some(),
             kind: link.as_ref().map(|l| l.kind),
             note: link.and_then(|l| l.note.clone()),
@@ -357,6 +388,49 @@ impl LinkMutation {
         )
         .await?;
         InterventionRelationPayload::read(&s, from, to)
+    }
+
+    /// Ties one goal to another that serves it; an existing tie takes the new kind and note.
+    async fn link_goal_to_goal(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The goal that is served (e.g. a shared Doel of the area).")] from_id: ID,
+        #[graphql(desc = "The goal that serves it (e.g. the cluster goal that repeats it).")]
+        to_id: ID,
+        #[graphql(
+            desc = "What the tie means.",
+            default_with = "GoalRelationKind::ServedBy"
+        )]
+        kind: GoalRelationKind,
+        #[graphql(desc = "A note, e.g. the words the two goals share in the source.")] note: Option<
+            String,
+        >,
+    ) -> Result<GoalRelationPayload> {
+        let (s, from, to) = link_ends(
+            ctx,
+            (&from_id, Table::Goal, "fromId"),
+            (&to_id, Table::Goal, "toId"),
+            move |d, from, to| d.link_goals(from, to, kind, note),
+        )
+        .await?;
+        GoalRelationPayload::read(&s, from, to)
+    }
+
+    /// Removes the tie from one goal to another (`NOT_FOUND` when there is none).
+    async fn unlink_goal_from_goal(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The goal that is served.")] from_id: ID,
+        #[graphql(desc = "The goal that serves it.")] to_id: ID,
+    ) -> Result<GoalRelationPayload> {
+        let (s, from, to) = link_ends(
+            ctx,
+            (&from_id, Table::Goal, "fromId"),
+            (&to_id, Table::Goal, "toId"),
+            |d, from, to| d.unlink_goals(from, to),
+        )
+        .await?;
+        GoalRelationPayload::read(&s, from, to)
     }
 
     /// Names a funding stream for a whole line (nothing changes if it is named already).

@@ -444,11 +444,11 @@ pub fn check_funding_link(amount_eur: Option<i64>, note: &Option<String>) -> Res
     c.finish()
 }
 
-/// Checks a relation between two interventions.
+/// Checks a relation between two interventions, or a tie between two goals.
 pub fn check_relation(from: Id, to: Id, note: &Option<String>) -> Result<()> {
     let mut c = Checks::default();
     if from == to {
-        c.fail("to_id", "an intervention cannot relate to itself");
+        c.fail("to_id", "a node cannot relate to itself");
     }
     c.text("note", note);
     c.finish()

@@ -1,4 +1,4 @@
-//! The links between nodes, six kinds of row with one path: both ends are checked (they exist,
+//! The links between nodes, seven kinds of row with one path: both ends are checked (they exist,
 //! are of the right tables and share an area), an existing link is found through the edges of
 //! its first end (not by scanning the table), linking again updates what the link carries (a
 //! role, an amount, a kind), and unlinking what is not linked is `NOT_FOUND`.
@@ -56,6 +56,13 @@ const RELATION: LinkKind = LinkKind {
     to: (Table::Intervention, "to_id"),
     missing: |a, b| format!("intervention {a} does not relate to intervention {b}"),
 };
+const GOAL_RELATION: LinkKind = LinkKind {
+    table: Table::GoalRelation,
+    edge: EdgeKind::GoalRelation,
+    from: (Table::Goal, "from_id"),
+    to: (Table::Goal, "to_id"),
+    missing: |a, b| format!("goal {a} is not tied to goal {b}"),
+};
 const LINE_FUNDING: LinkKind = LinkKind {
     table: Table::LineFunding,
     edge: EdgeKind::LineFunding,
@@ -65,7 +72,15 @@ const LINE_FUNDING: LinkKind = LinkKind {
 };
 
 /// Every kind of link.
-pub(super) const ALL: [&LinkKind; 6] = [&GOAL, &PARTNER, &FUNDING, &WIJK, &RELATION, &LINE_FUNDING];
+pub(super) const ALL: [&LinkKind; 7] = [
+    &GOAL,
+    &PARTNER,
+    &FUNDING,
+    &WIJK,
+    &RELATION,
+    &GOAL_RELATION,
+    &LINE_FUNDING,
+];
 
 impl Draft {
     /// Links `from` to `to`; `row` builds the link row with the given id. An existing link
@@ -224,6 +239,31 @@ impl Draft {
 
     pub fn unlink_interventions(&mut self, from: Id, to: Id) -> Result<()> {
         self.unlink(&RELATION, from, to)
+    }
+
+    /// Ties one goal to another; an existing tie takes the new kind and note.
+    pub fn link_goals(
+        &mut self,
+        from: Id,
+        to: Id,
+        kind: GoalRelationKind,
+        note: Option<String>,
+    ) -> Result<()> {
+        self.link_ends(&GOAL_RELATION, from, to)?;
+        check_relation(from, to, &note)?;
+        self.link(&GOAL_RELATION, from, to, |id| {
+            Row::GoalRelation(GoalRelation {
+                id,
+                from_id: from,
+                to_id: to,
+                kind,
+                note,
+            })
+        })
+    }
+
+    pub fn unlink_goals(&mut self, from: Id, to: Id) -> Result<()> {
+        self.unlink(&GOAL_RELATION, from, to)
     }
 
     /// Names a funding stream for a whole line (nothing happens if it already is).
