@@ -172,8 +172,8 @@ fn check_whole(text: &str, file: &DataFile) -> Result<()> {
                 Some(end),
                 format!(
                     "the `end` record counts {} {key}, but the file holds {}: records were lost \
-                     (a cut-off file?) or added or removed by hand; if the file is as it should \
-                     be, set `{key}: {}`",
+                     (the file may have been cut off) or added or removed by hand; if the file is \
+                     as it should be, set `{key}: {}`",
                     said.unwrap_or_default(),
                     holds.unwrap_or_default(),
                     holds.unwrap_or_default()

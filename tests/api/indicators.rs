@@ -1,7 +1,9 @@
 //! Progress monitoring (issue 14): indicators and measurements written through the API,
 //! versioned and audited, kept across restarts, imported from CSV (good, bad and repeated
 //! files), and progress read per indicator and rolled up. The indicators are made by the tests
-//! themselves on the bundled Lelystad Oost interventions.
+//! themselves on the bundled Lelystad Oost interventions, after the plan's own indicators are
+//! deleted ([`spawn_without_indicators`]; `indicators_plan.rs` checks those), so that every
+//! count below is the test's own.
 
 use serde_json::{Value, json};
 
@@ -10,6 +12,35 @@ use crate::helpers::{TestApp, TestDb, cli, db_test, spawn_app};
 const CREATE: &str = "mutation($i: CreateIndicatorInput!) { createIndicator(input: $i) { id version slug target targets { value qualifier startYear endYear } intervention { slug } } }";
 const RECORD: &str = "mutation($i: RecordMeasurementInput!) { recordMeasurement(input: $i) { id version value periodStart periodEnd recordedBy comment indicator { progress { latestValue ratio expectedAtLatest target status } } } }";
 const PROGRESS: &str = "query($s: String!) { indicator(slug: $s) { version measurements { totalCount nodes { id value status periodEnd wijk { slug } } } progress { latestValue latestStatus latestPeriodEnd target ratio expected expectedAtLatest direction status } } }";
+
+/// The server on Lelystad Oost, with the plan's indicators deleted through the API.
+async fn spawn_without_indicators(db: TestDb) -> TestApp {
+    let app = spawn_app(db, true).await;
+    loop {
+        let page = app
+            .data(
+                "{ indicators(filter: { area: \"lelystad-oost\" }, first: 50) { nodes { id } } }",
+                json!({}),
+            )
+            .await;
+        let ids: Vec<String> = page["indicators"]["nodes"]
+            .as_array()
+            .expect("a page of indicators")
+            .iter()
+            .filter_map(|n| n["id"].as_str().map(str::to_owned))
+            .collect();
+        if ids.is_empty() {
+            return app;
+        }
+        for id in ids {
+            app.data(
+                "mutation($id: ID!) { deleteIndicator(id: $id) { id } }",
+                json!({ "id": id }),
+            )
+            .await;
+        }
+    }
+}
 
 /// Creates an indicator on an intervention of Lelystad Oost; returns its ID.
 async fn indicator(app: &TestApp, intervention: &str, input: Value) -> String {
@@ -42,7 +73,7 @@ async fn progress(app: &TestApp, slug: &str) -> Value {
 }
 
 async fn measurements_recorded_versioned_and_audited(db: TestDb) {
-    let app = spawn_app(db, true).await;
+    let app = spawn_without_indicators(db).await;
     let id = indicator(&app, "wo-renoveren-verduurzamen", woningen()).await;
     let created = progress(&app, "particuliere-woningen").await;
     assert_eq!(created["progress"]["status"], "NO_DATA");
@@ -212,7 +243,7 @@ sociale-aanpak,2025-01-01,2025-06-30,,on_track,,
 ";
 
 async fn measurements_imported_from_csv(db: TestDb) {
-    let app = spawn_app(db, true).await;
+    let app = spawn_without_indicators(db).await;
     indicator(&app, "wo-renoveren-verduurzamen", woningen()).await;
     indicator(
         &app,
@@ -319,7 +350,7 @@ particuliere-woningen,2025-07-01,2025-12-31,x,,nergens,
 db_test!(measurements_imported_from_csv);
 
 async fn progress_rolls_up(db: TestDb) {
-    let app = spawn_app(db, true).await;
+    let app = spawn_without_indicators(db).await;
     let today = samenhang::graph::today();
     let this_half = today.format("%Y-%m-%d").to_string();
     let start = (today - chrono::Days::new(180))
@@ -447,7 +478,7 @@ db_test!(progress_rolls_up);
 /// The README's worked example ("Following progress") records a result as written, with the
 /// id of a real indicator in place of the placeholder, and its progress query answers.
 async fn readme_progress_example_runs(db: TestDb) {
-    let app = spawn_app(db, true).await;
+    let app = spawn_without_indicators(db).await;
     let id = indicator(&app, "wo-renoveren-verduurzamen", woningen()).await;
     let readme = include_str!("../../README.md");
     let section = readme
@@ -483,7 +514,7 @@ db_test!(readme_progress_example_runs);
 /// change log, to the same records and versions (issue 14: "the replicas' change log carries
 /// them like every other node").
 async fn another_process_follows_indicator_writes(db: TestDb) {
-    let app = spawn_app(db, true).await;
+    let app = spawn_without_indicators(db).await;
     let other = samenhang::cli::open(&app.db.url, false)
         .await
         .expect("a second process");
