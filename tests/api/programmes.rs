@@ -25,7 +25,6 @@ async fn a_first_start_loads_four_programmes_and_never_merges_them(db: TestDb) {
         "{ crossClusterPartners { clusterCount } }",
         "{ clusterOverlap { clusters { partners } } }",
         "{ fundingAtRisk(endingBy: 2026) { lastYear } }",
-        r#"{ networkMap(view: COLLABORATION) { nodes { label } } }"#,
     ] {
         let error = app.error(query, json!({})).await;
         assert_eq!(
@@ -36,6 +35,30 @@ async fn a_first_start_loads_four_programmes_and_never_merges_them(db: TestDb) {
         assert!(message.contains("area"), "{query}: {message}");
         assert!(message.contains("lelystad-oost"), "{query}: {message}");
     }
+
+    // A map without an area is of the bundled default, Lelystad Oost, alone: never merged.
+    let map = app
+        .data(
+            "{ networkMap(view: COLLABORATION) { title nodes { label } } }",
+            json!({}),
+        )
+        .await;
+    let title = map["networkMap"]["title"].as_str().unwrap_or_default();
+    assert!(title.contains("Lelystad Oost"), "{title}");
+    let labels: Vec<&str> = map["networkMap"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter_map(|n| n["label"].as_str())
+        .collect();
+    let lelystad = app
+        .data(
+            r#"{ networkMap(view: COLLABORATION, filter: { area: "lelystad-oost" }) { nodes { label } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(map["networkMap"]["nodes"], lelystad["networkMap"]["nodes"]);
+    assert!(labels.contains(&"Halt"), "{labels:?}");
 
     // With an area, each network holds that area's partners only.
     let per_area = |area: &str| {
