@@ -6,7 +6,7 @@
 // Usage: node graphiql.mjs http://127.0.0.1:PORT ADMIN_TOKEN SCREENSHOT.png
 //   (CHROMIUM names the browser; /usr/bin/chromium by default.)
 import assert from "node:assert/strict";
-import { openOffline } from "./offline.mjs";
+import puppeteer from "puppeteer-core";
 
 const [base, token, screenshot] = process.argv.slice(2);
 if (!base || !token || !screenshot) {
@@ -15,9 +15,53 @@ if (!base || !token || !screenshot) {
 }
 const origin = new URL(base).origin;
 
-const { problems, run: check } = await openOffline(origin);
+const blocked = [];
+const problems = [];
+const browser = await puppeteer.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: [
+    "--no-sandbox",
+    "--disable-dev-shm-usage",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--window-size=1280,800",
+  ],
+});
 
-await check(async (page) => {
+try {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 800 });
+  await page.setRequestInterception(true);
+  page.on("request", (request) => {
+    const url = request.url();
+    if (url.startsWith("data:") || new URL(url).origin === origin) {
+      request.continue();
+    } else {
+      blocked.push(url);
+      request.abort("blockedbyclient");
+    }
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+  });
+  page.on("requestfailed", (request) => {
+    problems.push(`failed: ${request.url()} (${request.failure()?.errorText})`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    const text = message.text();
+    if (message.type() === "error" || /Content.Security.Policy/i.test(text)) {
+      problems.push(`console ${message.type()}: ${text}`);
+    }
+  });
+  // CSP violations, also those the console does not report.
+  await page.evaluateOnNewDocument(() => {
+    window.__violations = [];
+    document.addEventListener("securitypolicyviolation", (e) => {
+      window.__violations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
+    });
+  });
+
   await page.goto(`${origin}/`, { waitUntil: "networkidle0" });
   assert.equal(await page.title(), "samenhang GraphiQL");
   await page.waitForSelector(".graphiql-query-editor .CodeMirror", { timeout: 30000 });
@@ -132,6 +176,17 @@ await check(async (page) => {
     `no change arrived over the subscription: ${await page.$eval(".graphiql-response", (e) => e.innerText)} ${problems}`,
   );
   assert.ok(await shows('"operation": "CREATED"'));
-});
 
+  const violations = await page.evaluate(() => window.__violations);
+  problems.push(...violations.map((v) => `CSP: ${v}`));
+} catch (error) {
+  // What the page ran into usually explains the failure.
+  console.error("blocked requests:", blocked, "\nproblems on the page:", problems);
+  throw error;
+} finally {
+  await browser.close();
+}
+
+assert.deepEqual(blocked, [], "requests to other hosts");
+assert.deepEqual(problems, [], "problems on the page");
 console.log(`GraphiQL at ${origin}/ ran its queries offline; screenshot in ${screenshot}`);
