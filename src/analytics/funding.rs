@@ -17,6 +17,9 @@ use crate::graph::{CacheKey, EdgeKind, Filter, Snapshot};
 /// The longest scenario, in years.
 pub const MAX_SCENARIO_YEARS: i32 = 50;
 
+/// The years a scenario may cover (as the dates of measurements).
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
 /// A funding scenario for one area: its streams to stop, the end years to assume, and the
 /// years to look at. It is also the cache key of its answer.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -48,6 +51,12 @@ impl Scenario {
     ) -> Result<Scenario, Error> {
         if to < from {
             return Err(Error::invalid("to", "must not be before `from`"));
+        }
+        if !(YEARS.contains(&from) && YEARS.contains(&to)) {
+            return Err(Error::invalid(
+                "from",
+                format!("years run from {} to {}", YEARS.start(), YEARS.end()),
+            ));
         }
         if to - from >= MAX_SCENARIO_YEARS {
             return Err(Error::invalid(

@@ -121,6 +121,14 @@ async fn measurements_recorded_versioned_and_audited(db: TestDb) {
     .await;
     let read = progress(&app, "particuliere-woningen").await;
     assert_eq!(read["measurements"]["totalCount"], 2);
+    // Every measurement is listed, the earliest period first.
+    let values: Vec<&Value> = read["measurements"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| &n["value"])
+        .collect();
+    assert_eq!(values.len(), 2, "{read}");
     assert_eq!(read["progress"]["latestValue"], 90.0);
 
     // Audited: the insert and the update, with the row before and after.

@@ -233,6 +233,12 @@ async fn bad_scenarios_are_refused(db: TestDb) {
         (q(json!([]), json!([]), 2027, 2025), "BAD_USER_INPUT"),
         // More than fifty years.
         (q(json!([]), json!([]), 2000, 2100), "BAD_USER_INPUT"),
+        // Years far out of range (their span does not fit an i32: no overflow, a refusal).
+        (
+            q(json!([]), json!([]), -2_000_000_000, 2_000_000_000),
+            "BAD_USER_INPUT",
+        ),
+        (q(json!([]), json!([]), -5, 3), "BAD_USER_INPUT"),
         // A stream both stopped and given an end.
         (
             q(

@@ -241,14 +241,25 @@ impl Indicator {
         #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
     ) -> Result<Connection<Measurement>> {
-        let ids = self.s.measurements_of(self.r.id);
-        // Already in period order: the position in it is the sort key.
-        let sorted = ids
+        // In period order: keyed by the period's start (ISO dates sort as text), then id, so
+        // that a key names its measurement and cursors hold across pages.
+        let mut sorted: Vec<(crate::graph::SortKey, Id)> = self
+            .s
+            .measurements_of(self.r.id)
             .into_iter()
-            .enumerate()
-            .map(|(n, id)| (crate::graph::SortKey::Created(n as Id), id))
+            .filter_map(|id| {
+                let m = self.s.data.measurements.get(&id)?;
+                Some((
+                    crate::graph::SortKey::Text(m.period_start.to_string(), id),
+                    id,
+                ))
+            })
             .collect();
-        let order = order_of(None, Table::Measurement).gql()?;
+        sorted.sort();
+        let order = crate::graph::Order {
+            field: crate::graph::OrderField::Name,
+            descending: false,
+        };
         let page = PageArgs {
             first,
             after,
