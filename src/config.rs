@@ -19,7 +19,7 @@ pub struct Cli {
     #[command(flatten, next_help_heading = "Serving (without a command)")]
     pub serve: ServeArgs,
     /// Log format.
-    #[arg(long, env = "SAMENHANG_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    #[arg(long, env = "SAMENHANG_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true, help_heading = "Logging")]
     pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -18,7 +18,7 @@ use crate::graph::{CacheKey, EdgeKind, Filter, Snapshot};
 pub const MAX_SCENARIO_YEARS: i32 = 50;
 
 /// The years a scenario may cover (as the dates of measurements).
-const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+const YEARS: std::ops::RangeInclusive<i32> = crate::domain::DATE_YEARS;
 
 /// A funding scenario for one area: its streams to stop, the end years to assume, and the
 /// years to look at. It is also the cache key of its answer.

@@ -57,16 +57,32 @@ fn problem(row: usize, column: &str, message: impl Into<String>) -> Problem {
     Problem::new(format!("row {row}, column {column}"), message)
 }
 
-/// Splits CSV text (RFC 4180: comma separated, fields in double quotes may hold commas,
-/// quotes doubled and line breaks) into records, each with the row it starts on.
+/// The separator of a file: `;` (as a Dutch spreadsheet saves CSV) or a tab when the header
+/// row holds more of them than commas, else `,`.
+fn separator(text: &str) -> char {
+    let header = text.lines().next().unwrap_or_default();
+    let count = |c: char| header.matches(c).count();
+    let commas = count(',');
+    [';', '\t']
+        .into_iter()
+        .filter(|&c| count(c) > commas)
+        .max_by_key(|&c| count(c))
+        .unwrap_or(',')
+}
+
+/// Splits CSV text (RFC 4180: fields in double quotes may hold separators, quotes doubled and
+/// line breaks; comma separated, or `;` or tab as [`separator`] finds) into records, each
+/// with the row it starts on.
 fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>> {
+    let text = text.trim_start_matches('\u{feff}');
+    let separator = separator(text);
     let mut out = Vec::new();
     let mut record: Vec<String> = Vec::new();
     let mut field = String::new();
     let mut quoted = false;
     let mut row = 1;
     let mut start = 1;
-    let mut chars = text.trim_start_matches('\u{feff}').chars().peekable();
+    let mut chars = text.chars().peekable();
     let mut any = false;
     while let Some(c) = chars.next() {
         any = true;
@@ -83,7 +99,7 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>> {
                 field.push(c);
             }
             (false, '"') if field.is_empty() => quoted = true,
-            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, c) if c == separator => record.push(std::mem::take(&mut field)),
             (false, '\r') if chars.peek() == Some(&'\n') => {}
             (false, '\n') => {
                 record.push(std::mem::take(&mut field));
@@ -96,17 +112,34 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>> {
         }
     }
     if quoted {
-        return Err(Error::Invalid(vec![Problem {
-            field: format!("row {start}"),
-            position: Some((start as u64, 1)),
-            message: "a quoted field is not closed".into(),
-        }]));
+        return Err(Error::invalid(
+            format!("row {start}"),
+            "a quoted field is not closed",
+        ));
     }
     if any {
         record.push(field);
         out.push((start, record));
     }
     Ok(out)
+}
+
+/// Where a problem of this module is, for listing them in the file's order: its row, then its
+/// column in the order of [`COLUMNS`] (a problem of the whole row first).
+fn place(problem: &Problem) -> (usize, usize) {
+    let mut parts = problem.field.split(", column ");
+    let row = parts
+        .next()
+        .and_then(|r| r.strip_prefix("row "))
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0);
+    let column = parts.next().map_or(0, |name| {
+        COLUMNS
+            .iter()
+            .position(|c| *c == name)
+            .map_or(COLUMNS.len() + 1, |i| i + 1)
+    });
+    (row, column)
 }
 
 /// Reads the CSV text into rows: a header naming the columns (any order; `indicator`,
@@ -125,14 +158,14 @@ pub fn parse_csv(text: &str) -> Result<Vec<MeasurementRow>> {
     for (n, name) in header.iter().enumerate() {
         let name = name.trim().to_lowercase();
         if !COLUMNS.contains(&name.as_str()) {
-            problems.push(Problem {
-                field: format!("row 1, column {}", n + 1),
-                position: Some((1, n as u64 + 1)),
-                message: format!(
-                    "unknown column {name:?}; the columns are {}",
+            problems.push(Problem::new(
+                format!("row 1, column {}", n + 1),
+                format!(
+                    "unknown column {name:?}; the columns are {} (separated by commas, or by \
+                     semicolons as a Dutch spreadsheet saves them)",
                     COLUMNS.join(", ")
                 ),
-            });
+            ));
         } else if columns.contains(&name) {
             problems.push(problem(1, &name, "the column is given twice"));
         }
@@ -161,15 +194,14 @@ pub fn parse_csv(text: &str) -> Result<Vec<MeasurementRow>> {
             ));
         }
         if record.len() != columns.len() {
-            problems.push(Problem {
-                field: format!("row {row}"),
-                position: Some((row as u64, 1)),
-                message: format!(
+            problems.push(Problem::new(
+                format!("row {row}"),
+                format!(
                     "the row has {} cells, the header {}",
                     record.len(),
                     columns.len()
                 ),
-            });
+            ));
             continue;
         }
         let mut r = MeasurementRow {
@@ -250,12 +282,17 @@ pub fn import_measurements(
             ));
         }
         let date = |text: &str, column: &str, problems: &mut Vec<Problem>| {
-            let parsed = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+            let parsed = iso_date(text);
             if parsed.is_none() {
                 problems.push(problem(
                     row,
                     column,
-                    format!("{text:?} is not an ISO date (YYYY-MM-DD, e.g. 2025-06-30)"),
+                    format!(
+                        "{text:?} is not an ISO date (YYYY-MM-DD, e.g. 2025-06-30) in the years \
+                         {} to {}",
+                        DATE_YEARS.start(),
+                        DATE_YEARS.end()
+                    ),
                 ));
             }
             parsed
@@ -359,9 +396,59 @@ pub fn import_measurements(
             Err(other) => return Err(other),
         }
     }
+    // In the file's order: the checks above run in two rounds.
+    problems.sort_by_key(place);
     if problems.is_empty() {
         Ok(done)
     } else {
         Err(Error::Invalid(problems))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn semicolons_and_tabs_separate_as_commas_do() {
+        let comma = "indicator,period_start,period_end,value,comment\n\
+                     woningen,2025-01-01,2025-06-30,\"12,5\",\"a; b\"\n";
+        let semicolon = "\u{feff}indicator;period_start;period_end;value;comment\r\n\
+                         woningen;2025-01-01;2025-06-30;12,5;\"a; b\"\r\n";
+        let tab = "indicator\tperiod_start\tperiod_end\tvalue\tcomment\n\
+                   woningen\t2025-01-01\t2025-06-30\t12,5\ta; b\n";
+        let rows = parse_csv(comma).expect("comma");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].value.as_deref(), Some("12,5"));
+        assert_eq!(rows[0].comment.as_deref(), Some("a; b"));
+        assert_eq!(parse_csv(semicolon).expect("semicolon"), rows);
+        assert_eq!(parse_csv(tab).expect("tab"), rows);
+    }
+
+    #[test]
+    fn header_problems_name_their_place_once() {
+        let Err(Error::Invalid(problems)) = parse_csv("indicator|period_start|period_end\n") else {
+            panic!("an unknown column is refused");
+        };
+        let text = problems[0].to_string();
+        assert!(
+            text.starts_with("row 1, column 1: unknown column"),
+            "{text}"
+        );
+        assert_eq!(text.matches("row 1").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn problems_sort_by_row_then_column() {
+        let mut problems = [
+            problem(3, "value", "c"),
+            problem(2, "wijk", "b"),
+            Problem::new("row 2", "a"),
+            problem(2, "period_start", "a2"),
+            problem(10, "indicator", "d"),
+        ];
+        problems.sort_by_key(place);
+        let order: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(order, ["a", "a2", "b", "c", "d"]);
     }
 }

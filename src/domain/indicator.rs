@@ -6,6 +6,22 @@ use chrono::NaiveDate;
 
 use super::{Direction, Id, Measure, QualitativeStatus, TargetNote};
 
+/// The years samenhang accepts anywhere: a period, a date of a measurement, a scenario.
+pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// A date written as ISO 8601's calendar date, `YYYY-MM-DD` (four-digit year, no sign), in
+/// [`DATE_YEARS`]; `None` for anything else.
+pub fn iso_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    let shape = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+    (shape && DATE_YEARS.contains(&chrono::Datelike::year(&date))).then_some(date)
+}
+
 /// A finite number (a target, baseline or measured value). Never NaN or infinite, and zero is
 /// always `+0.0`, so two quantities are equal exactly when their bits are.
 #[derive(Clone, Copy, Debug, PartialOrd)]
@@ -99,4 +115,29 @@ pub struct Measurement {
     pub comment: Option<String>,
     /// Who recorded it (the writing token's name).
     pub recorded_by: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates_are_four_digit_years_in_range() {
+        assert_eq!(
+            iso_date(" 2025-06-30 "),
+            NaiveDate::from_ymd_opt(2025, 6, 30)
+        );
+        for wrong in [
+            "+262000-01-01",
+            "262000-01-01",
+            "1899-12-31",
+            "2101-01-01",
+            "2025-6-30",
+            "2025-02-30",
+            "30-06-2025",
+            "",
+        ] {
+            assert_eq!(iso_date(wrong), None, "{wrong}");
+        }
+    }
 }

@@ -15,7 +15,7 @@ pub use enums::{
     Direction, FundingKind, GoalLevel, GoalRelationKind, Measure, PartnerKind, PartnerRole,
     QualitativeStatus, RelationKind, TargetNote, WijkScope,
 };
-pub use indicator::{Indicator, IndicatorTarget, Measurement, Quantity};
+pub use indicator::{DATE_YEARS, Indicator, IndicatorTarget, Measurement, Quantity, iso_date};
 pub use period::{Known, Period, Undated};
 pub use progress::{Plan, Progress, ProgressStatus, Reading, Rollup, TargetSpan};
 pub use records::*;

@@ -548,9 +548,11 @@ pub fn build_limited(
     })
 }
 
-/// A number every format can write: infinities and NaN (which no format can carry) become 0.
+/// A number every format can write: infinities and NaN (which no format can carry) become 0,
+/// and so does -0 (which a spreadsheet shows as "-0").
 pub fn finite(value: f64) -> f64 {
-    if value.is_finite() { value } else { 0.0 }
+    // Adding zero turns -0 into 0.
+    if value.is_finite() { value + 0.0 } else { 0.0 }
 }
 
 /// The interventions of a node that the map's year counts.
@@ -762,5 +764,7 @@ mod tests {
         assert_eq!(finite(f64::NAN), 0.0);
         assert_eq!(finite(f64::NEG_INFINITY), 0.0);
         assert_eq!(finite(2.5), 2.5);
+        assert!(finite(-0.0).is_sign_positive());
+        assert_eq!(finite(-0.0).to_string(), "0");
     }
 }

@@ -5,11 +5,10 @@
 
 use std::collections::HashMap;
 
+use async_graphql::Pos;
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
-use async_graphql::{ParseRequestError, Pos};
-use async_graphql_axum::GraphQLRequest;
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -217,52 +216,40 @@ struct ErrorsOnly<'a> {
     errors: &'a [async_graphql::ServerError],
 }
 
-/// Why a body is not a GraphQL request at all.
-pub struct BadRequest(ParseRequestError);
-
-impl From<ParseRequestError> for BadRequest {
-    fn from(err: ParseRequestError) -> Self {
-        BadRequest(err)
-    }
+/// A POST body as the GraphQL over HTTP specification names its members. `query` may be
+/// absent or `null` (a persisted query sent by its hash); `null` stands for absent in the others
+/// too.
+#[derive(serde::Deserialize)]
+struct PostBody {
+    #[serde(default)]
+    query: Option<String>,
+    #[serde(default, rename = "operationName")]
+    operation_name: Option<String>,
+    #[serde(default)]
+    variables: Option<async_graphql::Variables>,
+    #[serde(default)]
+    extensions: Option<HashMap<String, async_graphql::Value>>,
 }
 
-impl IntoResponse for BadRequest {
-    fn into_response(self) -> Response {
-        self.answer(Media::Json)
+/// The GraphQL request of a POST body, or why it is not one.
+fn from_body(body: &[u8]) -> Result<async_graphql::Request, String> {
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'[') {
+        return Err("batches (JSON arrays) are not served".to_owned());
     }
-}
-
-impl BadRequest {
-    /// The refusal, in the media type the client asked for.
-    fn answer(self, media: Media) -> Response {
-        let too_large = match &self.0 {
-            ParseRequestError::PayloadTooLarge => true,
-            // A chunked body over the limit is cut off while it is read.
-            ParseRequestError::Io(err) => err.to_string().contains("length limit exceeded"),
-            _ => false,
+    let body: PostBody = serde_json::from_slice(body).map_err(|err| {
+        let what = if err.is_data() {
+            "`query` and `operationName` are strings, `variables` and `extensions` objects"
+        } else {
+            "send a JSON object with `query` (and `variables`, `operationName`)"
         };
-        if too_large {
-            return refusal(
-                media,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
-                "the request body is too large",
-            );
-        }
-        let what = match &self.0 {
-            ParseRequestError::InvalidRequest(_) => {
-                "send a JSON object with `query` (and `variables`, `operationName`)"
-            }
-            ParseRequestError::UnsupportedBatch => "batches (JSON arrays) are not served",
-            _ => "the request cannot be read",
-        };
-        refusal(
-            media,
-            StatusCode::BAD_REQUEST,
-            "BAD_REQUEST",
-            &format!("not a GraphQL request: {what}"),
-        )
-    }
+        format!("{what} (line {}, column {})", err.line(), err.column())
+    })?;
+    let mut request = async_graphql::Request::new(body.query.unwrap_or_default());
+    request.operation_name = body.operation_name.filter(|n| !n.is_empty());
+    request.variables = body.variables.unwrap_or_default();
+    request.extensions = async_graphql::Extensions(body.extensions.unwrap_or_default());
+    Ok(request)
 }
 
 /// A GET request's parameters, as the GraphQL over HTTP specification names them (the
@@ -333,11 +320,26 @@ async fn read_request(
     // The body must arrive in good time: a trickle must not hold a place for long.
     let body = tokio::time::timeout(
         state.body_timeout,
-        GraphQLRequest::<BadRequest>::from_request(request, state),
+        axum::body::to_bytes(request.into_body(), usize::MAX),
     );
+    let bad_request = |why: String| {
+        refusal(
+            media,
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            &format!("not a GraphQL request: {why}"),
+        )
+    };
     match body.await {
-        Ok(Ok(request)) => Ok(request.into_inner()),
-        Ok(Err(rejection)) => Err(rejection.answer(media)),
+        Ok(Ok(bytes)) => from_body(&bytes).map_err(bad_request),
+        // A chunked body over the limit is cut off while it is read.
+        Ok(Err(err)) if err.to_string().contains("length limit exceeded") => Err(refusal(
+            media,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            "the request body is too large",
+        )),
+        Ok(Err(_)) => Err(bad_request("the request body cannot be read".to_owned())),
         Err(_) => Err(refusal(
             media,
             StatusCode::REQUEST_TIMEOUT,

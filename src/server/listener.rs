@@ -56,6 +56,9 @@ pub async fn serve(
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout)
+        // Room for heads up to twice the limits that `super::head_limits` answers itself.
+        .max_headers(2 * super::MAX_HEADERS)
+        .max_buf_size(4 * super::MAX_HEADER_BYTES + 2 * super::MAX_URI_BYTES)
         .keep_alive(true);
     tokio::pin!(shutdown);
     loop {

@@ -96,6 +96,7 @@ pub fn router(service: Arc<Service>, config: &ServeArgs) -> Result<Router> {
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(config.body_limit))
         .layer(middleware::from_fn(graphql_errors))
+        .layer(middleware::from_fn(head_limits))
         .layer(compression());
     if let Some(cors) = security::cors_layer(&config.cors_origins, &config.cors_allow_headers)? {
         router = router.layer(cors);
@@ -120,6 +121,54 @@ fn compression()
                 .and(NotForContentType::IMAGES)
                 .and(NotForContentType::SSE),
         )
+}
+
+/// The longest target (path and query string) a request may have: a long query over GET fits.
+pub const MAX_URI_BYTES: usize = 32 * 1024;
+/// The most header fields a request may carry, and their size together.
+pub const MAX_HEADERS: usize = 100;
+pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+
+/// Refuses a request whose target or headers are too long with a GraphQL response (`414`,
+/// `431`) in the negotiated media type. The connection reads heads up to twice these limits
+/// (`listener`), so only a head beyond that gets the HTTP library's own empty answer.
+async fn head_limits(request: axum::extract::Request, next: middleware::Next) -> Response {
+    let headers = request.headers();
+    let header_bytes: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    let target_bytes = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |target| target.as_str().len());
+    let refused = if target_bytes > MAX_URI_BYTES {
+        Some((
+            StatusCode::URI_TOO_LONG,
+            "URI_TOO_LONG",
+            format!(
+                "the request target is longer than {} KiB: send a long query by POST",
+                MAX_URI_BYTES / 1024
+            ),
+        ))
+    } else if headers.len() > MAX_HEADERS || header_bytes > MAX_HEADER_BYTES {
+        Some((
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "REQUEST_HEADER_FIELDS_TOO_LARGE",
+            format!(
+                "a request may carry at most {MAX_HEADERS} header fields of {} KiB together",
+                MAX_HEADER_BYTES / 1024
+            ),
+        ))
+    } else {
+        None
+    };
+    match refused {
+        Some((status, code, message)) => {
+            graphql::refusal(graphql::refusal_media(headers), status, code, &message)
+        }
+        None => next.run(request).await,
+    }
 }
 
 /// `/graphql`'s own answers for what the layers in front of it refuse.

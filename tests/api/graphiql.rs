@@ -4,7 +4,9 @@
 //! is checked in headless Chromium by `tests/browser/check-graphiql.sh`.)
 
 use reqwest::StatusCode;
-use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use reqwest::header::{
+    CACHE_CONTROL, CONNECTION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
+};
 
 use crate::helpers::{TestApp, TestDb, spawn_app};
 
@@ -27,12 +29,15 @@ fn policy(csp: &str) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+/// A GET on a connection of its own: nothing in this test depends on a pooled connection
+/// that the server may have closed while it sat idle.
 async fn get(app: &TestApp, path: &str) -> reqwest::Response {
     app.client
         .get(format!("{}{path}", app.base))
+        .header(CONNECTION, "close")
         .send()
         .await
-        .expect("GET")
+        .unwrap_or_else(|err| panic!("GET {path}: {err:?}"))
 }
 
 fn header(response: &reqwest::Response, name: impl reqwest::header::AsHeaderName) -> &str {
@@ -141,9 +146,10 @@ async fn graphiql_is_served_from_the_binary_and_allows_only_self() {
             .client
             .get(format!("{}{path}", app.base))
             .header(IF_NONE_MATCH, &etag)
+            .header(CONNECTION, "close")
             .send()
             .await
-            .expect("GET");
+            .unwrap_or_else(|err| panic!("GET {path} again: {err:?}"));
         assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED, "{path}");
         assert_eq!(header(&revalidated, ETAG), etag, "{path}");
         assert!(revalidated.bytes().await.expect("body").is_empty());
@@ -162,10 +168,9 @@ async fn graphiql_is_served_from_the_binary_and_allows_only_self() {
         "/graphiql/assets/graphiql.min.0000000000000000.js",
         "/graphiql/assets/..%2F..%2FCargo.toml",
     ] {
-        assert_eq!(
-            get(&app, path).await.status(),
-            StatusCode::NOT_FOUND,
-            "{path}"
-        );
+        let response = get(&app, path).await;
+        let status = response.status();
+        let body = response.text().await.unwrap_or_default();
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
     }
 }

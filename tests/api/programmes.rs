@@ -170,17 +170,26 @@ async fn compare_areas_puts_the_same_measures_side_by_side(db: TestDb) {
     // Lines, and no interventions.
     assert_eq!(slag["lines"], 8);
     assert_eq!(slag["interventions"], 0);
+    // No partners, so no link is possible: the density is unknown, not 0.
+    assert_eq!(
+        (&slag["partners"], &slag["density"]),
+        (&json!(0), &Value::Null)
+    );
     // Dronten's network holds its own partners only (the data names two).
     assert!(dronten["partners"].as_u64().unwrap() <= 2);
 
-    // Named twice, listed once; an unknown area is NOT_FOUND.
-    let data = app
-        .data(
-            r#"{ compareAreas(areas: ["dronten", "dronten"]) { area { slug } } }"#,
-            json!({}),
-        )
-        .await;
-    assert_eq!(data["compareAreas"].as_array().unwrap().len(), 1);
+    // An area named twice, or none named, is refused; an unknown area is NOT_FOUND.
+    for areas in [r#"["dronten", "dronten"]"#, "[]"] {
+        assert_eq!(
+            app.error_code(
+                &format!("{{ compareAreas(areas: {areas}) {{ area {{ slug }} }} }}"),
+                json!({})
+            )
+            .await,
+            "BAD_USER_INPUT",
+            "{areas}"
+        );
+    }
     assert_eq!(
         app.error_code(
             r#"{ compareAreas(areas: ["nergens"]) { interventions } }"#,

@@ -362,6 +362,46 @@ async fn every_refusal_is_a_graphql_response(db: TestDb) {
             StatusCode::BAD_REQUEST,
             "BAD_REQUEST",
         ),
+        (
+            app.client.post(&url).json(&json!({ "query": 5 })),
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+        ),
+        (
+            app.client
+                .post(&url)
+                .json(&json!([{ "query": "{ __typename }" }])),
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+        ),
+        // Heads too large for the server: answered by samenhang, not left empty.
+        (
+            app.client
+                .get(&url)
+                .query(&[("query", format!("{{ __typename }}{}", " ".repeat(40_000)))]),
+            StatusCode::URI_TOO_LONG,
+            "URI_TOO_LONG",
+        ),
+        (
+            app.client.get(&url).headers(
+                (0..120)
+                    .map(|i| {
+                        (
+                            reqwest::header::HeaderName::from_bytes(format!("x-h{i}").as_bytes())
+                                .unwrap(),
+                            reqwest::header::HeaderValue::from_static("1"),
+                        )
+                    })
+                    .collect(),
+            ),
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "REQUEST_HEADER_FIELDS_TOO_LARGE",
+        ),
+        (
+            app.client.get(&url).header("x-long", "a".repeat(70_000)),
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "REQUEST_HEADER_FIELDS_TOO_LARGE",
+        ),
     ];
     for (request, status, expected) in cases {
         let response = request.header(accept.0, accept.1).send().await;
@@ -452,6 +492,21 @@ async fn automatic_persisted_queries(db: TestDb) {
     let (_, again) =
         graphql_response(post(&app, None, json!({ "extensions": persisted(&hash) })).await).await;
     assert_eq!(again["data"], first["data"], "{again:#}");
+    // Some clients send the hash with `"query": null` (and `null` for the other members).
+    let (status, with_null) = graphql_response(
+        post(
+            &app,
+            None,
+            json!({ "query": null, "operationName": null, "variables": null,
+                    "extensions": persisted(&hash) }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, &with_null["data"]),
+        (StatusCode::OK, &first["data"])
+    );
     let extensions = persisted(&hash).to_string();
     let (status, by_get) = graphql_response(
         app.client

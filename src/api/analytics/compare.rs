@@ -43,8 +43,8 @@ pub struct AreaComparison {
     pub wijken: usize,
     /// Links of the collaboration network (pairs of partners sharing an intervention).
     pub links: usize,
-    /// Links over possible links.
-    pub density: f64,
+    /// Links over possible links; null with fewer than two partners (no link is possible).
+    pub density: Option<f64>,
     /// Connected groups of partners.
     pub components: usize,
     /// Partners working in two programme clusters or more, out of all partners.
@@ -119,7 +119,7 @@ impl CompareQuery {
         ending_by: Option<i32>,
     ) -> Result<Vec<AreaComparison>> {
         let s = snapshot(ctx)?;
-        let mut wanted: Vec<Id> = match &areas {
+        let wanted: Vec<Id> = match &areas {
             Some(list) if list.len() > MAX_FILTER_VALUES => {
                 return Err(gql_error(Error::invalid(
                     "areas",
@@ -132,9 +132,19 @@ impl CompareQuery {
                 .collect::<Result<_>>()?,
             None => s.data.areas.keys().copied().collect(),
         };
-        // An area named twice is listed once, so the answer is never longer than the areas.
+        if wanted.is_empty() {
+            return Err(gql_error(Error::invalid(
+                "areas",
+                "name at least one area, or leave `areas` out for all of them",
+            )));
+        }
         let mut seen = std::collections::BTreeSet::new();
-        wanted.retain(|a| seen.insert(*a));
+        if let Some(twice) = wanted.iter().position(|a| !seen.insert(*a)) {
+            return Err(gql_error(Error::invalid(
+                format!("areas[{twice}]"),
+                "this area is named before in the list; name each area once",
+            )));
+        }
         let measured = {
             let s = s.clone();
             analytics::off_thread(move |_| {
@@ -165,7 +175,7 @@ impl CompareQuery {
                     funding_streams: m.funding_streams,
                     wijken: m.wijken,
                     links: m.links,
-                    density: m.density,
+                    density: (m.partners >= 2).then_some(m.density),
                     components: m.components,
                     cross_cluster_partners: Share::new(m.cross_cluster_partners, m.partners),
                     brokers: m.brokers,

@@ -679,12 +679,14 @@ pub struct MeasurementImportResult {
 
 /// An ISO date (`YYYY-MM-DD`) from an input field.
 pub fn iso_date(value: &str, field: &str) -> crate::error::Result<NaiveDate> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
+    crate::domain::iso_date(value).ok_or_else(|| {
         Error::invalid(
             field,
             format!(
-                "{:?} is not an ISO date (YYYY-MM-DD, e.g. 2025-06-30)",
-                crate::error::shortened(value)
+                "{:?} is not an ISO date (YYYY-MM-DD, e.g. 2025-06-30) in the years {} to {}",
+                crate::error::shortened(value),
+                crate::domain::DATE_YEARS.start(),
+                crate::domain::DATE_YEARS.end()
             ),
         )
     })

@@ -17,7 +17,7 @@ const MAX_ITEM: usize = 2_000;
 /// level nested in the one above, and the parser follows 65 levels of nesting.
 pub(super) const MAX_GOAL_LEVELS: usize = 25;
 /// Valid years.
-const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+const YEARS: std::ops::RangeInclusive<i32> = crate::domain::DATE_YEARS;
 
 /// Checks collected for one record, reported together.
 #[derive(Default)]
@@ -392,7 +392,7 @@ fn check_measurement(c: &mut Checks, indicator: &Indicator, m: &Measurement) {
     if m.period_end < m.period_start {
         c.fail(
             "period_end",
-            format!("must not be before period_start ({})", m.period_start),
+            format!("must not be before the period's start ({})", m.period_start),
         );
     }
     let years = |d: chrono::NaiveDate| chrono::Datelike::year(&d);
