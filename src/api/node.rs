@@ -13,6 +13,8 @@ use crate::domain::{Id, Table};
 use crate::graph::Snapshot;
 
 /// Anything with a global ID: every node type implements it.
+// Two fields of one type repeat `ty = "DateTime"`, which clippy takes for a repeated attribute.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Interface)]
 #[graphql(
     field(name = "id", ty = "ID", desc = "The opaque global ID."),
