@@ -5,13 +5,13 @@
 use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::DateTime;
 
 use super::connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageInfo};
+use super::time::DateTime;
 use super::{OrGql, author, gql_error, service};
 use crate::auth::{Role, TokenInfo, hash_token, new_token};
 use crate::error::{Error, Result};
-use crate::store::{AuditEntry as Entry, AuditFilter, format_time, node_key};
+use crate::store::{AuditEntry as Entry, AuditFilter, node_key};
 
 /// One changed row: who changed it, when, with which operation, and the row before and after.
 #[derive(Clone)]
@@ -25,9 +25,10 @@ impl AuditEntry {
         self.0.id
     }
 
-    /// When the change was committed (RFC 3339, UTC).
-    async fn at(&self) -> String {
-        format_time(self.0.at)
+    /// When the change was made (RFC 3339, UTC): the time its write began, which is also the
+    /// `updatedAt` of the nodes it created or changed.
+    async fn at(&self) -> DateTime {
+        DateTime(self.0.at)
     }
 
     /// The token name that made the change (`cli` for the command line, `samenhang` for the
@@ -126,9 +127,9 @@ pub struct ApiToken {
     /// What the token may do.
     pub role: Role,
     /// When it was made (RFC 3339, UTC).
-    pub created_at: String,
+    pub created_at: DateTime,
     /// When it was revoked; empty while it works.
-    pub revoked_at: Option<String>,
+    pub revoked_at: Option<DateTime>,
 }
 
 impl From<TokenInfo> for ApiToken {
@@ -136,8 +137,8 @@ impl From<TokenInfo> for ApiToken {
         ApiToken {
             name: info.name,
             role: info.role,
-            created_at: format_time(info.created_at),
-            revoked_at: info.revoked_at.map(format_time),
+            created_at: DateTime(info.created_at),
+            revoked_at: info.revoked_at.map(DateTime),
         }
     }
 }
@@ -316,7 +317,7 @@ fn audit_filter(f: AuditLogFilter) -> Result<AuditFilter> {
 
 /// An RFC 3339 time, or a date (midnight UTC), as milliseconds since the Unix epoch.
 fn parse_time(field: &str, text: &str) -> Result<i64> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
         return Ok(t.timestamp_millis());
     }
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
@@ -361,7 +362,7 @@ mod tests {
     #[test]
     fn times_round_trip() {
         let ms = parse_time("t", "2026-11-30T09:15:00.250Z").unwrap();
-        assert_eq!(format_time(ms), "2026-11-30T09:15:00.250Z");
+        assert_eq!(DateTime(ms).to_string(), "2026-11-30T09:15:00.250Z");
         assert_eq!(
             parse_time("t", "2026-11-30").unwrap(),
             parse_time("t", "2026-11-30T00:00:00Z").unwrap()

@@ -12,6 +12,7 @@ mod limits;
 mod maps;
 mod node;
 mod spec;
+mod time;
 mod transaction;
 mod types;
 

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, Interface, Object, Result};
 
+use super::time::DateTime;
 use super::types::{
     Area, FundingStream, Goal, Indicator, Intervention, Line, Measurement, Partner, Programme, Wijk,
 };
@@ -12,6 +13,8 @@ use crate::domain::{Id, Table};
 use crate::graph::Snapshot;
 
 /// Anything with a global ID: every node type implements it.
+// Two fields of one type repeat `ty = "DateTime"`, which clippy takes for a repeated attribute.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Interface)]
 #[graphql(
     field(name = "id", ty = "ID", desc = "The opaque global ID."),
@@ -19,6 +22,16 @@ use crate::graph::Snapshot;
         name = "version",
         ty = "i64",
         desc = "1 when the node was created, one more with every change."
+    ),
+    field(
+        name = "created_at",
+        ty = "DateTime",
+        desc = "When the node was created (RFC 3339, UTC). For records older than this release, when the database was upgraded."
+    ),
+    field(
+        name = "updated_at",
+        ty = "DateTime",
+        desc = "When the node's own record last changed: when `version` last rose (links to and from it do not count). Equal to `createdAt` until the first change."
     )
 )]
 pub enum Node {

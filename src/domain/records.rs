@@ -192,6 +192,26 @@ pub struct GoalRelation {
     pub note: Option<String>,
 }
 
+/// When a node was created and when its own row was last changed (which is when its
+/// `version` last rose), in milliseconds since the Unix epoch. Links and a node's child rows
+/// (an indicator's targets) have none of their own; a change of an indicator's targets makes a
+/// new version of the indicator and so changes its `updated`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Stamps {
+    pub created: i64,
+    pub updated: i64,
+}
+
+impl Stamps {
+    /// A node created at `at`.
+    pub fn new(at: i64) -> Stamps {
+        Stamps {
+            created: at,
+            updated: at,
+        }
+    }
+}
+
 /// The fields every node record has.
 pub trait NodeRecord {
     fn id(&self) -> Id;
@@ -336,6 +356,8 @@ macro_rules! tables {
             $(pub $field: OrdMap<Id, Arc<$rec>>,)+
             /// The version of each node changed since it was created (absent: version 1).
             pub versions: OrdMap<Id, i64>,
+            /// When each node was created and last changed, as stored with its row.
+            pub stamps: OrdMap<Id, Stamps>,
             /// The next free id.
             pub next_id: Id,
         }
@@ -360,6 +382,7 @@ macro_rules! tables {
             /// Removes a row, returning it.
             pub fn remove(&mut self, table: Table, id: Id) -> Option<Row> {
                 self.versions.remove(&id);
+                self.stamps.remove(&id);
                 match table { $(Table::$rec => self.$field.remove(&id).map(|r| Row::$rec(Arc::unwrap_or_clone(r)))),+ }
             }
 
@@ -403,6 +426,12 @@ impl Dataset {
     /// A node's version: 1 when created, one more with every change.
     pub fn version_of(&self, id: Id) -> i64 {
         self.versions.get(&id).copied().unwrap_or(1)
+    }
+
+    /// When a node was created and last changed; `None` for a link, or for a dataset read from
+    /// a data file rather than a database.
+    pub fn stamps_of(&self, id: Id) -> Option<Stamps> {
+        self.stamps.get(&id).copied()
     }
 
     /// Hands out a fresh id.

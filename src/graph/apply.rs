@@ -28,9 +28,17 @@ struct Reach {
 }
 
 impl Snapshot {
-    /// The snapshot after `ops`, as version `version`. Costs what the operations touch: the
-    /// maps are shared with this snapshot, except along the paths to what changed.
-    pub fn apply(&self, ops: &[Op], version: u64) -> Snapshot {
+    /// The snapshot after `ops`, committed at `at` (milliseconds since the Unix epoch), as
+    /// version `version`. A node inserted is created and changed at `at`; a node updated keeps
+    /// its creation time and is changed at `at`. Costs what the operations touch: the maps are
+    /// shared with this snapshot, except along the paths to what changed.
+    pub fn apply(&self, ops: &[Op], version: u64, at: i64) -> Snapshot {
+        self.apply_at(ops, version, Some(at))
+    }
+
+    /// [`Snapshot::apply`]; with `at` `None` the nodes' times are left as they are (for
+    /// [`Snapshot::build`], which takes them from the dataset).
+    pub(super) fn apply_at(&self, ops: &[Op], version: u64, at: Option<i64>) -> Snapshot {
         let mut next = Snapshot {
             version,
             data: self.data.clone(),
@@ -54,20 +62,26 @@ impl Snapshot {
         };
         let mut reach = Reach::default();
         for op in ops {
-            next.apply_one(op, &mut reach);
+            next.apply_one(op, &mut reach, at);
         }
         next.settle(reach);
         next
     }
 
-    /// Applies one operation in place, keeping records, edges, slugs and orders current but not
-    /// the memberships derived through several rows (a goal's line, an intervention's lines
-    /// and programmes) nor the size bounds: for a write's draft, which reads only the former.
-    pub fn stage(&mut self, op: &Op) {
-        self.apply_one(op, &mut Reach::default());
+    /// A copy of this snapshot that shares every map with it.
+    pub fn share(&self) -> Snapshot {
+        self.apply_at(&[], self.version, None)
     }
 
-    fn apply_one(&mut self, op: &Op, reach: &mut Reach) {
+    /// Applies one operation in place, keeping records, edges, slugs and orders current but not
+    /// the memberships derived through several rows (a goal's line, an intervention's lines
+    /// and programmes) nor the size bounds, nor the nodes' times: for a write's draft, which
+    /// reads only the former.
+    pub fn stage(&mut self, op: &Op) {
+        self.apply_one(op, &mut Reach::default(), None);
+    }
+
+    fn apply_one(&mut self, op: &Op, reach: &mut Reach, at: Option<i64>) {
         match op {
             Op::Insert(row) | Op::Update(row, _) => {
                 if let Some(old) = self.data.get(row.table(), row.id()) {
@@ -82,6 +96,19 @@ impl Snapshot {
                         self.data.versions.remove(&row.id());
                     }
                     _ => {}
+                }
+                if let Some(at) = at.filter(|_| row.table().is_node()) {
+                    let created = match op {
+                        Op::Update(..) => self.data.stamps_of(row.id()).map_or(at, |s| s.created),
+                        _ => at,
+                    };
+                    self.data.stamps.insert(
+                        row.id(),
+                        Stamps {
+                            created,
+                            updated: at,
+                        },
+                    );
                 }
                 self.index(row, reach);
             }

@@ -191,9 +191,11 @@ impl Snapshot {
     /// the same path every write takes.
     pub fn build(data: Dataset, version: u64) -> Snapshot {
         let versions = data.versions.clone();
+        let stamps = data.stamps.clone();
         let ops: Vec<Op> = data.rows().into_iter().map(Op::Insert).collect();
-        let mut s = Snapshot::empty().apply(&ops, version);
+        let mut s = Snapshot::empty().apply_at(&ops, version, None);
         s.data.versions = versions;
+        s.data.stamps = stamps;
         s.data.next_id = s.data.next_id.max(data.next_id);
         s
     }

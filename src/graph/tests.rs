@@ -366,18 +366,31 @@ fn indicator_changes(data: &Dataset, rng: &mut Rng, gone: Id, next: &mut Id, ops
     }
 }
 
-/// The dataset after the operations, applied to the records alone.
-fn applied(data: &Dataset, ops: &[Op]) -> Dataset {
+/// The dataset after the operations made at `at`, applied to the records alone.
+fn applied(data: &Dataset, ops: &[Op], at: i64) -> Dataset {
     let mut data = data.clone();
     for op in ops {
         match op {
             Op::Insert(row) => {
                 data.versions.remove(&row.id());
+                if row.table().is_node() {
+                    data.stamps.insert(row.id(), Stamps::new(at));
+                }
                 data.put(row.clone());
             }
             Op::Update(row, version) => {
                 if let Some(v) = version {
                     data.versions.insert(row.id(), *v);
+                }
+                if row.table().is_node() {
+                    let created = data.stamps_of(row.id()).map_or(at, |s| s.created);
+                    data.stamps.insert(
+                        row.id(),
+                        Stamps {
+                            created,
+                            updated: at,
+                        },
+                    );
                 }
                 data.put(row.clone());
             }
@@ -401,8 +414,9 @@ fn applying_changes_equals_building_afresh() {
         let mut records = data;
         for round in 0..3 {
             let ops = changes(&records, &mut rng);
-            let next = current.apply(&ops, current.version + 1);
-            records = applied(&records, &ops);
+            let at = 1_000 * (i64::from(round) + 1);
+            let next = current.apply(&ops, current.version + 1, at);
+            records = applied(&records, &ops, at);
             let fresh = Snapshot::build(records.clone(), next.version);
             assert_eq!(state(&next), state(&fresh), "seed {seed}, round {round}");
             bounds_hold(next.sizes(), fresh.sizes());

@@ -14,7 +14,7 @@ use super::Service;
 use crate::error::{Error, Result};
 use crate::graph::Snapshot;
 use crate::service::Draft;
-use crate::store::{Author, Step};
+use crate::store::{Author, Step, now_ms};
 
 /// The writes of one request, committed together.
 pub struct Batch {
@@ -46,6 +46,9 @@ struct Open {
     view: Arc<Snapshot>,
     /// Each write's author and how many operations it made.
     steps: Vec<Step>,
+    /// When the batch was made, in milliseconds since the Unix epoch: the time of its change
+    /// and of the nodes it creates or changes, in its answers as in the database.
+    at: i64,
 }
 
 impl Batch {
@@ -95,7 +98,7 @@ impl Batch {
                 let made = &open.draft.ops()[start..];
                 if !made.is_empty() {
                     let _span = tracing::debug_span!("view", rows = made.len()).entered();
-                    open.view = Arc::new(open.view.apply(made, open.base.version + 1));
+                    open.view = Arc::new(open.view.apply(made, open.base.version + 1, open.at));
                 }
                 open.steps.push(Step {
                     author: author.clone(),
@@ -134,6 +137,7 @@ impl Batch {
             draft,
             view,
             steps,
+            at,
         } = *open;
         let (_, ops, unused) = draft.into_parts();
         self.service.give_back(unused);
@@ -145,10 +149,13 @@ impl Batch {
         let service = self.service.clone();
         let landed = tokio::spawn(async move {
             let _writer = writer;
-            let version = service.store.apply_steps(&base.data, &ops, &steps).await?;
+            let version = service
+                .store
+                .apply_steps(&base.data, &ops, &steps, at)
+                .await?;
             let author = Step::change_author(&steps);
             service
-                .publish(version, ops, author, Some((base, view)))
+                .publish(version, ops, author, at, Some((base, view)))
                 .await
         });
         let committed = landed
@@ -199,6 +206,7 @@ impl Service {
             view: base.clone(),
             base,
             steps: Vec::new(),
+            at: now_ms(),
         })
     }
 

@@ -168,8 +168,8 @@ impl Service {
         self.ids.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Makes the change numbered `version` (committed by this process) the new snapshot,
-    /// after every change before it.
+    /// Makes the change numbered `version` (committed by this process at `at`) the new
+    /// snapshot, after every change before it.
     /// `prepared` is the snapshot the write was drafted on and that snapshot with the write
     /// applied: published as it is when nothing came between.
     async fn publish(
@@ -177,6 +177,7 @@ impl Service {
         version: u64,
         ops: Vec<Op>,
         author: Author,
+        at: i64,
         prepared: Option<(Arc<Snapshot>, Arc<Snapshot>)>,
     ) -> Result<Arc<Snapshot>> {
         let _order = self.publishing.lock().await;
@@ -191,22 +192,22 @@ impl Service {
         let next = prepared
             .filter(|(base, view)| Arc::ptr_eq(base, &current) && view.version == version)
             .map(|(_, view)| view);
-        Ok(self.advance(&current, version, ops.into(), Arc::new(author), "own", next))
+        let change = (version, at, ops.into(), Arc::new(author));
+        Ok(self.advance(&current, change, "own", next))
     }
 
-    /// Applies one change to the current snapshot and tells the subscribers.
+    /// Applies one change (its number, time, operations and author) to the current snapshot
+    /// and tells the subscribers.
     fn advance(
         &self,
         current: &Arc<Snapshot>,
-        version: u64,
-        ops: Arc<[Op]>,
-        author: Arc<Author>,
+        (version, at, ops, author): (u64, i64, Arc<[Op]>, Arc<Author>),
         source: &'static str,
         prepared: Option<Arc<Snapshot>>,
     ) -> Arc<Snapshot> {
         let next = prepared.unwrap_or_else(|| {
             let _span = tracing::debug_span!("apply", version, rows = ops.len(), source).entered();
-            Arc::new(current.apply(&ops, version))
+            Arc::new(current.apply(&ops, version, at))
         });
         metrics::counter!("samenhang_changes_applied_total", "source" => source).increment(1);
         *self
@@ -265,15 +266,9 @@ impl Service {
                     self.reload().await?;
                     break;
                 }
-                let author = Author::new(change.actor, change.operation);
-                self.advance(
-                    &current,
-                    change.version,
-                    change.ops.into(),
-                    Arc::new(author),
-                    "log",
-                    None,
-                );
+                let author = Arc::new(Author::new(change.actor, change.operation));
+                let change = (change.version, change.at, change.ops.into(), author);
+                self.advance(&current, change, "log", None);
             }
         }
     }

@@ -15,7 +15,7 @@ use super::convert::Stored;
 use super::entities::{Versioned, api_token, audit_entry};
 use super::{Op, Store, for_each_table};
 use crate::auth::{Role, TokenInfo};
-use crate::domain::{Dataset, Id, Row, Table, unstorable_problem};
+use crate::domain::{Dataset, Id, Row, Stamps, Table, unstorable_problem};
 use crate::error::{Error, Result};
 
 /// An audit entry ready to insert.
@@ -99,13 +99,17 @@ pub fn node_key(table: Table, id: Id) -> String {
     format!("{}:{id}", table.type_name())
 }
 
-fn row_json(row: &Row, version: i64) -> Result<String> {
+/// A row as stored: its model with its version and, for a node, its times.
+fn row_json(row: &Row, version: i64, stamps: Option<Stamps>) -> Result<String> {
     macro_rules! json {
         ($($module:ident: $rec:ident),+) => {
             match row {
                 $(Row::$rec(r) => {
                     let mut model = r.to_model();
                     model.set_version(version);
+                    if let Some(stamps) = stamps {
+                        model.set_stamps(stamps);
+                    }
                     serde_json::to_string(&model)
                 })+
             }
@@ -114,38 +118,42 @@ fn row_json(row: &Row, version: i64) -> Result<String> {
     for_each_table!(json).map_err(|e| Error::Internal(format!("cannot record a row: {e}")))
 }
 
-/// The audit entries of a write: `ops` applied to `base`, one entry per operation, each under
-/// the author of the step that made it.
+/// A row as this write has left it so far: with its version and, for a node, its times.
+type State = Option<(Row, i64, Option<Stamps>)>;
+
+/// The audit entries of a write: `ops` applied to `base`, each leaving its row with the times
+/// in `stamps`, one entry per operation, each under the author of the step that made it.
 pub(super) fn entries(
     base: &Dataset,
     ops: &[Op],
+    stamps: &[Option<Stamps>],
     steps: &[super::Step],
     at: i64,
 ) -> Result<Vec<Entry>> {
-    // Rows (with their versions) as this write has left them so far, over the base.
-    let mut now: HashMap<(Table, Id), Option<(Row, i64)>> = HashMap::new();
+    // Rows as this write has left them so far, over the base.
+    let mut now: HashMap<(Table, Id), State> = HashMap::new();
     let mut out = Vec::with_capacity(ops.len());
     let authors = steps
         .iter()
         .flat_map(|step| std::iter::repeat_n(&step.author, step.ops));
-    for (op, author) in ops.iter().zip(authors) {
+    for ((op, author), &stamps) in ops.iter().zip(authors).zip(stamps) {
         let (table, id, after) = match op {
-            Op::Insert(row) => (row.table(), row.id(), Some((row.clone(), 1))),
+            Op::Insert(row) => (row.table(), row.id(), Some((row.clone(), 1, stamps))),
             Op::Update(row, version) => (
                 row.table(),
                 row.id(),
-                Some((row.clone(), version.unwrap_or(1))),
+                Some((row.clone(), version.unwrap_or(1), stamps)),
             ),
             Op::Delete(table, id) => (*table, *id, None),
         };
         let before = match op {
             Op::Insert(_) => None,
-            _ => now
-                .get(&(table, id))
-                .cloned()
-                .unwrap_or_else(|| base.get(table, id).map(|row| (row, base.version_of(id)))),
+            _ => now.get(&(table, id)).cloned().unwrap_or_else(|| {
+                base.get(table, id)
+                    .map(|row| (row, base.version_of(id), base.stamps_of(id)))
+            }),
         };
-        let Some((shown, _)) = after.as_ref().or(before.as_ref()) else {
+        let Some((shown, ..)) = after.as_ref().or(before.as_ref()) else {
             return Err(Error::Internal(format!(
                 "a write deletes {} {id}, which is not there",
                 table.name()
@@ -158,10 +166,10 @@ pub(super) fn entries(
                 None => (node_key(table, id), None),
             },
         };
-        let json = |state: &Option<(Row, i64)>| {
+        let json = |state: &State| {
             state
                 .as_ref()
-                .map(|(row, version)| row_json(row, *version))
+                .map(|(row, version, stamps)| row_json(row, *version, *stamps))
                 .transpose()
         };
         out.push(audit_entry::ActiveModel {

@@ -1,6 +1,7 @@
 //! Conversions between domain records and database models. Enum columns hold the `snake_case`
 //! names; a value the enum does not know is a corrupt row and fails loudly. Node models are
-//! made at version 1, as a new row starts; an update sets the node's next version.
+//! made at version 1, as a new row starts, and without times; a write sets the node's next
+//! version and its times ([`super::entities::Versioned`]).
 
 use super::entities::{self as e, StringList};
 use crate::domain::*;
@@ -38,6 +39,8 @@ impl Stored for Area {
         e::area::Model {
             id: self.id,
             version: 1,
+            created_at: 0,
+            updated_at: 0,
             slug: self.slug.clone(),
             name: self.name.clone(),
             municipality: self.municipality.clone(),
@@ -64,6 +67,8 @@ impl Stored for Programme {
         e::programme::Model {
             id: self.id,
             version: 1,
+            created_at: 0,
+            updated_at: 0,
             area_id: self.area_id,
             slug: self.slug.clone(),
             name: self.name.clone(),
@@ -95,6 +100,8 @@ impl Stored for Line {
         e::line::Model {
             id: self.id,
             version: 1,
+            created_at: 0,
+            updated_at: 0,
             area_id: self.area_id,
             slug: self.slug.clone(),
             name: self.name.clone(),
@@ -128,6 +135,8 @@ impl Stored for Goal {
         e::goal::Model {
             id: self.id,
             version: 1,
+            created_at: 0,
+            updated_at: 0,
             area_id: self.area_id,
             slug: self.slug.clone(),
             name: self.name.clone(),
@@ -162,6 +171,8 @@ impl Stored for Intervention {
         e::intervention::Model {
             id: self.id,
             version: 1,
+            created_at: 0,
+            updated_at: 0,
             area_id: self.area_id,
             slug: self.slug.clone(),
             name: self.name.clone(),
@@ -196,6 +207,8 @@ impl Stored for Partner {
             organisation: self.organisation.clone(),
             id: self.id,
             version: 1,
+            created_at: 0,
+            updated_at: 0,
             area_id: self.area_id,
             slug: self.slug.clone(),
             name: self.name.clone(),
@@ -226,6 +239,8 @@ impl Stored for FundingStream {
         e::funding_stream::Model {
             id: self.id,
             version: 1,
+            created_at: 0,
+            updated_at: 0,
             area_id: self.area_id,
             slug: self.slug.clone(),
             name: self.name.clone(),
@@ -257,6 +272,8 @@ impl Stored for Wijk {
         e::wijk::Model {
             id: self.id,
             version: 1,
+            created_at: 0,
+            updated_at: 0,
             area_id: self.area_id,
             slug: self.slug.clone(),
             name: self.name.clone(),
@@ -464,6 +481,8 @@ impl Stored for Indicator {
         e::indicator::Model {
             id: self.id,
             version: 1,
+            created_at: 0,
+            updated_at: 0,
             area_id: self.area_id,
             slug: self.slug.clone(),
             name: self.name.clone(),
@@ -532,6 +551,8 @@ impl Stored for Measurement {
         e::measurement::Model {
             id: self.id,
             version: 1,
+            created_at: 0,
+            updated_at: 0,
             indicator_id: self.indicator_id,
             value: self.value.map(Quantity::get),
             status: self.status.map(|s| s.as_str().to_owned()),

@@ -4,10 +4,14 @@
 use sea_orm::FromJsonQueryResult;
 use serde::{Deserialize, Serialize};
 
-/// The version column of node rows (link rows have none).
+use crate::domain::Stamps;
+
+/// The version and time columns of node rows (link rows have none).
 pub trait Versioned {
     fn version(&self) -> Option<i64>;
     fn set_version(&mut self, version: i64);
+    fn stamps(&self) -> Option<Stamps>;
+    fn set_stamps(&mut self, stamps: Stamps);
 }
 
 macro_rules! versioned {
@@ -19,12 +23,26 @@ macro_rules! versioned {
             fn set_version(&mut self, version: i64) {
                 self.version = version;
             }
+            fn stamps(&self) -> Option<Stamps> {
+                Some(Stamps {
+                    created: self.created_at,
+                    updated: self.updated_at,
+                })
+            }
+            fn set_stamps(&mut self, stamps: Stamps) {
+                self.created_at = stamps.created;
+                self.updated_at = stamps.updated;
+            }
         })+
         $(impl Versioned for $link::Model {
             fn version(&self) -> Option<i64> {
                 None
             }
             fn set_version(&mut self, _: i64) {}
+            fn stamps(&self) -> Option<Stamps> {
+                None
+            }
+            fn set_stamps(&mut self, _: Stamps) {}
         })+
     };
 }
@@ -41,7 +59,7 @@ versioned!(
 pub struct StringList(pub Vec<String>);
 
 macro_rules! entity {
-    ($module:ident, $table:tt, { $($field:ident: $ty:ty),* $(,)? }) => {
+    ($module:ident, $table:tt, { $($(#[$meta:meta])* $field:ident: $ty:ty),* $(,)? }) => {
         pub mod $module {
             #[allow(unused_imports)]
             use super::StringList;
@@ -52,7 +70,7 @@ macro_rules! entity {
             pub struct Model {
                 #[sea_orm(primary_key, auto_increment = false)]
                 pub id: i64,
-                $(pub $field: $ty,)*
+                $($(#[$meta])* pub $field: $ty,)*
             }
 
             #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -70,6 +88,11 @@ entity!(area, "area", {
     description: Option<String>,
     source: Option<String>,
     version: i64,
+    /// Milliseconds since the Unix epoch; absent from audit entries older than the column.
+    #[serde(default)]
+    created_at: i64,
+    #[serde(default)]
+    updated_at: i64,
 });
 
 entity!(programme, "programme", {
@@ -80,6 +103,11 @@ entity!(programme, "programme", {
     chair: Option<String>,
     ambition: Option<String>,
     version: i64,
+    /// Milliseconds since the Unix epoch; absent from audit entries older than the column.
+    #[serde(default)]
+    created_at: i64,
+    #[serde(default)]
+    updated_at: i64,
 });
 
 entity!(line, "line", {
@@ -94,6 +122,11 @@ entity!(line, "line", {
     principles: StringList,
     focus: StringList,
     version: i64,
+    /// Milliseconds since the Unix epoch; absent from audit entries older than the column.
+    #[serde(default)]
+    created_at: i64,
+    #[serde(default)]
+    updated_at: i64,
 });
 
 entity!(goal, "goal", {
@@ -106,6 +139,11 @@ entity!(goal, "goal", {
     level: String,
     number: Option<String>,
     version: i64,
+    /// Milliseconds since the Unix epoch; absent from audit entries older than the column.
+    #[serde(default)]
+    created_at: i64,
+    #[serde(default)]
+    updated_at: i64,
 });
 
 entity!(intervention, "intervention", {
@@ -121,6 +159,11 @@ entity!(intervention, "intervention", {
     target_groups: StringList,
     notes: Option<String>,
     version: i64,
+    /// Milliseconds since the Unix epoch; absent from audit entries older than the column.
+    #[serde(default)]
+    created_at: i64,
+    #[serde(default)]
+    updated_at: i64,
 });
 
 entity!(partner, "partner", {
@@ -131,6 +174,11 @@ entity!(partner, "partner", {
     kind: String,
     aliases: StringList,
     version: i64,
+    /// Milliseconds since the Unix epoch; absent from audit entries older than the column.
+    #[serde(default)]
+    created_at: i64,
+    #[serde(default)]
+    updated_at: i64,
     organisation: Option<String>,
 });
 
@@ -145,6 +193,11 @@ entity!(funding_stream, "funding_stream", {
     amount_eur: Option<i64>,
     aliases: StringList,
     version: i64,
+    /// Milliseconds since the Unix epoch; absent from audit entries older than the column.
+    #[serde(default)]
+    created_at: i64,
+    #[serde(default)]
+    updated_at: i64,
 });
 
 entity!(wijk, "wijk", {
@@ -156,6 +209,11 @@ entity!(wijk, "wijk", {
     cbs_code: Option<String>,
     aliases: StringList,
     version: i64,
+    /// Milliseconds since the Unix epoch; absent from audit entries older than the column.
+    #[serde(default)]
+    created_at: i64,
+    #[serde(default)]
+    updated_at: i64,
 });
 
 entity!(line_funding, "line_funding", {
@@ -219,6 +277,11 @@ entity!(indicator, "indicator", {
     target_group: Option<String>,
     source: String,
     version: i64,
+    /// Milliseconds since the Unix epoch; absent from audit entries older than the column.
+    #[serde(default)]
+    created_at: i64,
+    #[serde(default)]
+    updated_at: i64,
 });
 
 entity!(indicator_target, "indicator_target", {
@@ -239,6 +302,11 @@ entity!(measurement, "measurement", {
     comment: Option<String>,
     recorded_by: Option<String>,
     version: i64,
+    /// Milliseconds since the Unix epoch; absent from audit entries older than the column.
+    #[serde(default)]
+    created_at: i64,
+    #[serde(default)]
+    updated_at: i64,
 });
 
 /// API tokens: a name, a role and the SHA-256 hash of the token (never the token).

@@ -19,7 +19,7 @@ use sea_orm::{
 };
 
 pub use crate::domain::Op;
-use crate::domain::{Dataset, Id, Row, Table};
+use crate::domain::{Dataset, Id, Row, Stamps, Table};
 use crate::error::{Error, Result};
 pub use audit::{AuditEntry, AuditFilter, Author, format_time, node_key, now_ms};
 pub use changes::{CHANNEL, Change};
@@ -112,8 +112,8 @@ impl Store {
     }
 
     /// Applies the operations of a write on `base` in one transaction, with their audit
-    /// entries and their place in the change log: all of them, or none. Returns the write's
-    /// number in the log. Every update and delete of a node holds only if the node is still at
+    /// entries and their place in the change log: all of them, or none, made now. Returns the
+    /// write's number in the log. Every update and delete of a node holds only if the node is still at
     /// the version the write was made on (`CONFLICT` otherwise), whichever process wrote in
     /// between. A transaction that PostgreSQL aborts for a conflict with another one
     /// (serialization failure, deadlock) is run again, up to [`RETRIES`] times.
@@ -122,15 +122,22 @@ impl Store {
             author: author.clone(),
             ops: ops.len(),
         };
-        self.apply_steps(base, ops, std::slice::from_ref(&step))
+        self.apply_steps(base, ops, std::slice::from_ref(&step), now_ms())
             .await
     }
 
     /// [`Store::apply`] for a write made of several steps (the mutation fields of one request),
-    /// each audited under its own author; the change log records the write once, under the
-    /// first step's actor and the steps' operations joined by `", "`.
+    /// each audited under its own author, made at `at` (milliseconds since the Unix epoch: the
+    /// change's time and the times of the nodes it creates or changes); the change log records
+    /// the write once, under the first step's actor and the steps' operations joined by `", "`.
     #[tracing::instrument(name = "commit", skip_all, fields(rows = ops.len(), steps = steps.len()))]
-    pub async fn apply_steps(&self, base: &Dataset, ops: &[Op], steps: &[Step]) -> Result<u64> {
+    pub async fn apply_steps(
+        &self,
+        base: &Dataset,
+        ops: &[Op],
+        steps: &[Step],
+        at: i64,
+    ) -> Result<u64> {
         if ops.is_empty() {
             return Err(Error::Internal("a write without changes".into()));
         }
@@ -139,15 +146,15 @@ impl Store {
                 "the steps of a write do not add up to its operations".into(),
             ));
         }
-        let at = now_ms();
         let author = Step::change_author(steps);
         let author = &author;
-        let entries = audit::entries(base, ops, steps, at)?;
+        let stamps = stamps_after(base, ops, at);
+        let entries = audit::entries(base, ops, &stamps, steps, at)?;
         let expected = expected_versions(base, ops);
         let mut attempt = 0;
         loop {
             match self
-                .apply_once(ops, &expected, entries.clone(), at, author)
+                .apply_once(ops, &expected, &stamps, entries.clone(), at, author)
                 .await
             {
                 Err(Error::Database(err)) if attempt < RETRIES && is_transient(&err) => {
@@ -164,6 +171,7 @@ impl Store {
         &self,
         ops: &[Op],
         expected: &[Option<i64>],
+        stamps: &[Option<Stamps>],
         entries: Vec<audit::Entry>,
         at: i64,
         author: &Author,
@@ -181,11 +189,11 @@ impl Store {
                         .take(INSERT_CHUNK)
                         .take_while(|op| matches!(op, Op::Insert(r) if r.table() == table))
                         .count();
-                    insert_rows(&txn, table, &rest[..run]).await?;
+                    insert_rows(&txn, table, &rest[..run], Stamps::new(at)).await?;
                     run
                 }
                 Op::Update(row, version) => {
-                    update_row(&txn, row, *version, expected[at_op]).await?;
+                    update_row(&txn, row, *version, expected[at_op], stamps[at_op]).await?;
                     1
                 }
                 Op::Delete(table, id) => {
@@ -244,6 +252,9 @@ async fn load(db: &impl ConnectionTrait) -> Result<Dataset> {
                 if let Some(version) = model.version().filter(|&v| v != 1) {
                     data.versions.insert(model.id, version);
                 }
+                if let Some(stamps) = model.stamps() {
+                    data.stamps.insert(model.id, stamps);
+                }
                 data.put(Row::$rec(crate::domain::$rec::from_model(model)?));
             }
         )+};
@@ -272,6 +283,34 @@ fn expected_versions(base: &Dataset, ops: &[Op]) -> Vec<Option<i64>> {
                 Some(now.get(id).copied().unwrap_or_else(|| base.version_of(*id)))
             }
             Op::Delete(..) => None,
+        })
+        .collect()
+}
+
+/// For each operation, the times its row is left with: created and changed at `at` for a
+/// node inserted, changed at `at` for a node updated (created when it was), `None` for links
+/// and deletes.
+fn stamps_after(base: &Dataset, ops: &[Op], at: i64) -> Vec<Option<Stamps>> {
+    let mut created: std::collections::HashMap<Id, i64> = std::collections::HashMap::new();
+    ops.iter()
+        .map(|op| match op {
+            Op::Insert(row) if row.table().is_node() => {
+                created.insert(row.id(), at);
+                Some(Stamps::new(at))
+            }
+            Op::Update(row, _) if row.table().is_node() => {
+                let id = row.id();
+                let created = created
+                    .get(&id)
+                    .copied()
+                    .or_else(|| base.stamps_of(id).map(|s| s.created))
+                    .unwrap_or(at);
+                Some(Stamps {
+                    created,
+                    updated: at,
+                })
+            }
+            _ => None,
         })
         .collect()
 }
@@ -345,7 +384,13 @@ fn mismatch(table: Table) -> Error {
     ))
 }
 
-async fn insert_rows(db: &impl ConnectionTrait, table: Table, ops: &[Op]) -> Result<()> {
+/// Inserts rows of one table; nodes with `stamps` as their times.
+async fn insert_rows(
+    db: &impl ConnectionTrait,
+    table: Table,
+    ops: &[Op],
+    stamps: Stamps,
+) -> Result<()> {
     macro_rules! insert {
         ($($module:ident: $rec:ident),+) => {
             match table {
@@ -353,7 +398,11 @@ async fn insert_rows(db: &impl ConnectionTrait, table: Table, ops: &[Op]) -> Res
                     let models = ops
                         .iter()
                         .map(|op| match op {
-                            Op::Insert(Row::$rec(r)) => Ok(r.to_model().into_active_model()),
+                            Op::Insert(Row::$rec(r)) => {
+                                let mut model = r.to_model();
+                                model.set_stamps(stamps);
+                                Ok(model.into_active_model())
+                            }
                             _ => Err(mismatch(table)),
                         })
                         .collect::<Result<Vec<_>>>()?;
@@ -371,6 +420,7 @@ async fn update_row(
     row: &Row,
     version: Option<i64>,
     expected: Option<i64>,
+    stamps: Option<Stamps>,
 ) -> Result<()> {
     macro_rules! update {
         ($($module:ident: $rec:ident),+) => {
@@ -379,6 +429,9 @@ async fn update_row(
                     let mut model = r.to_model();
                     if let Some(version) = version {
                         model.set_version(version);
+                    }
+                    if let Some(stamps) = stamps {
+                        model.set_stamps(stamps);
                     }
                     let model = model.into_active_model().reset_all();
                     let mut update = e::$module::Entity::update_many()

@@ -27,5 +27,6 @@ mod sorting;
 mod spec;
 mod subscriptions;
 mod text;
+mod timestamps;
 mod transactions;
 mod trust;

@@ -8,6 +8,7 @@ use super::{
 use super::{FundingStream, Goal, Intervention, Line, Partner, Programme, Wijk};
 use crate::api::connection::{Connection, OrderBy, PageArgs};
 use crate::api::filters::*;
+use crate::api::time::DateTime;
 use crate::api::{OrGql, ids, snapshot};
 use crate::domain::{self, Row, Table};
 use crate::service::Draft;
@@ -27,6 +28,16 @@ impl Area {
     /// refused (`CONFLICT`) when someone else changed the node in between.
     pub async fn version(&self) -> i64 {
         self.s.data.version_of(self.r.id)
+    }
+    /// When the node was created (RFC 3339, UTC). For records older than this release, when
+    /// the database was upgraded.
+    pub async fn created_at(&self) -> Result<DateTime> {
+        Ok(DateTime(self.stamps()?.created))
+    }
+    /// When the node's own record last changed: when `version` last rose (links to and from
+    /// it do not count). Equal to `createdAt` until the first change.
+    pub async fn updated_at(&self) -> Result<DateTime> {
+        Ok(DateTime(self.stamps()?.updated))
     }
     /// Short unique name for URLs and lookups (e.g. `lelystad-oost`).
     async fn slug(&self) -> &str {

@@ -11,6 +11,7 @@ use crate::api::connection::{
     Connection, OrderBy, PageArgs, PageInfo, UndatedCount, order_of, paginate,
 };
 use crate::api::filters::*;
+use crate::api::time::DateTime;
 use crate::api::{OrGql, ids, snapshot};
 use crate::domain::{self, FundingKind, Known, Row, Table};
 use crate::graph::EdgeKind;
@@ -72,6 +73,16 @@ impl FundingStream {
     /// refused (`CONFLICT`) when someone else changed the node in between.
     pub async fn version(&self) -> i64 {
         self.s.data.version_of(self.r.id)
+    }
+    /// When the node was created (RFC 3339, UTC). For records older than this release, when
+    /// the database was upgraded.
+    pub async fn created_at(&self) -> Result<DateTime> {
+        Ok(DateTime(self.stamps()?.created))
+    }
+    /// When the node's own record last changed: when `version` last rose (links to and from
+    /// it do not count). Equal to `createdAt` until the first change.
+    pub async fn updated_at(&self) -> Result<DateTime> {
+        Ok(DateTime(self.stamps()?.updated))
     }
     /// Short name, unique among the area's streams (e.g. `vhf-1`).
     async fn slug(&self) -> &str {

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use super::{Area, Goal, Intervention, Line, Wijk, required};
 use super::{DeletedNode, by_slug, delete, loaded_one, node_object, reference};
 use crate::api::connection::{Connection, OrderBy, PageArgs, order_of, paginate};
+use crate::api::time::DateTime;
 use crate::api::{OrGql, ids, snapshot};
 use crate::domain::{
     self, Direction, Id, Measure, ProgressStatus, QualitativeStatus, Quantity, Row, Table,
@@ -140,6 +141,16 @@ impl Indicator {
     /// 1 when the node was created, one more with every change (its targets included).
     pub async fn version(&self) -> i64 {
         self.s.data.version_of(self.r.id)
+    }
+    /// When the node was created (RFC 3339, UTC). For records older than this release, when
+    /// the database was upgraded.
+    pub async fn created_at(&self) -> Result<DateTime> {
+        Ok(DateTime(self.stamps()?.created))
+    }
+    /// When the node's own record last changed: when `version` last rose (links to and from
+    /// it do not count). Equal to `createdAt` until the first change.
+    pub async fn updated_at(&self) -> Result<DateTime> {
+        Ok(DateTime(self.stamps()?.updated))
     }
     /// Short name, unique among the area's indicators.
     async fn slug(&self) -> &str {
@@ -305,6 +316,16 @@ impl Measurement {
     /// 1 when the measurement was recorded, one more with every change.
     pub async fn version(&self) -> i64 {
         self.s.data.version_of(self.r.id)
+    }
+    /// When the node was created (RFC 3339, UTC). For records older than this release, when
+    /// the database was upgraded.
+    pub async fn created_at(&self) -> Result<DateTime> {
+        Ok(DateTime(self.stamps()?.created))
+    }
+    /// When the node's own record last changed: when `version` last rose (links to and from
+    /// it do not count). Equal to `createdAt` until the first change.
+    pub async fn updated_at(&self) -> Result<DateTime> {
+        Ok(DateTime(self.stamps()?.updated))
     }
     /// The indicator measured.
     async fn indicator(&self) -> Result<Indicator> {

@@ -27,7 +27,7 @@ use super::connection::{
     Connection, HasConnection, OrderBy, PageArgs, Paged, UndatedCount, order_of, page as paged,
     paginate, window,
 };
-use crate::domain::{Id, Table};
+use crate::domain::{Id, Stamps, Table};
 use crate::error::{Error, Result};
 use crate::graph::{Filter, Snapshot};
 
@@ -41,6 +41,11 @@ macro_rules! node_object {
         }
 
         impl $name {
+            /// When the node was created and last changed.
+            fn stamps(&self) -> async_graphql::Result<crate::domain::Stamps> {
+                super::stamps(&self.s, self.r.id)
+            }
+
             /// The node with this id in the snapshot, if it is one of this type.
             pub fn load(
                 s: &std::sync::Arc<crate::graph::Snapshot>,
@@ -55,6 +60,16 @@ macro_rules! node_object {
     };
 }
 pub(crate) use node_object;
+
+/// When a node was created and last changed, as its snapshot holds them: read with the node,
+/// never from the database.
+fn stamps(s: &Snapshot, id: Id) -> async_graphql::Result<Stamps> {
+    s.data.stamps_of(id).ok_or_else(|| {
+        crate::api::gql_error(Error::Internal(format!(
+            "node {id} has no times: its data was not loaded from a database"
+        )))
+    })
+}
 
 /// A connection over all nodes of a table that pass a filter.
 pub fn list<T: HasConnection>(

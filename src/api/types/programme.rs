@@ -9,6 +9,7 @@ use super::{
 };
 use crate::api::connection::{Connection, OrderBy, PageArgs};
 use crate::api::filters::*;
+use crate::api::time::DateTime;
 use crate::api::{OrGql, ids, snapshot};
 use crate::domain::{self, Row, Table};
 use crate::graph::EdgeKind;
@@ -27,6 +28,16 @@ impl Programme {
     /// refused (`CONFLICT`) when someone else changed the node in between.
     pub async fn version(&self) -> i64 {
         self.s.data.version_of(self.r.id)
+    }
+    /// When the node was created (RFC 3339, UTC). For records older than this release, when
+    /// the database was upgraded.
+    pub async fn created_at(&self) -> Result<DateTime> {
+        Ok(DateTime(self.stamps()?.created))
+    }
+    /// When the node's own record last changed: when `version` last rose (links to and from
+    /// it do not count). Equal to `createdAt` until the first change.
+    pub async fn updated_at(&self) -> Result<DateTime> {
+        Ok(DateTime(self.stamps()?.updated))
     }
     /// Short name, unique among the area's programme clusters (e.g. `veilige-wijken`).
     async fn slug(&self) -> &str {

@@ -62,7 +62,7 @@ impl Draft {
     pub fn with_ids(base: Arc<Snapshot>, ids: Range<Id>) -> Draft {
         Draft {
             // Shares every map with the base; a change copies only its path.
-            work: base.apply(&[], base.version),
+            work: base.share(),
             ops: Vec::new(),
             ids,
         }
