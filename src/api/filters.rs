@@ -238,6 +238,11 @@ impl<'a> Refs<'a> {
     }
 }
 
+/// The range given as `clusterCount` or as the deprecated `programmeCount` (see [`renamed`]).
+fn cluster_count(new: Option<IntRange>, old: Option<IntRange>) -> Result<Option<Range>> {
+    Ok(range(&renamed(new, old, "clusterCount", "programmeCount")?))
+}
+
 fn search(text: &Option<String>) -> Option<String> {
     text.as_deref()
         .map(str::trim)
@@ -611,12 +616,7 @@ impl ToFilter for InterventionFilter {
                 start_year: range(&self.start_year),
                 end_year: range(&self.end_year),
                 partner_count: range(&self.partner_count),
-                programme_count: range(&renamed(
-                    self.cluster_count,
-                    self.programme_count,
-                    "clusterCount",
-                    "programmeCount",
-                )?),
+                programme_count: cluster_count(self.cluster_count, self.programme_count)?,
                 ..Filter::default()
             })
         })
@@ -704,12 +704,7 @@ impl ToFilter for PartnerFilter {
                 search: search(&self.search),
                 partner_kinds: list(&self.kind_in, "kindIn")?,
                 intervention_count: range(&self.intervention_count),
-                programme_count: range(&renamed(
-                    self.cluster_count,
-                    self.programme_count,
-                    "clusterCount",
-                    "programmeCount",
-                )?),
+                programme_count: cluster_count(self.cluster_count, self.programme_count)?,
                 ..Filter::default()
             })
         })
@@ -798,12 +793,7 @@ impl ToFilter for FundingStreamFilter {
                 amount: range(&self.amount_eur),
                 intervention_count: range(&self.intervention_count),
                 partner_count: range(&self.partner_count),
-                programme_count: range(&renamed(
-                    self.cluster_count,
-                    self.programme_count,
-                    "clusterCount",
-                    "programmeCount",
-                )?),
+                programme_count: cluster_count(self.cluster_count, self.programme_count)?,
                 ..Filter::default()
             })
         })
@@ -876,12 +866,7 @@ impl ToFilter for WijkFilter {
                 search: search(&self.search),
                 intervention_count: range(&self.intervention_count),
                 partner_count: range(&self.partner_count),
-                programme_count: range(&renamed(
-                    self.cluster_count,
-                    self.programme_count,
-                    "clusterCount",
-                    "programmeCount",
-                )?),
+                programme_count: cluster_count(self.cluster_count, self.programme_count)?,
                 ..Filter::default()
             })
         })

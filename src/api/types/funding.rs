@@ -146,10 +146,7 @@ impl FundingStream {
     }
     /// The programme clusters whose interventions the stream pays.
     #[graphql(deprecation = "Use `clusters` instead.")]
-    async fn programmes(
-        &self,
-        ctx: &async_graphql::Context<'_>,
-    ) -> async_graphql::Result<Vec<Programme>> {
+    async fn programmes(&self, ctx: &Context<'_>) -> Result<Vec<Programme>> {
         self.clusters(ctx).await
     }
     /// The programme clusters whose interventions the stream pays.

@@ -114,10 +114,7 @@ impl Goal {
     }
     /// The programme cluster of the goal's line.
     #[graphql(deprecation = "Use `cluster` instead.")]
-    async fn programme(
-        &self,
-        ctx: &async_graphql::Context<'_>,
-    ) -> async_graphql::Result<Option<Programme>> {
+    async fn programme(&self, ctx: &Context<'_>) -> Result<Option<Programme>> {
         self.cluster(ctx).await
     }
     /// The programme cluster of the goal's line.

@@ -198,10 +198,7 @@ impl Intervention {
     }
     /// The programme clusters the intervention works for, through its goals.
     #[graphql(deprecation = "Use `clusters` instead.")]
-    async fn programmes(
-        &self,
-        ctx: &async_graphql::Context<'_>,
-    ) -> async_graphql::Result<Vec<Programme>> {
+    async fn programmes(&self, ctx: &Context<'_>) -> Result<Vec<Programme>> {
         self.clusters(ctx).await
     }
     /// The programme clusters the intervention works for, through its goals.

@@ -100,10 +100,7 @@ impl Line {
     }
     /// The programme cluster the line belongs to.
     #[graphql(deprecation = "Use `cluster` instead.")]
-    async fn programme(
-        &self,
-        ctx: &async_graphql::Context<'_>,
-    ) -> async_graphql::Result<Programme> {
+    async fn programme(&self, ctx: &Context<'_>) -> Result<Programme> {
         self.cluster(ctx).await
     }
     /// The programme cluster the line belongs to.

@@ -100,10 +100,7 @@ impl Partner {
     }
     /// The programme clusters the partner works in, through its interventions.
     #[graphql(deprecation = "Use `clusters` instead.")]
-    async fn programmes(
-        &self,
-        ctx: &async_graphql::Context<'_>,
-    ) -> async_graphql::Result<Vec<Programme>> {
+    async fn programmes(&self, ctx: &Context<'_>) -> Result<Vec<Programme>> {
         self.clusters(ctx).await
     }
     /// The programme clusters the partner works in, through its interventions.

@@ -70,10 +70,7 @@ impl Wijk {
     }
     /// The programme clusters with interventions in the wijk.
     #[graphql(deprecation = "Use `clusters` instead.")]
-    async fn programmes(
-        &self,
-        ctx: &async_graphql::Context<'_>,
-    ) -> async_graphql::Result<Vec<Programme>> {
+    async fn programmes(&self, ctx: &Context<'_>) -> Result<Vec<Programme>> {
         self.clusters(ctx).await
     }
     /// The programme clusters with interventions in the wijk.
