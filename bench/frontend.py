@@ -12,10 +12,10 @@ shapes a front-end asks for:
 
 - list: `partners(first: 20) { nodes { id name } }`;
 - partner page: one partner by slug with its first 20 interventions, each with its
-  programmes' names and its funding streams' names; for a typical partner (the median by
+  clusters' names and its funding streams' names; for a typical partner (the median by
   number of interventions) and for the busiest (most interventions: 3 721 of 12 000 at
   national size);
-- dashboard: programmes → lines → goals → sub-goals → interventions → partners, with `first:`
+- dashboard: clusters → lines → goals → sub-goals → interventions → partners, with `first:`
   limits (interventions hang on sub-goals in both datasets).
 
 Each shape is sent to samenhang (with a viewer token, so auth is part of every request), to
@@ -66,10 +66,10 @@ DASHBOARD_LIMITS = {"lelystad": (3, 20), "national": (1, 2)}
 SAMENHANG_SHAPES = {
     "list": "{ partners(first: 20) { nodes { id name } } }",
     "partner": """{ partner(slug: "%(slug)s") { id name kind interventions(first: 20) {
-  edges { role node { id name programmes { name } funding { fundingStream { name } } } } } } }""",
-    "dashboard": """{ programmes(first: %(programmes)d) { nodes { id name lines { id name
-  goals { id name subGoals { id name interventions(first: %(interventions)d) { nodes { id name
-    partners { role partner { id name } } } } } } } } } }""",
+  edges { role node { id name clusters { name } funding { fundingStream { name } } } } } } }""",
+    "dashboard": """{ clusters(first: %(programmes)d) { nodes { id name lines { id name
+  goals(first: 10) { nodes { id name subGoals { id name interventions(first: %(interventions)d) { nodes {
+    id name partners { role partner { id name } } } } } } } } } } } }""",
 }
 
 POSTGRAPHILE_SHAPES = {

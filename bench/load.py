@@ -30,12 +30,12 @@ READS = [
      '{ intervention(slug: "pmg-kapot-sterk") { name period targets partners { role partner { name } } '
      "goals { name } funding { amountEur fundingStream { name endYear } } wijken { name } } }"),
     (2, "programme tree", "read",
-     "{ programmes { nodes { name lines { name goals { name subGoals { name } } } } } }"),
+     "{ clusters { nodes { name lines { name goals { nodes { name subGoals { name } } } } } } }"),
     (1, "node by id", "read", None),  # filled in with a real partner ID
 ]
 ANALYTICS = [
     (1, "cross-cluster partners", "analytics",
-     '{ crossClusterPartners(area: "lelystad-oost", minClusters: 2) { partner { name } clusters { programme { name } } } }'),
+     '{ crossClusterPartners(area: "lelystad-oost", minClusters: 2) { partner { name } clusters { cluster { name } } } }'),
     (1, "centrality", "analytics",
      '{ centrality(area: "lelystad-oost", top: 10) { nodes { node { ... on Partner { name } } betweenness pagerank } } }'),
     (1, "funding at risk", "analytics",

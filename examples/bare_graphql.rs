@@ -12,9 +12,10 @@
 //! The schema has only what the shapes ask for:
 //! `partners(first) { nodes { id name } }`,
 //! `partner(slug) { id name kind interventions(first) { edges { role node { id name
-//! programmes { name } funding { fundingStream { name } } } } } }` and
-//! `programmes(first) { nodes { id name lines { id name goals { id name subGoals { id name
-//! interventions(first) { nodes { id name partners { role partner { id name } } } } } } } } }`.
+//! clusters { name } funding { fundingStream { name } } } } } }` and
+//! `clusters(first) { nodes { id name lines { id name goals(first) { nodes { id name subGoals {
+//! id name interventions(first) { nodes { id name partners { role partner { id name } } } } } } }
+//! } } }`.
 
 use std::collections::HashMap;
 
@@ -197,8 +198,8 @@ impl Query {
         data(ctx).partner_by_slug.get(&slug).copied().map(Partner)
     }
 
-    /// Programmes in creation order.
-    async fn programmes(&self, ctx: &Context<'_>, first: Option<i32>) -> ProgrammeList {
+    /// Programme clusters in creation order.
+    async fn clusters(&self, ctx: &Context<'_>, first: Option<i32>) -> ProgrammeList {
         ProgrammeList {
             nodes: page(Some(&data(ctx).programmes), first)
                 .into_iter()
@@ -218,6 +219,12 @@ struct PartnerList {
 #[derive(SimpleObject)]
 struct ProgrammeList {
     nodes: Vec<Programme>,
+}
+
+/// A page of goals.
+#[derive(SimpleObject)]
+struct GoalList {
+    nodes: Vec<Goal>,
 }
 
 /// A page of interventions.
@@ -298,7 +305,7 @@ impl Intervention {
     async fn name<'a>(&self, ctx: &Context<'a>) -> &'a str {
         data(ctx).name(self.0)
     }
-    async fn programmes(&self, ctx: &Context<'_>) -> Vec<Named> {
+    async fn clusters(&self, ctx: &Context<'_>) -> Vec<Named> {
         let list = data(ctx).intervention_programmes.get(&self.0);
         list.map(|l| l.iter().map(|&p| Named(p)).collect())
             .unwrap_or_default()
@@ -355,10 +362,13 @@ impl Line {
     async fn name<'a>(&self, ctx: &Context<'a>) -> &'a str {
         data(ctx).name(self.0)
     }
-    async fn goals(&self, ctx: &Context<'_>) -> Vec<Goal> {
-        let list = data(ctx).line_goals.get(&self.0);
-        list.map(|l| l.iter().map(|&id| Goal(id)).collect())
-            .unwrap_or_default()
+    async fn goals(&self, ctx: &Context<'_>, first: Option<i32>) -> GoalList {
+        GoalList {
+            nodes: page(data(ctx).line_goals.get(&self.0), first)
+                .into_iter()
+                .map(Goal)
+                .collect(),
+        }
     }
 }
 

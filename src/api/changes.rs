@@ -51,6 +51,9 @@ pub enum NodeType {
     /// An area-based programme as a whole.
     Area,
     /// A programme cluster.
+    Cluster,
+    /// A programme cluster.
+    #[graphql(deprecation = "Use `CLUSTER` instead.")]
     Programme,
     /// A line (lijn, pijler) of a cluster.
     Line,
@@ -74,7 +77,7 @@ impl NodeType {
     fn table(self) -> Table {
         match self {
             NodeType::Area => Table::Area,
-            NodeType::Programme => Table::Programme,
+            NodeType::Cluster | NodeType::Programme => Table::Programme,
             NodeType::Line => Table::Line,
             NodeType::Goal => Table::Goal,
             NodeType::Intervention => Table::Intervention,
@@ -199,7 +202,7 @@ impl Change {
             version: i64::try_from(event.version).unwrap_or(i64::MAX),
             operation: event.kind.into(),
             id: ids::encode(event.table, event.id),
-            node_type: event.table.type_name().to_owned(),
+            node_type: event.table.schema_name().to_owned(),
             node: Node::of(s, event.id),
             linked_to: event.link.map(|(_, table, id)| ids::encode(table, id)),
             link_type: event.link.map(|(link, _, _)| link_type(link).to_owned()),

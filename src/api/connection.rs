@@ -166,8 +166,8 @@ connection!(
 );
 connection!(
     Programme,
-    ProgrammeConnection,
-    ProgrammeEdge,
+    ClusterConnection,
+    ClusterEdge,
     "One page of programme clusters.",
     "A programme cluster in a page, with its cursor."
 );
@@ -270,6 +270,10 @@ pub enum SortField {
     InterventionCount,
     /// The number of programme clusters reached through the node's interventions
     /// (interventions, partners, funding streams and wijken).
+    ClusterCount,
+    /// The number of programme clusters reached through the node's interventions
+    /// (interventions, partners, funding streams and wijken).
+    #[graphql(deprecation = "Use `CLUSTER_COUNT` instead.")]
     ProgrammeCount,
 }
 
@@ -286,7 +290,9 @@ impl SortField {
             SortField::Amount => OrderField::Amount,
             SortField::PartnerCount => OrderField::Count(Count::Partners),
             SortField::InterventionCount => OrderField::Count(Count::Interventions),
-            SortField::ProgrammeCount => OrderField::Count(Count::Programmes),
+            SortField::ClusterCount | SortField::ProgrammeCount => {
+                OrderField::Count(Count::Programmes)
+            }
         }
     }
 
@@ -312,7 +318,7 @@ impl SortField {
                     Partner | FundingStream | Wijk | Goal | Line | Programme
                 )
             }
-            SortField::ProgrammeCount => {
+            SortField::ClusterCount | SortField::ProgrammeCount => {
                 matches!(table, Intervention | Partner | FundingStream | Wijk)
             }
         }
@@ -337,7 +343,7 @@ pub fn order_of(order: Option<OrderBy>, table: Table) -> Result<Order> {
             "orderBy",
             format!(
                 "a list of {} cannot be sorted by {}; see the description of SortField",
-                table.type_name(),
+                table.schema_name(),
                 async_graphql::InputType::to_value(&order.field)
             ),
         ));

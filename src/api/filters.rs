@@ -6,7 +6,7 @@
 use async_graphql::{ID, InputObject};
 
 use super::connection::MAX_PAGE_SIZE;
-use super::ids;
+use super::{ids, renamed};
 use crate::domain::{FundingKind, GoalLevel, Id, PartnerKind, PartnerRole, Table, Undated, fold};
 use crate::error::{Error, Result};
 use crate::graph::{Filter, Range, Snapshot};
@@ -220,12 +220,27 @@ impl<'a> Refs<'a> {
         })
     }
 
+    /// The cluster given as `cluster` or as the deprecated `programme` (see [`renamed`]).
+    fn cluster(&self, cluster: &Option<String>, programme: &Option<String>) -> Result<Option<Id>> {
+        renamed(
+            self.get(cluster, Table::Programme, "cluster")?,
+            self.get(programme, Table::Programme, "programme")?,
+            "cluster",
+            "programme",
+        )
+    }
+
     fn get(&self, value: &Option<String>, table: Table, field: &str) -> Result<Option<Id>> {
         value
             .as_deref()
             .map(|v| ids::resolve(self.snapshot, v, table, self.scope, field))
             .transpose()
     }
+}
+
+/// The range given as `clusterCount` or as the deprecated `programmeCount` (see [`renamed`]).
+fn cluster_count(new: Option<IntRange>, old: Option<IntRange>) -> Result<Option<Range>> {
+    Ok(range(&renamed(new, old, "clusterCount", "programmeCount")?))
 }
 
 fn search(text: &Option<String>) -> Option<String> {
@@ -238,7 +253,7 @@ fn search(text: &Option<String>) -> Option<String> {
 /// Conditions on a whole number, all of which must hold: `{ lte: 2026 }`, `{ gte: 2, lt: 5 }`.
 /// A comparison never holds for an unknown value; `isNull: true` asks for unknown values only,
 /// `isNull: false` for known values only. An empty range allows every value.
-#[derive(InputObject, Clone, Copy, Debug, Default)]
+#[derive(InputObject, Clone, Copy, Debug, Default, PartialEq)]
 pub struct IntRange {
     /// Equal to this.
     pub eq: Option<i64>,
@@ -308,8 +323,9 @@ impl ToFilter for AreaFilter {
     }
 }
 
-/// Which programme clusters to list.
+/// Which clusters to list.
 #[derive(InputObject, Default)]
+#[graphql(name = "ClusterFilter")]
 pub struct ProgrammeFilter {
     /// Only this area (ID or slug).
     pub area: Option<String>,
@@ -333,10 +349,10 @@ pub struct ProgrammeFilter {
     pub intervention_count: Option<IntRange>,
     /// Only those with a number of partners in this range (as `PARTNER_COUNT` counts them).
     pub partner_count: Option<IntRange>,
-    /// Only these programme clusters (IDs).
+    /// Only these clusters (IDs).
     pub id_in: Option<Vec<ID>>,
-    /// Only programme clusters with one of these slugs (in the filter's area, else in any area); an
-    /// unknown slug matches nothing.
+    /// Only clusters with one of these slugs (in the filter's area, else in any area); an unknown
+    /// slug matches nothing.
     pub slug_in: Option<Vec<String>>,
     /// Each of these filters holds too.
     pub and: Option<Vec<ProgrammeFilter>>,
@@ -375,7 +391,10 @@ impl ToFilter for ProgrammeFilter {
 pub struct LineFilter {
     /// Only this area (ID or slug).
     pub area: Option<String>,
-    /// Only lines of this programme cluster (ID or slug).
+    /// Only lines of this cluster (ID or slug).
+    pub cluster: Option<String>,
+    /// Only lines of this cluster (ID or slug).
+    #[graphql(deprecation = "Use `cluster` instead.")]
     pub programme: Option<String>,
     /// Only lines a partner works in (ID or slug).
     pub partner: Option<String>,
@@ -416,7 +435,7 @@ impl ToFilter for LineFilter {
         c.node(&self.area, common!(self, Table::Line), |r| {
             Ok(Filter {
                 area: r.area,
-                programme: r.get(&self.programme, Table::Programme, "programme")?,
+                programme: r.cluster(&self.cluster, &self.programme)?,
                 partner: r.get(&self.partner, Table::Partner, "partner")?,
                 funding_stream: r.get(
                     &self.funding_stream,
@@ -440,7 +459,10 @@ impl ToFilter for LineFilter {
 pub struct GoalFilter {
     /// Only this area (ID or slug).
     pub area: Option<String>,
-    /// Only goals of this programme cluster (ID or slug).
+    /// Only goals of this cluster (ID or slug).
+    pub cluster: Option<String>,
+    /// Only goals of this cluster (ID or slug).
+    #[graphql(deprecation = "Use `cluster` instead.")]
     pub programme: Option<String>,
     /// Only goals of this line (ID or slug).
     pub line: Option<String>,
@@ -489,7 +511,7 @@ impl ToFilter for GoalFilter {
         c.node(&self.area, common!(self, Table::Goal), |r| {
             Ok(Filter {
                 area: r.area,
-                programme: r.get(&self.programme, Table::Programme, "programme")?,
+                programme: r.cluster(&self.cluster, &self.programme)?,
                 line: r.get(&self.line, Table::Line, "line")?,
                 goal: r.get(&self.under, Table::Goal, "under")?,
                 goal_level: self.level,
@@ -517,7 +539,10 @@ impl ToFilter for GoalFilter {
 pub struct InterventionFilter {
     /// Only this area (ID or slug).
     pub area: Option<String>,
-    /// Only interventions of this programme cluster (ID or slug).
+    /// Only interventions of this cluster (ID or slug).
+    pub cluster: Option<String>,
+    /// Only interventions of this cluster (ID or slug).
+    #[graphql(deprecation = "Use `cluster` instead.")]
     pub programme: Option<String>,
     /// Only interventions of this line (ID or slug).
     pub line: Option<String>,
@@ -548,8 +573,12 @@ pub struct InterventionFilter {
     pub end_year: Option<IntRange>,
     /// Only those with a number of partners in this range (as `PARTNER_COUNT` counts them).
     pub partner_count: Option<IntRange>,
-    /// Only those reaching a number of programme clusters in this range (as
-    /// `PROGRAMME_COUNT` counts them).
+    /// Only those reaching a number of clusters in this range (as
+    /// `CLUSTER_COUNT` counts them).
+    pub cluster_count: Option<IntRange>,
+    /// Only those reaching a number of clusters in this range (as
+    /// `CLUSTER_COUNT` counts them).
+    #[graphql(deprecation = "Use `clusterCount` instead.")]
     pub programme_count: Option<IntRange>,
     /// Only these interventions (IDs).
     pub id_in: Option<Vec<ID>>,
@@ -570,7 +599,7 @@ impl ToFilter for InterventionFilter {
         c.node(&self.area, common!(self, Table::Intervention), |r| {
             Ok(Filter {
                 area: r.area,
-                programme: r.get(&self.programme, Table::Programme, "programme")?,
+                programme: r.cluster(&self.cluster, &self.programme)?,
                 line: r.get(&self.line, Table::Line, "line")?,
                 goal: r.get(&self.goal, Table::Goal, "goal")?,
                 partner: r.get(&self.partner, Table::Partner, "partner")?,
@@ -587,7 +616,7 @@ impl ToFilter for InterventionFilter {
                 start_year: range(&self.start_year),
                 end_year: range(&self.end_year),
                 partner_count: range(&self.partner_count),
-                programme_count: range(&self.programme_count),
+                programme_count: cluster_count(self.cluster_count, self.programme_count)?,
                 ..Filter::default()
             })
         })
@@ -601,7 +630,10 @@ pub struct PartnerFilter {
     pub area: Option<String>,
     /// Only partners of this kind.
     pub kind: Option<PartnerKind>,
-    /// Only partners working in this programme cluster (ID or slug).
+    /// Only partners working in this cluster (ID or slug).
+    pub cluster: Option<String>,
+    /// Only partners working in this cluster (ID or slug).
+    #[graphql(deprecation = "Use `cluster` instead.")]
     pub programme: Option<String>,
     /// Only partners working in this line (ID or slug).
     pub line: Option<String>,
@@ -629,8 +661,12 @@ pub struct PartnerFilter {
     /// Only those with a number of interventions in this range (as `INTERVENTION_COUNT`
     /// counts them).
     pub intervention_count: Option<IntRange>,
-    /// Only those reaching a number of programme clusters in this range (as
-    /// `PROGRAMME_COUNT` counts them).
+    /// Only those reaching a number of clusters in this range (as
+    /// `CLUSTER_COUNT` counts them).
+    pub cluster_count: Option<IntRange>,
+    /// Only those reaching a number of clusters in this range (as
+    /// `CLUSTER_COUNT` counts them).
+    #[graphql(deprecation = "Use `clusterCount` instead.")]
     pub programme_count: Option<IntRange>,
     /// Only these partners (IDs).
     pub id_in: Option<Vec<ID>>,
@@ -652,7 +688,7 @@ impl ToFilter for PartnerFilter {
             Ok(Filter {
                 area: r.area,
                 partner_kind: self.kind,
-                programme: r.get(&self.programme, Table::Programme, "programme")?,
+                programme: r.cluster(&self.cluster, &self.programme)?,
                 line: r.get(&self.line, Table::Line, "line")?,
                 goal: r.get(&self.goal, Table::Goal, "goal")?,
                 partner: r.get(&self.collaborates_with, Table::Partner, "collaboratesWith")?,
@@ -668,7 +704,7 @@ impl ToFilter for PartnerFilter {
                 search: search(&self.search),
                 partner_kinds: list(&self.kind_in, "kindIn")?,
                 intervention_count: range(&self.intervention_count),
-                programme_count: range(&self.programme_count),
+                programme_count: cluster_count(self.cluster_count, self.programme_count)?,
                 ..Filter::default()
             })
         })
@@ -682,7 +718,10 @@ pub struct FundingStreamFilter {
     pub area: Option<String>,
     /// Only streams of this kind.
     pub kind: Option<FundingKind>,
-    /// Only streams paying for this programme cluster (ID or slug).
+    /// Only streams paying for this cluster (ID or slug).
+    pub cluster: Option<String>,
+    /// Only streams paying for this cluster (ID or slug).
+    #[graphql(deprecation = "Use `cluster` instead.")]
     pub programme: Option<String>,
     /// Only streams paying for this line (ID or slug).
     pub line: Option<String>,
@@ -714,8 +753,12 @@ pub struct FundingStreamFilter {
     pub intervention_count: Option<IntRange>,
     /// Only those with a number of partners in this range (as `PARTNER_COUNT` counts them).
     pub partner_count: Option<IntRange>,
-    /// Only those reaching a number of programme clusters in this range (as
-    /// `PROGRAMME_COUNT` counts them).
+    /// Only those reaching a number of clusters in this range (as
+    /// `CLUSTER_COUNT` counts them).
+    pub cluster_count: Option<IntRange>,
+    /// Only those reaching a number of clusters in this range (as
+    /// `CLUSTER_COUNT` counts them).
+    #[graphql(deprecation = "Use `clusterCount` instead.")]
     pub programme_count: Option<IntRange>,
     /// Only these funding streams (IDs).
     pub id_in: Option<Vec<ID>>,
@@ -737,7 +780,7 @@ impl ToFilter for FundingStreamFilter {
             Ok(Filter {
                 area: r.area,
                 funding_kind: self.kind,
-                programme: r.get(&self.programme, Table::Programme, "programme")?,
+                programme: r.cluster(&self.cluster, &self.programme)?,
                 line: r.get(&self.line, Table::Line, "line")?,
                 partner: r.get(&self.partner, Table::Partner, "partner")?,
                 wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
@@ -750,7 +793,7 @@ impl ToFilter for FundingStreamFilter {
                 amount: range(&self.amount_eur),
                 intervention_count: range(&self.intervention_count),
                 partner_count: range(&self.partner_count),
-                programme_count: range(&self.programme_count),
+                programme_count: cluster_count(self.cluster_count, self.programme_count)?,
                 ..Filter::default()
             })
         })
@@ -762,7 +805,10 @@ impl ToFilter for FundingStreamFilter {
 pub struct WijkFilter {
     /// Only this area (ID or slug).
     pub area: Option<String>,
-    /// Only wijken reached by this programme cluster (ID or slug).
+    /// Only wijken reached by this cluster (ID or slug).
+    pub cluster: Option<String>,
+    /// Only wijken reached by this cluster (ID or slug).
+    #[graphql(deprecation = "Use `cluster` instead.")]
     pub programme: Option<String>,
     /// Only wijken a partner works in (ID or slug).
     pub partner: Option<String>,
@@ -782,8 +828,12 @@ pub struct WijkFilter {
     pub intervention_count: Option<IntRange>,
     /// Only those with a number of partners in this range (as `PARTNER_COUNT` counts them).
     pub partner_count: Option<IntRange>,
-    /// Only those reaching a number of programme clusters in this range (as
-    /// `PROGRAMME_COUNT` counts them).
+    /// Only those reaching a number of clusters in this range (as
+    /// `CLUSTER_COUNT` counts them).
+    pub cluster_count: Option<IntRange>,
+    /// Only those reaching a number of clusters in this range (as
+    /// `CLUSTER_COUNT` counts them).
+    #[graphql(deprecation = "Use `clusterCount` instead.")]
     pub programme_count: Option<IntRange>,
     /// Only these wijken (IDs).
     pub id_in: Option<Vec<ID>>,
@@ -804,7 +854,7 @@ impl ToFilter for WijkFilter {
         c.node(&self.area, common!(self, Table::Wijk), |r| {
             Ok(Filter {
                 area: r.area,
-                programme: r.get(&self.programme, Table::Programme, "programme")?,
+                programme: r.cluster(&self.cluster, &self.programme)?,
                 partner: r.get(&self.partner, Table::Partner, "partner")?,
                 funding_stream: r.get(
                     &self.funding_stream,
@@ -816,7 +866,7 @@ impl ToFilter for WijkFilter {
                 search: search(&self.search),
                 intervention_count: range(&self.intervention_count),
                 partner_count: range(&self.partner_count),
-                programme_count: range(&self.programme_count),
+                programme_count: cluster_count(self.cluster_count, self.programme_count)?,
                 ..Filter::default()
             })
         })
@@ -826,7 +876,10 @@ impl ToFilter for WijkFilter {
 /// Narrows an analytic to part of the programme. References take an ID or a slug.
 #[derive(InputObject, Default)]
 pub struct NetworkFilter {
-    /// Only interventions of this programme cluster.
+    /// Only interventions of this cluster.
+    pub cluster: Option<String>,
+    /// Only interventions of this cluster.
+    #[graphql(deprecation = "Use `cluster` instead.")]
     pub programme: Option<String>,
     /// Only interventions in this wijk.
     pub wijk: Option<String>,
@@ -846,11 +899,17 @@ pub fn analytics_scope(
     year: Option<i32>,
     filter: Option<&NetworkFilter>,
 ) -> Result<Filter> {
+    let cluster = renamed(
+        filter.and_then(|f| f.cluster.as_deref()),
+        filter.and_then(|f| f.programme.as_deref()),
+        "cluster",
+        "programme",
+    )?;
     let scope = crate::graph::refs::scope(
         snapshot,
         &crate::graph::refs::ScopeRefs {
             area: area.as_deref(),
-            programme: filter.and_then(|f| f.programme.as_deref()),
+            programme: cluster,
             wijk: filter.and_then(|f| f.wijk.as_deref()),
             funding_stream: filter.and_then(|f| f.funding_stream.as_deref()),
             year,

@@ -23,8 +23,8 @@ pub fn expect(id: &ID, table: Table, field: &str) -> Result<Id> {
             field,
             format!(
                 "expected the ID of a {}, got the ID of a {}",
-                table.type_name(),
-                t.type_name()
+                table.schema_name(),
+                t.schema_name()
             ),
         )),
         None => Err(Error::invalid(

@@ -85,7 +85,7 @@ pub struct MapClusterShare {
     pub color: String,
 }
 
-/// A network map: a view of the programme with attributes, positions and, when asked for, the
+/// A network map: a view of an area with attributes, positions and, when asked for, the
 /// map in a file format.
 pub struct NetworkMap {
     map: Map,
@@ -94,7 +94,7 @@ pub struct NetworkMap {
     file_name: Option<String>,
 }
 
-/// A network map: a view of the programme with attributes, positions and, when asked for, the
+/// A network map: a view of an area with attributes, positions and, when asked for, the
 /// map in a file format.
 #[Object]
 impl NetworkMap {
@@ -227,7 +227,7 @@ pub struct MapQuery;
 
 #[Object(guard = "crate::api::Need(crate::auth::Role::Viewer)")]
 impl MapQuery {
-    /// A network map of the programme: the partner collaboration network, the
+    /// A network map of an area: the partner collaboration network, the
     /// partner–intervention map, the full graph or the ego network of a node, filtered by
     /// area, cluster, wijk, funding stream, year and link weight, with centrality, communities
     /// and a deterministic layout. Give `format` to also get the map as a file (GEXF,
@@ -239,8 +239,9 @@ impl MapQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "What the map shows.")] view: View,
-        #[graphql(desc = "Which part of the programme, and how to colour and size it.")]
-        filter: Option<MapRequest>,
+        #[graphql(desc = "Which part of the area, and how to colour and size it.")] filter: Option<
+            MapRequest,
+        >,
         #[graphql(desc = "Also serialise the map in this format (see `document`).")] format: Option<
             Format,
         >,

@@ -163,6 +163,24 @@ fn service<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Arc<Service>> {
         .map_err(|_| gql_error(Error::Internal("schema has no service attached".into())))
 }
 
+/// The value of an input given under its new name or under the deprecated name it replaces
+/// (`cluster` for `programme`): one of them, or neither. Both with different values is refused
+/// (`BAD_USER_INPUT` on the new name), as the request would be ambiguous.
+fn renamed<T: PartialEq>(
+    new: Option<T>,
+    old: Option<T>,
+    new_name: &str,
+    old_name: &str,
+) -> crate::error::Result<Option<T>> {
+    match (new, old) {
+        (Some(n), Some(o)) if n != o => Err(Error::invalid(
+            new_name,
+            format!("`{old_name}` is the deprecated name of `{new_name}`; give only `{new_name}`"),
+        )),
+        (new, old) => Ok(new.or(old)),
+    }
+}
+
 /// `start_year` → `startYear`, keeping path punctuation.
 fn camel(field: &str) -> String {
     let mut out = String::with_capacity(field.len());

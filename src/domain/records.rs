@@ -273,7 +273,8 @@ macro_rules! tables {
 
         impl Table {
             /// The type name of a node table (`Partner`, `FundingStream`, ...), as in the
-            /// GraphQL schema; `Link` for the link tables.
+            /// GraphQL schema and global IDs; `Link` for the link tables. A cluster keeps the
+            /// name `Programme` here (the schema says `Cluster`), so its IDs stay valid.
             pub fn type_name(self) -> &'static str {
                 match self {
                     Table::Area => "Area",
@@ -463,11 +464,20 @@ impl Table {
 }
 
 impl Table {
+    /// The name of a node table's type in the GraphQL schema: [`Table::type_name`], but
+    /// `Cluster` for a programme cluster.
+    pub fn schema_name(self) -> &'static str {
+        match self {
+            Table::Programme => "Cluster",
+            other => other.type_name(),
+        }
+    }
+
     /// The word for one row of the table, for messages.
     pub fn noun(self) -> &'static str {
         match self {
             Table::Area => "area",
-            Table::Programme => "programme",
+            Table::Programme => "cluster",
             Table::Line => "line",
             Table::Goal => "goal",
             Table::Intervention => "intervention",

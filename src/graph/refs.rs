@@ -1,6 +1,7 @@
 //! References to nodes as users give them: a global ID (base64url of `Partner:42`), a slug
-//! (within an area), or `type:slug` such as `partner:halt`. GraphQL, the HTTP map routes and
-//! the command line resolve them here against a snapshot.
+//! (within an area), or `type:slug` such as `partner:halt` (`cluster:` or `programme:` for a
+//! cluster). GraphQL, the HTTP map routes and the command line resolve them here against a
+//! snapshot.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -36,7 +37,7 @@ pub fn resolve(
         } else {
             Err(Error::invalid(
                 field,
-                format!("expected a {} ID or slug", table.type_name()),
+                format!("expected a {} ID or slug", table.schema_name()),
             ))
         };
     }
@@ -79,12 +80,14 @@ pub fn node_ref(s: &Snapshot, value: &str, area: Option<Id>, field: &str) -> Res
             "give a global ID or type:slug, e.g. partner:halt",
         ));
     };
+    let plain = kind.replace(['-', '_'], "");
+    // `cluster:` as the schema names it; `programme:` as it used to.
     let table = Table::NODES
         .iter()
         .copied()
         .find(|&t| {
-            t.type_name()
-                .eq_ignore_ascii_case(&kind.replace(['-', '_'], ""))
+            t.schema_name().eq_ignore_ascii_case(&plain)
+                || t.type_name().eq_ignore_ascii_case(&plain)
         })
         .ok_or_else(|| Error::invalid(field, format!("unknown node type {kind:?}")))?;
     resolve(s, slug, table, area, field)
@@ -113,7 +116,7 @@ pub fn scope(s: &Snapshot, refs: &ScopeRefs<'_>) -> Result<Filter> {
     };
     Ok(Filter {
         area,
-        programme: get(refs.programme, Table::Programme, "programme")?,
+        programme: get(refs.programme, Table::Programme, "cluster")?,
         wijk: get(refs.wijk, Table::Wijk, "wijk")?,
         funding_stream: get(refs.funding_stream, Table::FundingStream, "fundingStream")?,
         year: refs.year,

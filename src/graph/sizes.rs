@@ -17,8 +17,6 @@ pub struct ListSizes {
     pub sub_goals: u64,
     /// Goals above one goal (its depth in the tree).
     pub ancestors: u64,
-    /// Top goals of one line.
-    pub line_goals: u64,
     /// Lines of one programme cluster.
     pub programme_lines: u64,
     /// Funding streams named for one line.
@@ -110,7 +108,6 @@ impl ListSizes {
                 max(&mut self.goal_relations, ties);
             }
             Some(Table::Line) => {
-                max(&mut self.line_goals, degree(EdgeKind::GoalOf, Incoming));
                 max(
                     &mut self.line_streams,
                     degree(EdgeKind::LineFunding, Outgoing),

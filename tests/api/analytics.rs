@@ -159,7 +159,7 @@ async fn hand_computed_answers_on_a_small_programme(db: TestDb) {
     // Partners across clusters: p1 (a: i1 i2, b: i3) before p3 (a: i2, b: i4).
     let data = app
         .data(
-            r#"{ crossClusterPartners(area: "proef") { partner { slug } clusterCount interventionCount clusters { programme { slug } interventions { slug } } } }"#,
+            r#"{ crossClusterPartners(area: "proef") { partner { slug } clusterCount interventionCount clusters { cluster { slug } interventions { slug } } } }"#,
             json!({}),
         )
         .await;
@@ -167,11 +167,11 @@ async fn hand_computed_answers_on_a_small_programme(db: TestDb) {
         data["crossClusterPartners"],
         json!([
             { "partner": { "slug": "p1" }, "clusterCount": 2, "interventionCount": 3, "clusters": [
-                { "programme": { "slug": "a" }, "interventions": [{ "slug": "i1" }, { "slug": "i2" }] },
-                { "programme": { "slug": "b" }, "interventions": [{ "slug": "i3" }] } ] },
+                { "cluster": { "slug": "a" }, "interventions": [{ "slug": "i1" }, { "slug": "i2" }] },
+                { "cluster": { "slug": "b" }, "interventions": [{ "slug": "i3" }] } ] },
             { "partner": { "slug": "p3" }, "clusterCount": 2, "interventionCount": 2, "clusters": [
-                { "programme": { "slug": "a" }, "interventions": [{ "slug": "i2" }] },
-                { "programme": { "slug": "b" }, "interventions": [{ "slug": "i4" }] } ] }
+                { "cluster": { "slug": "a" }, "interventions": [{ "slug": "i2" }] },
+                { "cluster": { "slug": "b" }, "interventions": [{ "slug": "i4" }] } ] }
         ])
     );
 
@@ -201,11 +201,11 @@ async fn hand_computed_answers_on_a_small_programme(db: TestDb) {
 
     // Shared interventions of p1 and p2, per cluster.
     let data = app
-        .data(r#"{ sharedInterventions(a: "p1", b: "p2") { total byCluster { programme { slug } interventions { slug } } } }"#, json!({}))
+        .data(r#"{ sharedInterventions(a: "p1", b: "p2") { total byCluster { cluster { slug } interventions { slug } } } }"#, json!({}))
         .await;
     assert_eq!(
         data["sharedInterventions"],
-        json!({ "total": 2, "byCluster": [{ "programme": { "slug": "a" }, "interventions": [{ "slug": "i1" }, { "slug": "i2" }] }] })
+        json!({ "total": 2, "byCluster": [{ "cluster": { "slug": "a" }, "interventions": [{ "slug": "i1" }, { "slug": "i2" }] }] })
     );
 
     // Funding: i1 lives on s1 alone (ends 2025); i2 keeps s2 until 2030; s3 has no end.

@@ -31,7 +31,7 @@ async fn every_node_type_round_trips(db: TestDb) {
 
     let programme = mutate(
         &app,
-        "mutation($i: CreateProgrammeInput!) { createProgramme(input: $i) { id area { slug } chair } }",
+        "mutation($i: CreateClusterInput!) { createCluster(input: $i) { id area { slug } chair } }",
         json!({ "i": { "areaId": area_id, "slug": "veilig", "name": "Veilig", "chair": "De voorzitter" } }),
     )
     .await;
@@ -40,24 +40,24 @@ async fn every_node_type_round_trips(db: TestDb) {
 
     let line = mutate(
         &app,
-        "mutation($i: CreateLineInput!) { createLine(input: $i) { id number area { slug } programme { id } targetGroups } }",
-        json!({ "i": { "programmeId": programme_id, "slug": "lijn-1", "name": "Lijn 1", "number": 1, "targetGroups": ["Jongeren 12-23"] } }),
+        "mutation($i: CreateLineInput!) { createLine(input: $i) { id number area { slug } cluster { id } targetGroups } }",
+        json!({ "i": { "clusterId": programme_id, "slug": "lijn-1", "name": "Lijn 1", "number": 1, "targetGroups": ["Jongeren 12-23"] } }),
     )
     .await;
     assert_eq!(
         line["area"]["slug"], "testwijk",
-        "a line takes its programme's area"
+        "a line takes its cluster's area"
     );
     assert_eq!(line["targetGroups"], json!(["Jongeren 12-23"]));
     let line_id = id_of(&line).await;
 
     let main_goal = mutate(
         &app,
-        "mutation($i: CreateGoalInput!) { createGoal(input: $i) { id line { id } programme { id } } }",
+        "mutation($i: CreateGoalInput!) { createGoal(input: $i) { id line { id } cluster { id } } }",
         json!({ "i": { "lineId": line_id, "slug": "hoofddoel", "level": "MAIN", "name": "Minder overlast" } }),
     )
     .await;
-    assert_eq!(main_goal["programme"]["id"], programme_id);
+    assert_eq!(main_goal["cluster"]["id"], programme_id);
     let main_id = id_of(&main_goal).await;
     let sub_goal = mutate(
         &app,
@@ -110,7 +110,7 @@ async fn every_node_type_round_trips(db: TestDb) {
     // Every node is found by its ID and by its slug.
     for (id, typename) in [
         (&area_id, "Area"),
-        (&programme_id, "Programme"),
+        (&programme_id, "Cluster"),
         (&line_id, "Line"),
         (&sub_id, "Goal"),
         (&intervention_id, "Intervention"),
@@ -169,7 +169,7 @@ async fn every_node_type_round_trips(db: TestDb) {
             &area_id,
         ),
         (
-            "mutation($id: ID!, $i: UpdateProgrammeInput!) { updateProgramme(id: $id, input: $i) { name } }",
+            "mutation($id: ID!, $i: UpdateClusterInput!) { updateCluster(id: $id, input: $i) { name } }",
             &programme_id,
         ),
         (
@@ -203,7 +203,7 @@ async fn every_node_type_round_trips(db: TestDb) {
         ("deleteGoal", &sub_id),
         ("deleteGoal", &main_id),
         ("deleteLine", &line_id),
-        ("deleteProgramme", &programme_id),
+        ("deleteCluster", &programme_id),
         ("deleteIntervention", &intervention_id),
         ("deletePartner", &partner_id),
         ("deleteFundingStream", &stream_id),

@@ -19,7 +19,7 @@ async fn lelystad_oost_is_served_on_first_start(db: TestDb) {
         .data(
             r#"{ area(slug: "lelystad-oost") {
                     name municipality
-                    programmes { totalCount nodes { name lines { name } } }
+                    clusters { totalCount nodes { name lines { name } } }
                     lines { totalCount }
                     interventions { totalCount }
                     partners { totalCount }
@@ -32,9 +32,9 @@ async fn lelystad_oost_is_served_on_first_start(db: TestDb) {
     let area = &data["area"];
     assert_eq!(area["name"], "Samen Lelystad Oost");
     assert_eq!(area["municipality"], "Lelystad");
-    assert_eq!(area["programmes"]["totalCount"], 3);
+    assert_eq!(area["clusters"]["totalCount"], 3);
     assert_eq!(
-        names(&area["programmes"]["nodes"]),
+        names(&area["clusters"]["nodes"]),
         [
             "Veilige Wijken",
             "Jongeren met Perspectief",
@@ -49,7 +49,7 @@ async fn lelystad_oost_is_served_on_first_start(db: TestDb) {
         names(&area["wijken"]["nodes"]),
         ["Zuiderzeewijk", "Atolwijk", "Boswijk", "Waterwijk"]
     );
-    let wonen = &area["programmes"]["nodes"][2]["lines"];
+    let wonen = &area["clusters"]["nodes"][2]["lines"];
     assert_eq!(
         names(wonen),
         [
@@ -71,7 +71,7 @@ async fn facts_from_the_document(db: TestDb) {
     let data = app
         .data(
             r#"{ interventions(filter: { search: "kapot sterk" }) { nodes {
-                    name programmes { name } lines { name }
+                    name clusters { name } lines { name }
                     partners { role partner { name } }
             } } }"#,
             json!({}),
@@ -79,7 +79,7 @@ async fn facts_from_the_document(db: TestDb) {
         .await;
     let kapot = &data["interventions"]["nodes"][0];
     assert_eq!(kapot["name"], "Kapot Sterk inclusief follow-up");
-    assert_eq!(names(&kapot["programmes"]), ["Veilige Wijken"]);
+    assert_eq!(names(&kapot["clusters"]), ["Veilige Wijken"]);
     assert_eq!(names(&kapot["lines"]), ["Preventie met gezag"]);
     let partners: Vec<&str> = kapot["partners"]
         .as_array()
@@ -174,7 +174,7 @@ async fn facts_from_the_document(db: TestDb) {
     // The wijkanalyses cover all four wijken by name.
     let data = app
         .data(
-            r#"{ wijk(slug: "boswijk") { interventions { nodes { name } } programmes { name } } }"#,
+            r#"{ wijk(slug: "boswijk") { interventions { nodes { name } } clusters { name } } }"#,
             json!({}),
         )
         .await;
@@ -208,12 +208,12 @@ async fn facts_from_the_document(db: TestDb) {
     for slug in ["welzijn-lelystad", "mdf", "gemeente-lelystad"] {
         let data = app
             .data(
-                "query($s: String!) { partner(slug: $s) { programmes { name } } }",
+                "query($s: String!) { partner(slug: $s) { clusters { name } } }",
                 json!({ "s": slug }),
             )
             .await;
         assert_eq!(
-            data["partner"]["programmes"].as_array().unwrap().len(),
+            data["partner"]["clusters"].as_array().unwrap().len(),
             3,
             "{slug}"
         );
@@ -222,8 +222,8 @@ async fn facts_from_the_document(db: TestDb) {
     // "Wijkplannen ... (zie pijler 5 Integraliteit programma's bij Wonen en Werk)".
     let data = app
         .data(
-            r#"{ interventions(filter: { search: "wijkplannen", programme: "veilige-wijken" }) { nodes {
-                    goals { name } related { kind direction intervention { programmes { name } } }
+            r#"{ interventions(filter: { search: "wijkplannen", cluster: "veilige-wijken" }) { nodes {
+                    goals { name } related { kind direction intervention { clusters { name } } }
             } } }"#,
             json!({}),
         )
@@ -244,7 +244,7 @@ async fn facts_from_the_document(db: TestDb) {
     assert!(
         related
             .iter()
-            .all(|r| names(&r["intervention"]["programmes"]) == ["Wonen en Werk"])
+            .all(|r| names(&r["intervention"]["clusters"]) == ["Wonen en Werk"])
     );
 }
 db_test!(facts_from_the_document);

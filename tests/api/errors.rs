@@ -37,7 +37,7 @@ async fn bad_input_is_refused_and_changes_nothing(db: TestDb) {
     let app = spawn_app(db, true).await;
     let area = app.id_of("area", "lelystad-oost").await;
     let line = app.id_of("line", "preventie-met-gezag").await;
-    let programme = app.id_of("programme", "veilige-wijken").await;
+    let programme = app.id_of("cluster", "veilige-wijken").await;
     let main_goal = app.id_of("goal", "pmg-hoofddoel").await;
     let sub_goal = app.id_of("goal", "pmg-positieve-alternatieven").await;
     let intervention = app.id_of("intervention", "pmg-kapot-sterk").await;
@@ -207,7 +207,7 @@ async fn bad_input_is_refused_and_changes_nothing(db: TestDb) {
     // Deleting what still holds other nodes.
     refused(
         &app,
-        "mutation($id: ID!) { deleteProgramme(id: $id) { id } }",
+        "mutation($id: ID!) { deleteCluster(id: $id) { id } }",
         json!({ "id": programme }),
         "CONFLICT",
         Some("id"),

@@ -393,7 +393,7 @@ async fn progress_rolls_up(db: TestDb) {
     }
     let summary = "query($n: String!, $m: Int!) { progressSummary(node: $n, staleAfterMonths: $m) { indicators achieved onTrack behind noData noTarget shareOnTrack withoutRecentMeasurement } }";
     let programme = app
-        .data(summary, json!({ "n": "programme:wonen-en-werk", "m": 6 }))
+        .data(summary, json!({ "n": "cluster:wonen-en-werk", "m": 6 }))
         .await["progressSummary"]
         .clone();
     // Inpanden: 30 % is three quarters of the way from 40 to 0 past its end: behind.
@@ -448,18 +448,18 @@ async fn progress_rolls_up(db: TestDb) {
         json!([{ "slug": "inpanden" }])
     );
     let bad = app
-        .error_code(summary, json!({ "n": "programme:wonen-en-werk", "m": 0 }))
+        .error_code(summary, json!({ "n": "cluster:wonen-en-werk", "m": 0 }))
         .await;
     assert_eq!(bad, "BAD_USER_INPUT");
     // The same roll-up on the cluster itself, and for the funder.
     let on_node = app
         .data(
-            "{ programme(slug: \"wonen-en-werk\") { progressSummary { indicators behind } } fundingStream(slug: \"vhf-3\") { progressSummary { indicators } } }",
+            "{ cluster(slug: \"wonen-en-werk\") { progressSummary { indicators behind } } fundingStream(slug: \"vhf-3\") { progressSummary { indicators } } }",
             json!({}),
         )
         .await;
     assert_eq!(
-        on_node["programme"]["progressSummary"],
+        on_node["cluster"]["progressSummary"],
         json!({ "indicators": 4, "behind": 1 })
     );
     assert_eq!(
@@ -507,7 +507,7 @@ async fn readme_progress_example_runs(db: TestDb) {
     assert_eq!(progress["status"], "ON_TRACK");
     let summary = app
         .data(
-            "{ progressSummary(node: \"programme:wonen-en-werk\") { indicators onTrack } }",
+            "{ progressSummary(node: \"cluster:wonen-en-werk\") { indicators onTrack } }",
             json!({}),
         )
         .await;

@@ -482,7 +482,7 @@ fn required(field: &str, arg: &str) -> Option<&'static str> {
     Some(match (field, arg) {
         ("partner" | "similarPartners", "slug" | "partner") => "\"halt\"",
         ("goal", "slug") => "\"ambitie\"",
-        ("programme", "slug") => "\"veilige-wijken\"",
+        ("programme" | "cluster", "slug") => "\"veilige-wijken\"",
         ("wijk", "slug") => "\"atolwijk\"",
         ("area", "slug") | ("fundingScenario", "area") => "\"lelystad-oost\"",
         ("fundingScenario", "from") => "2025",

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod analytics;
+mod clusters;
 mod consistency;
 mod crud;
 mod dataset;

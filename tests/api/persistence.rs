@@ -105,7 +105,7 @@ async fn the_binary_runs_with_no_configuration() {
     // The four bundled programmes: Lelystad Oost's three clusters, Dronten's two, one each for
     // Samen aan de Slag and Zutphen.
     assert_eq!(count(port, "areas").await, 4);
-    assert_eq!(count(port, "programmes").await, 7);
+    assert_eq!(count(port, "clusters").await, 7);
     assert!(count(port, "interventions").await >= 65);
     let page = reqwest::get(format!("http://127.0.0.1:{port}/"))
         .await
@@ -134,7 +134,7 @@ async fn the_binary_runs_on_postgres() {
     assert_eq!(health["backend"], "postgres");
     // The four bundled programmes (see above); wijken: Lelystad Oost 4, Dronten 7, Zutphen 1.
     assert_eq!(count(port, "areas").await, 4);
-    assert_eq!(count(port, "programmes").await, 7);
+    assert_eq!(count(port, "clusters").await, 7);
     assert!(count(port, "partners").await >= 40);
     assert!(count(port, "fundingStreams").await >= 12);
     assert_eq!(count(port, "wijken").await, 12);

@@ -14,8 +14,8 @@ use crate::helpers::{GiveUpAfter, Server, TestDb, cli, db_test, spawn_app};
 /// Everything a process's graph holds that a client can see, in a canonical form.
 const DUMP: &str = "{
   areas(first: 500) { nodes { id slug name version } }
-  programmes(first: 500) { nodes { id slug name version } }
-  lines(first: 500) { nodes { id slug name version programme { id } fundingStreams { id } } }
+  clusters(first: 500) { nodes { id slug name version } }
+  lines(first: 500) { nodes { id slug name version cluster { id } fundingStreams { id } } }
   goals(first: 500) { nodes { id slug name version parent { id } line { id } } }
   wijken(first: 500) { nodes { id slug name version } }
   fundingStreams(first: 500) { nodes { id slug name version } }

@@ -231,19 +231,19 @@ async fn paging_through_every_order_yields_the_whole_list() {
                 "AMOUNT",
                 "INTERVENTION_COUNT",
                 "PARTNER_COUNT",
-                "PROGRAMME_COUNT",
+                "CLUSTER_COUNT",
             ],
         ),
         (
             "interventions",
-            &["START_YEAR", "END_YEAR", "PARTNER_COUNT", "PROGRAMME_COUNT"],
+            &["START_YEAR", "END_YEAR", "PARTNER_COUNT", "CLUSTER_COUNT"],
         ),
         (
             "partners",
-            &["KIND", "INTERVENTION_COUNT", "PROGRAMME_COUNT", "NAME"],
+            &["KIND", "INTERVENTION_COUNT", "CLUSTER_COUNT", "NAME"],
         ),
         ("goals", &["INTERVENTION_COUNT", "PARTNER_COUNT", "NAME"]),
-        ("wijken", &["PARTNER_COUNT", "PROGRAMME_COUNT"]),
+        ("wijken", &["PARTNER_COUNT", "CLUSTER_COUNT"]),
     ];
     for (list, fields) in lists {
         for field in *fields {

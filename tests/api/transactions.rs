@@ -225,7 +225,7 @@ async fn an_intervention_is_created_with_its_links(db: TestDb) {
     let create = "mutation($input: CreateInterventionInput!) { createIntervention(input: $input) {
         slug version
         partners { role partner { slug } }
-        goals { slug } programmes { slug }
+        goals { slug } clusters { slug }
         funding { amountEur note fundingStream { slug } }
         wijken { slug } } }";
     let input = |partners: Value| {
@@ -284,11 +284,8 @@ async fn an_intervention_is_created_with_its_links(db: TestDb) {
     );
     assert_eq!(created["goals"], json!([{ "slug": "pmg-weerbaarheid" }]));
     assert!(
-        !created["programmes"]
-            .as_array()
-            .expect("programmes")
-            .is_empty(),
-        "the programmes derived through the goal: {created:#}"
+        !created["clusters"].as_array().expect("clusters").is_empty(),
+        "the clusters derived through the goal: {created:#}"
     );
     assert_eq!(
         created["funding"],
@@ -300,11 +297,11 @@ async fn an_intervention_is_created_with_its_links(db: TestDb) {
     assert!(app.service.store().load().await.expect("load") == app.service.snapshot().data);
     let again = app
         .data(
-            r#"{ intervention(slug: "nieuw-buurtteam") { programmes { slug } } }"#,
+            r#"{ intervention(slug: "nieuw-buurtteam") { clusters { slug } } }"#,
             json!({}),
         )
         .await;
-    assert_eq!(again["intervention"]["programmes"], created["programmes"]);
+    assert_eq!(again["intervention"]["clusters"], created["clusters"]);
     let halt_after = app.data(count, json!({})).await["partner"]["interventions"]["totalCount"]
         .as_i64()
         .expect("a count");

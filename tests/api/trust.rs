@@ -31,7 +31,7 @@ async fn undated_interventions_are_counted_apart(db: TestDb) {
     // no Looptijd.
     let vw = app
         .data(
-            r#"{ interventions(filter: { area: "lelystad-oost", programme: "veilige-wijken" }, first: 500) {
+            r#"{ interventions(filter: { area: "lelystad-oost", cluster: "veilige-wijken" }, first: 500) {
                 totalCount nodes { slug startYear endYear coversYear(year: 2032) activeIn(year: 2032) } } }"#,
             json!({}),
         )

@@ -11,7 +11,7 @@ const PartnerPageQuery = graphql(`
       name
       kind
       description
-      programmes {
+      clusters {
         id
         name
       }
@@ -67,7 +67,7 @@ export function PartnerPage({ slug }: { slug: string }) {
       <h1>{partner.name}</h1>
       <p>
         {partner.kind.toLowerCase().replace(/_/g, " ")} · works in{" "}
-        {partner.programmes.map((p) => p.name).join(", ") || "no cluster"}
+        {partner.clusters.map((p) => p.name).join(", ") || "no cluster"}
       </p>
       {partner.description && <p>{partner.description}</p>}
       <Interventions slug={slug} />

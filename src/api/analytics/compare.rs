@@ -68,7 +68,7 @@ pub struct AreaComparison {
 /// One partner record of an organisation, in its own area.
 #[derive(SimpleObject)]
 pub struct OrganisationPartner {
-    /// The area (programme).
+    /// The area (its programme as a whole).
     pub area: Area,
     /// The partner record in that area.
     pub partner: Partner,
@@ -103,7 +103,7 @@ pub struct CompareQuery;
 
 #[Object(guard = "crate::api::Need(crate::auth::Role::Viewer)")]
 impl CompareQuery {
-    /// The same measures side by side for several areas (programmes): size, density of the
+    /// The same measures side by side for several areas (whole programmes): size, density of the
     /// collaboration network, share of cross-cluster partners, brokers, funding concentration
     /// and expiry, and coverage. Each area is measured on its own network; nothing is merged.
     #[graphql(directive = crate::api::limits::weighs::apply(2000))]
@@ -195,7 +195,7 @@ impl CompareQuery {
     }
 
     /// The organisations whose partner records share an `organisation` key, taking part in at
-    /// least `minAreas` areas (programmes), most areas first, with how central each record
+    /// least `minAreas` areas (whole programmes), most areas first, with how central each record
     /// is in its own area's collaboration network.
     #[graphql(directive = crate::api::limits::weighs::apply(5000))]
     async fn organisations(

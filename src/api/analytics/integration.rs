@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject};
 
 use super::{interventions, node, partners, programme};
 use crate::analytics::questions::{self, CoverageState};
@@ -16,11 +16,21 @@ use crate::graph::{Filter, Snapshot};
 
 /// A partner's interventions in one programme cluster.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct PartnerCluster {
     /// The cluster.
-    pub programme: Programme,
+    pub cluster: Programme,
     /// The partner's interventions working for it.
     pub interventions: Vec<Intervention>,
+}
+
+#[ComplexObject]
+impl PartnerCluster {
+    /// The cluster.
+    #[graphql(deprecation = "Use `cluster` instead.")]
+    async fn programme(&self) -> Programme {
+        self.cluster.clone()
+    }
 }
 
 /// A partner that works in several programme clusters: one entry of a cached answer, whose
@@ -61,7 +71,7 @@ impl CrossClusterPartner {
             .iter()
             .map(|c| {
                 Ok(PartnerCluster {
-                    programme: programme(&self.s, c.programme).gql()?,
+                    cluster: programme(&self.s, c.programme).gql()?,
                     interventions: interventions(&self.s, c.interventions.iter().copied()),
                 })
             })
@@ -71,9 +81,10 @@ impl CrossClusterPartner {
 
 /// What one programme cluster reaches.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ClusterReach {
     /// The cluster.
-    pub programme: Programme,
+    pub cluster: Programme,
     /// Interventions working for the cluster's goals.
     pub interventions: usize,
     /// Partners on those interventions.
@@ -82,6 +93,15 @@ pub struct ClusterReach {
     pub goals: usize,
     /// Wijken those interventions take place in.
     pub wijken: usize,
+}
+
+#[ComplexObject]
+impl ClusterReach {
+    /// The cluster.
+    #[graphql(deprecation = "Use `cluster` instead.")]
+    async fn programme(&self) -> Programme {
+        self.cluster.clone()
+    }
 }
 
 /// Two interventions related across clusters.
@@ -113,11 +133,12 @@ pub struct ClusterPairOverlap {
 }
 
 /// The overlap of clusters as square matrices (for a heat map): row and column `i` are
-/// `programmes[i]`; off the diagonal what two clusters share, on it what one cluster has.
+/// `clusters[i]`; off the diagonal what two clusters share, on it what one cluster has.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct OverlapMatrix {
     /// The clusters, in row and column order.
-    pub programmes: Vec<Programme>,
+    pub clusters: Vec<Programme>,
     /// Their names, in the same order.
     pub labels: Vec<String>,
     /// Shared partners.
@@ -128,6 +149,15 @@ pub struct OverlapMatrix {
     pub wijken: Vec<Vec<usize>>,
     /// Related interventions between the two (the diagonal: relations within the cluster).
     pub related_interventions: Vec<Vec<usize>>,
+}
+
+#[ComplexObject]
+impl OverlapMatrix {
+    /// The clusters, in row and column order.
+    #[graphql(deprecation = "Use `clusters` instead.")]
+    async fn programmes(&self) -> Vec<Programme> {
+        self.clusters.clone()
+    }
 }
 
 /// How the programme clusters overlap.
@@ -143,11 +173,21 @@ pub struct ClusterOverlap {
 
 /// Interventions two partners share in one cluster.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct SharedInCluster {
     /// The cluster; null for interventions of no cluster (the cross-cutting parts).
-    pub programme: Option<Programme>,
+    pub cluster: Option<Programme>,
     /// The shared interventions.
     pub interventions: Vec<Intervention>,
+}
+
+#[ComplexObject]
+impl SharedInCluster {
+    /// The cluster; null for interventions of no cluster (the cross-cutting parts).
+    #[graphql(deprecation = "Use `cluster` instead.")]
+    async fn programme(&self) -> Option<Programme> {
+        self.cluster.clone()
+    }
 }
 
 /// The interventions two partners share.
@@ -384,7 +424,7 @@ impl IntegrationQuery {
                 .zip(&o.reach)
                 .map(|(&c, r)| {
                     Ok(ClusterReach {
-                        programme: programme(&s, c).gql()?,
+                        cluster: programme(&s, c).gql()?,
                         interventions: r.interventions.len(),
                         partners: r.partners.len(),
                         goals: r.goals.len(),
@@ -395,7 +435,7 @@ impl IntegrationQuery {
             pairs,
             matrix: OverlapMatrix {
                 labels: programmes.iter().map(|p| p.r.name.clone()).collect(),
-                programmes,
+                clusters: programmes,
                 partners: partners_m,
                 goals: goals_m,
                 wijken: wijken_m,
@@ -428,7 +468,7 @@ impl IntegrationQuery {
             by_cluster: groups
                 .into_iter()
                 .map(|(p, list)| SharedInCluster {
-                    programme: p.and_then(|p| Programme::load(&s, p)),
+                    cluster: p.and_then(|p| Programme::load(&s, p)),
                     interventions: interventions(&s, list),
                 })
                 .collect(),

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, ID, Object, Result, SimpleObject};
 
 use super::{interventions, node, partners};
 use crate::analytics::{self, NetworkKind, answers, network::shared_interventions};
@@ -158,11 +158,21 @@ pub struct CentralityRanking {
 
 /// How many partners of a community belong to one formal cluster.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ClusterShare {
     /// The cluster; null for partners only in interventions of no cluster.
-    pub programme: Option<Programme>,
+    pub cluster: Option<Programme>,
     /// Partners of the community whose main cluster it is.
     pub partners: usize,
+}
+
+#[ComplexObject]
+impl ClusterShare {
+    /// The cluster; null for partners only in interventions of no cluster.
+    #[graphql(deprecation = "Use `cluster` instead.")]
+    async fn programme(&self) -> Option<Programme> {
+        self.cluster.clone()
+    }
 }
 
 /// One community of partners.
@@ -311,7 +321,7 @@ impl NetworkQuery {
             desc = "Only interventions known to be active in this year (see `filter.undated`)."
         )]
         year: Option<i32>,
-        #[graphql(desc = "Only part of the programme.")] filter: Option<NetworkFilter>,
+        #[graphql(desc = "Only part of the area.")] filter: Option<NetworkFilter>,
         #[graphql(
             desc = "The least number of shared interventions for a link in `edges`.",
             default = 1
@@ -395,7 +405,7 @@ impl NetworkQuery {
         #[graphql(desc = "Only this area (ID or slug).")] area: Option<String>,
         #[graphql(desc = "Only interventions and funding known to be active in this year.")]
         year: Option<i32>,
-        #[graphql(desc = "Only part of the programme.")] filter: Option<NetworkFilter>,
+        #[graphql(desc = "Only part of the area.")] filter: Option<NetworkFilter>,
         #[graphql(
             desc = "The measure to rank by.",
             default_with = "CentralityMeasure::Betweenness"
@@ -469,7 +479,7 @@ impl NetworkQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Only this area (ID or slug).")] area: Option<String>,
         #[graphql(desc = "Only interventions known to be active in this year.")] year: Option<i32>,
-        #[graphql(desc = "Only part of the programme.")] filter: Option<NetworkFilter>,
+        #[graphql(desc = "Only part of the area.")] filter: Option<NetworkFilter>,
         #[graphql(
             desc = "Resolution (above 1: smaller communities; 0.1–10).",
             default = 1.0
@@ -510,7 +520,7 @@ impl NetworkQuery {
                     .clusters
                     .into_iter()
                     .map(|(c, partners)| ClusterShare {
-                        programme: c.and_then(|c| Programme::load(&s, c)),
+                        cluster: c.and_then(|c| Programme::load(&s, c)),
                         partners,
                     })
                     .collect(),

@@ -319,11 +319,10 @@ pub fn known_bound(
         ("Intervention", "related") => Items(d.intervention_relations),
         ("Goal", "relatedGoals") => Items(d.goal_relations),
         ("Intervention", "lines") => Items(d.intervention_lines),
-        ("Intervention", "programmes") => Items(d.intervention_programmes),
-        ("Line", "goals") => Items(d.line_goals),
+        ("Intervention", "clusters" | "programmes") => Items(d.intervention_programmes),
         ("Line", "fundingStreams") => Items(d.line_streams),
-        ("Programme", "lines") => Items(d.programme_lines),
-        ("Partner" | "Wijk" | "FundingStream", "programmes") => Items(d.programmes),
+        ("Cluster", "lines") => Items(d.programme_lines),
+        ("Partner" | "Wijk" | "FundingStream", "clusters" | "programmes") => Items(d.programmes),
         ("FundingStream", "lines") => Items(d.lines),
         ("Indicator", "targets") => Items(d.indicator_targets),
 
@@ -343,7 +342,7 @@ pub fn known_bound(
         ("ClusterPairOverlap", "sharedGoals") => Items(d.goals),
         ("ClusterPairOverlap", "sharedPartners") => Items(d.partners),
         ("ClusterPairOverlap", "sharedWijken") => Items(d.wijken),
-        ("OverlapMatrix", "labels" | "programmes") => Items(d.programmes),
+        ("OverlapMatrix", "labels" | "clusters" | "programmes") => Items(d.programmes),
         ("OverlapMatrix", "goals" | "partners" | "relatedInterventions" | "wijken") => {
             Matrix(d.programmes, d.programmes)
         }

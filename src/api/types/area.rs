@@ -15,8 +15,8 @@ use crate::service::Draft;
 
 node_object!(Area, areas);
 
-/// An area-based programme as a whole (e.g. *Samen Lelystad Oost*), with its programme
-/// clusters, goals, interventions, partners, funding streams and wijken. Every other node
+/// An area-based programme as a whole (e.g. *Samen Lelystad Oost*), with its clusters,
+/// goals, interventions, partners, funding streams and wijken. Every other node
 /// belongs to exactly one area.
 #[Object]
 impl Area {
@@ -43,7 +43,7 @@ impl Area {
     async fn slug(&self) -> &str {
         &self.r.slug
     }
-    /// The name of the programme.
+    /// The name of the area's programme as a whole (e.g. *Samen Lelystad Oost*).
     async fn name(&self) -> &str {
         &self.r.name
     }
@@ -51,7 +51,7 @@ impl Area {
     async fn municipality(&self) -> Option<&str> {
         self.r.municipality.as_deref()
     }
-    /// Description of the area and its programme.
+    /// Description of the area and its programme as a whole.
     async fn description(&self) -> Option<&str> {
         self.r.description.as_deref()
     }
@@ -62,7 +62,26 @@ impl Area {
 
     /// The programme clusters of this area.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(deprecation = "Use `clusters` instead.")]
     async fn programmes(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+        #[graphql(desc = "Conditions on the clusters; `area` is this area.")] filter: Option<
+            ProgrammeFilter,
+        >,
+        #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<Connection<Programme>> {
+        self.clusters(ctx, filter, order_by, first, after, last, before)
+            .await
+    }
+
+    /// The programme clusters of this area.
+    #[allow(clippy::too_many_arguments)]
+    async fn clusters(
         &self,
         #[graphql(desc = "Conditions on the clusters; `area` is this area.")] filter: Option<
             ProgrammeFilter,
@@ -323,11 +342,11 @@ impl AreaQuery {
 pub struct CreateAreaInput {
     /// Unique short name: lowercase letters and digits joined by hyphens.
     pub slug: String,
-    /// The name of the programme.
+    /// The name of the area's programme as a whole.
     pub name: String,
     /// The municipality the area lies in.
     pub municipality: Option<String>,
-    /// Description of the area and its programme.
+    /// Description of the area and its programme as a whole.
     pub description: Option<String>,
     /// The source document the data comes from.
     pub source: Option<String>,

@@ -156,7 +156,12 @@ impl FundingStream {
         )
     }
     /// The programme clusters whose interventions the stream pays.
-    async fn programmes(&self) -> Vec<Programme> {
+    #[graphql(deprecation = "Use `clusters` instead.")]
+    async fn programmes(&self, ctx: &Context<'_>) -> Result<Vec<Programme>> {
+        self.clusters(ctx).await
+    }
+    /// The programme clusters whose interventions the stream pays.
+    async fn clusters(&self) -> Vec<Programme> {
         loaded(
             &self.s,
             self.s

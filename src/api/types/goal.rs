@@ -124,7 +124,12 @@ impl Goal {
             .and_then(|l| Line::load(&self.s, l))
     }
     /// The programme cluster of the goal's line.
-    async fn programme(&self) -> Option<Programme> {
+    #[graphql(deprecation = "Use `cluster` instead.")]
+    async fn programme(&self, ctx: &Context<'_>) -> Result<Option<Programme>> {
+        self.cluster(ctx).await
+    }
+    /// The programme cluster of the goal's line.
+    async fn cluster(&self) -> Option<Programme> {
         let line = self.s.goal_line(self.r.id)?;
         let programme = self.s.data.lines.get(&line)?.programme_id;
         Programme::load(&self.s, programme)

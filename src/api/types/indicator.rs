@@ -498,7 +498,7 @@ impl IndicatorQuery {
     async fn progress_summary(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The node: a global ID, or type:slug such as `programme:wonen-en-werk`.")]
+        #[graphql(desc = "The node: a global ID, or type:slug such as `cluster:wonen-en-werk`.")]
         node: String,
         #[graphql(desc = "The area, for a type:slug used in several areas (ID or slug).")]
         area: Option<String>,

@@ -208,7 +208,12 @@ impl Intervention {
         )
     }
     /// The programme clusters the intervention works for, through its goals.
-    async fn programmes(&self) -> Vec<Programme> {
+    #[graphql(deprecation = "Use `clusters` instead.")]
+    async fn programmes(&self, ctx: &Context<'_>) -> Result<Vec<Programme>> {
+        self.clusters(ctx).await
+    }
+    /// The programme clusters the intervention works for, through its goals.
+    async fn clusters(&self) -> Vec<Programme> {
         loaded(
             &self.s,
             self.s.intervention_programmes(self.r.id).to_vec(),

@@ -10,8 +10,9 @@ use super::{
 use crate::api::connection::{Connection, OrderBy, PageArgs};
 use crate::api::filters::*;
 use crate::api::time::DateTime;
-use crate::api::{OrGql, ids, snapshot};
+use crate::api::{OrGql, ids, renamed, snapshot};
 use crate::domain::{self, Row, Table};
+use crate::error::Error;
 use crate::graph::EdgeKind;
 use crate::service::Draft;
 
@@ -109,18 +110,56 @@ impl Line {
         &self.r.focus
     }
     /// The programme cluster the line belongs to.
-    async fn programme(&self) -> Result<Programme> {
-        required(Programme::load(&self.s, self.r.programme_id), "programme")
+    #[graphql(deprecation = "Use `cluster` instead.")]
+    async fn programme(&self, ctx: &Context<'_>) -> Result<Programme> {
+        self.cluster(ctx).await
+    }
+    /// The programme cluster the line belongs to.
+    async fn cluster(&self) -> Result<Programme> {
+        required(Programme::load(&self.s, self.r.programme_id), "cluster")
     }
     /// The area the line belongs to.
     async fn area(&self) -> Result<Area> {
         required(Area::load(&self.s, self.r.area_id), "area")
     }
     /// The top goals of the line (usually its main goal); their sub-goals hang below them.
-    async fn goals(&self) -> Vec<Goal> {
-        loaded(
+    #[allow(clippy::too_many_arguments)]
+    async fn goals(
+        &self,
+        #[graphql(desc = "Conditions on the goals; `line` is this line.")] filter: Option<
+            GoalFilter,
+        >,
+        #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<Connection<Goal>> {
+        let id = self.r.id;
+        let mut top = self.s.sources(id, EdgeKind::GoalOf);
+        top.sort_unstable();
+        top.dedup();
+        scoped(
             &self.s,
-            self.s.sources(self.r.id, EdgeKind::GoalOf),
+            &filter,
+            |f| {
+                f.line = Some(id);
+                f.ids = Some(match f.ids.take() {
+                    Some(ids) => ids
+                        .into_iter()
+                        .filter(|i| top.binary_search(i).is_ok())
+                        .collect(),
+                    None => top,
+                });
+            },
+            Table::Goal,
+            order_by,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
             Goal::load,
         )
     }
@@ -194,6 +233,22 @@ impl Line {
     }
 }
 
+/// The cluster an input names as `clusterId` or as the deprecated `programmeId`, if any.
+fn cluster_ref(cluster_id: &Option<ID>, programme_id: &Option<ID>) -> Result<Option<domain::Id>> {
+    let get = |id: &Option<ID>, field| {
+        id.as_ref()
+            .map(|id| reference(id, Table::Programme, field))
+            .transpose()
+    };
+    renamed(
+        get(cluster_id, "clusterId")?,
+        get(programme_id, "programmeId")?,
+        "clusterId",
+        "programmeId",
+    )
+    .gql()
+}
+
 /// Lookups and lists of lines.
 #[derive(Default)]
 pub struct LineQuery;
@@ -248,8 +303,12 @@ impl LineQuery {
 /// A new line.
 #[derive(InputObject)]
 pub struct CreateLineInput {
+    /// The programme cluster it belongs to (the line takes the cluster's area). Required (or
+    /// the deprecated `programmeId`).
+    pub cluster_id: Option<ID>,
     /// The programme cluster it belongs to (the line takes the cluster's area).
-    pub programme_id: ID,
+    #[graphql(deprecation = "Use `clusterId` instead.")]
+    pub programme_id: Option<ID>,
     /// Short name, unique among the area's lines.
     pub slug: String,
     /// The name of the line.
@@ -275,6 +334,9 @@ pub struct CreateLineInput {
 #[derive(InputObject)]
 pub struct UpdateLineInput {
     /// Move the line to another cluster of the same area.
+    pub cluster_id: Option<ID>,
+    /// Move the line to another cluster of the same area.
+    #[graphql(deprecation = "Use `clusterId` instead.")]
     pub programme_id: Option<ID>,
     /// New slug.
     pub slug: Option<String>,
@@ -306,7 +368,9 @@ impl LineMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new line.")] input: CreateLineInput,
     ) -> Result<Line> {
-        let programme_id = reference(&input.programme_id, Table::Programme, "programmeId")?;
+        let programme_id = cluster_ref(&input.cluster_id, &input.programme_id)?
+            .ok_or_else(|| Error::invalid("clusterId", "give the cluster the line belongs to"))
+            .gql()?;
         let row = move |d: &Draft| {
             Row::Line(domain::Line {
                 id: 0,
@@ -336,11 +400,7 @@ impl LineMutation {
         )]
         version: Option<i64>,
     ) -> Result<Line> {
-        let programme = input
-            .programme_id
-            .as_ref()
-            .map(|p| reference(p, Table::Programme, "programmeId"))
-            .transpose()?;
+        let programme = cluster_ref(&input.cluster_id, &input.programme_id)?;
         update(
             ctx,
             &id,

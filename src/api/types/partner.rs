@@ -110,7 +110,12 @@ impl Partner {
         required(Area::load(&self.s, self.r.area_id), "area")
     }
     /// The programme clusters the partner works in, through its interventions.
-    async fn programmes(&self) -> Vec<Programme> {
+    #[graphql(deprecation = "Use `clusters` instead.")]
+    async fn programmes(&self, ctx: &Context<'_>) -> Result<Vec<Programme>> {
+        self.clusters(ctx).await
+    }
+    /// The programme clusters the partner works in, through its interventions.
+    async fn clusters(&self) -> Vec<Programme> {
         loaded(
             &self.s,
             self.s

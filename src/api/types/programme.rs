@@ -1,4 +1,5 @@
-//! Programme clusters (e.g. Veilige Wijken) and their lines.
+//! Programme clusters (e.g. Veilige Wijken) and their lines: `Cluster` in the schema. The Rust
+//! types keep the domain's name `Programme`, as the table and global IDs do.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
@@ -18,7 +19,7 @@ use crate::service::Draft;
 node_object!(Programme, programmes);
 
 /// A programme cluster of an area (e.g. *Veilige Wijken*), split into lines with goals.
-#[Object]
+#[Object(name = "Cluster")]
 impl Programme {
     /// The opaque global ID.
     pub async fn id(&self) -> ID {
@@ -47,8 +48,8 @@ impl Programme {
     async fn name(&self) -> &str {
         &self.r.name
     }
-    /// The progress of the indicators that speak for this programme cluster (see `progressSummary` on
-    /// the query root).
+    /// The progress of the indicators that speak for this cluster (see `progressSummary` on the
+    /// query root).
     async fn progress_summary(
         &self,
         #[graphql(
@@ -89,7 +90,7 @@ impl Programme {
     #[allow(clippy::too_many_arguments)]
     async fn goals(
         &self,
-        #[graphql(desc = "Conditions on the goals; `programme` is this cluster.")] filter: Option<
+        #[graphql(desc = "Conditions on the goals; `cluster` is this cluster.")] filter: Option<
             GoalFilter,
         >,
         #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
@@ -119,7 +120,7 @@ impl Programme {
     #[allow(clippy::too_many_arguments)]
     async fn interventions(
         &self,
-        #[graphql(desc = "Conditions on the interventions; `programme` is this cluster.")]
+        #[graphql(desc = "Conditions on the interventions; `cluster` is this cluster.")]
         filter: Option<InterventionFilter>,
         #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
         #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
@@ -148,8 +149,9 @@ impl Programme {
     #[allow(clippy::too_many_arguments)]
     async fn partners(
         &self,
-        #[graphql(desc = "Conditions on the partners; `programme` is this cluster.")]
-        filter: Option<PartnerFilter>,
+        #[graphql(desc = "Conditions on the partners; `cluster` is this cluster.")] filter: Option<
+            PartnerFilter,
+        >,
         #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
         #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
@@ -177,7 +179,7 @@ impl Programme {
     #[allow(clippy::too_many_arguments)]
     async fn funding_streams(
         &self,
-        #[graphql(desc = "Conditions on the streams; `programme` is this cluster.")] filter: Option<
+        #[graphql(desc = "Conditions on the streams; `cluster` is this cluster.")] filter: Option<
             FundingStreamFilter,
         >,
         #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
@@ -207,7 +209,7 @@ impl Programme {
     #[allow(clippy::too_many_arguments)]
     async fn wijken(
         &self,
-        #[graphql(desc = "Conditions on the wijken; `programme` is this cluster.")] filter: Option<
+        #[graphql(desc = "Conditions on the wijken; `cluster` is this cluster.")] filter: Option<
             WijkFilter,
         >,
         #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
@@ -241,7 +243,7 @@ pub struct ProgrammeQuery;
 #[Object(guard = "crate::api::Need(crate::auth::Role::Viewer)")]
 impl ProgrammeQuery {
     /// The programme cluster with this slug, or null.
-    async fn programme(
+    async fn cluster(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The cluster's slug, e.g. `veilige-wijken`.")] slug: String,
@@ -254,9 +256,38 @@ impl ProgrammeQuery {
             .and_then(|id| Programme::load(&s, id)))
     }
 
+    /// The programme cluster with this slug, or null.
+    #[graphql(deprecation = "Use `cluster` instead.")]
+    async fn programme(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The cluster's slug, e.g. `veilige-wijken`.")] slug: String,
+        #[graphql(desc = "The area's slug; needed only when several areas use the slug.")]
+        area: Option<String>,
+    ) -> Result<Option<Programme>> {
+        self.cluster(ctx, slug, area).await
+    }
+
     /// Programme clusters of all areas.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(deprecation = "Use `clusters` instead.")]
     async fn programmes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Conditions on the clusters.")] filter: Option<ProgrammeFilter>,
+        #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<Connection<Programme>> {
+        self.clusters(ctx, filter, order_by, first, after, last, before)
+            .await
+    }
+
+    /// Programme clusters of all areas.
+    #[allow(clippy::too_many_arguments)]
+    async fn clusters(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Conditions on the clusters.")] filter: Option<ProgrammeFilter>,
@@ -287,6 +318,7 @@ impl ProgrammeQuery {
 
 /// A new programme cluster.
 #[derive(InputObject)]
+#[graphql(name = "CreateClusterInput")]
 pub struct CreateProgrammeInput {
     /// The area it belongs to.
     pub area_id: ID,
@@ -304,6 +336,7 @@ pub struct CreateProgrammeInput {
 
 /// Changes to a programme cluster: absent fields stay, `null` clears an optional field.
 #[derive(InputObject)]
+#[graphql(name = "UpdateClusterInput")]
 pub struct UpdateProgrammeInput {
     /// New slug.
     pub slug: Option<String>,
@@ -324,7 +357,17 @@ pub struct ProgrammeMutation;
 #[Object(guard = "crate::api::Need(crate::auth::Role::Editor)")]
 impl ProgrammeMutation {
     /// Creates a programme cluster.
+    #[graphql(deprecation = "Use `createCluster` instead.")]
     async fn create_programme(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new cluster.")] input: CreateProgrammeInput,
+    ) -> Result<Programme> {
+        self.create_cluster(ctx, input).await
+    }
+
+    /// Creates a programme cluster.
+    async fn create_cluster(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The new cluster.")] input: CreateProgrammeInput,
@@ -345,7 +388,22 @@ impl ProgrammeMutation {
     }
 
     /// Changes a programme cluster.
+    #[graphql(deprecation = "Use `updateCluster` instead.")]
     async fn update_programme(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The cluster to change.")] id: ID,
+        #[graphql(desc = "The changes.")] input: UpdateProgrammeInput,
+        #[graphql(
+            desc = "The version the change was made on (see `version`); when given and the node has changed since, the update is refused with `CONFLICT`."
+        )]
+        version: Option<i64>,
+    ) -> Result<Programme> {
+        self.update_cluster(ctx, id, input, version).await
+    }
+
+    /// Changes a programme cluster.
+    async fn update_cluster(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The cluster to change.")] id: ID,
@@ -377,7 +435,21 @@ impl ProgrammeMutation {
     }
 
     /// Deletes a programme cluster. A cluster that still has lines is refused.
+    #[graphql(deprecation = "Use `deleteCluster` instead.")]
     async fn delete_programme(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The cluster to delete.")] id: ID,
+        #[graphql(
+            desc = "The version the deletion was decided on (see `version`); when given and the node has changed since, the deletion is refused with `CONFLICT`."
+        )]
+        version: Option<i64>,
+    ) -> Result<DeletedNode> {
+        self.delete_cluster(ctx, id, version).await
+    }
+
+    /// Deletes a programme cluster. A cluster that still has lines is refused.
+    async fn delete_cluster(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The cluster to delete.")] id: ID,

@@ -80,7 +80,12 @@ impl Wijk {
         required(Area::load(&self.s, self.r.area_id), "area")
     }
     /// The programme clusters with interventions in the wijk.
-    async fn programmes(&self) -> Vec<Programme> {
+    #[graphql(deprecation = "Use `clusters` instead.")]
+    async fn programmes(&self, ctx: &Context<'_>) -> Result<Vec<Programme>> {
+        self.clusters(ctx).await
+    }
+    /// The programme clusters with interventions in the wijk.
+    async fn clusters(&self) -> Vec<Programme> {
         loaded(
             &self.s,
             self.s

@@ -251,7 +251,7 @@ function partnerDetails(key) {
     body: JSON.stringify({
       query:
         "query($slug: String!, $area: String) { partner(slug: $slug, area: $area) { " +
-        "programmes { name } interventions(first: 25) { totalCount nodes { name } } } }",
+        "interventions(first: 25) { totalCount nodes { name } } } }",
       variables: { slug, area },
     }),
   })
