@@ -52,7 +52,7 @@ impl Sockets {
 const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often a socket's token is checked again (a revoked token closes its sockets).
 const TOKEN_CHECK: Duration = Duration::from_secs(5);
-/// How long sending one message to the client may take before the socket is dropped.
+/// How long sending one message to the client may take before the socket is closed (1008).
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Whether a request asks to become a WebSocket.
@@ -275,7 +275,9 @@ async fn serve(
                 };
                 match tokio::time::timeout(SEND_TIMEOUT, sink.send(message)).await {
                     Ok(Ok(())) => {}
-                    _ => break None,
+                    Ok(Err(_)) => break None,
+                    // Said as for a client that fell behind: it is one, whichever came first.
+                    Err(_) => break Some(close(1008, "the client stopped taking messages; catch up with the changes query")),
                 }
             }
             () = &mut init_deadline, if principal.is_none() => {
