@@ -10,11 +10,11 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, TestDb, cli, db_test, spawn_app};
 
 const CREATE: &str = "mutation($i: CreateIndicatorInput!) { createIndicator(input: $i) { id version slug target targets { value qualifier startYear endYear } intervention { slug } } }";
-const RECORD: &str = "mutation($i: RecordMeasurementInput!) { recordMeasurement(input: $i) { id version value periodStart periodEnd recordedBy comment indicator { progress { latestValue ratio expectedAtLatest target status } } } }";
+pub(crate) const RECORD: &str = "mutation($i: RecordMeasurementInput!) { recordMeasurement(input: $i) { id version value periodStart periodEnd recordedBy comment indicator { progress { latestValue ratio expectedAtLatest target status } } } }";
 const PROGRESS: &str = "query($s: String!) { indicator(slug: $s) { version measurements { totalCount nodes { id value status periodEnd wijk { slug } } } progress { latestValue latestStatus latestPeriodEnd target ratio expected expectedAtLatest direction status } } }";
 
 /// The server on Lelystad Oost, with the plan's indicators deleted through the API.
-async fn spawn_without_indicators(db: TestDb) -> TestApp {
+pub(crate) async fn spawn_without_indicators(db: TestDb) -> TestApp {
     let app = spawn_app(db, true).await;
     loop {
         let page = app
@@ -43,7 +43,7 @@ async fn spawn_without_indicators(db: TestDb) -> TestApp {
 }
 
 /// Creates an indicator on an intervention of Lelystad Oost; returns its ID.
-async fn indicator(app: &TestApp, intervention: &str, input: Value) -> String {
+pub(crate) async fn indicator(app: &TestApp, intervention: &str, input: Value) -> String {
     let intervention_id = app.id_of("intervention", intervention).await;
     let mut input = input;
     input["interventionId"] = json!(intervention_id);
@@ -55,7 +55,7 @@ async fn indicator(app: &TestApp, intervention: &str, input: Value) -> String {
 }
 
 /// "750 particuliere woningen" on Renoveren en verduurzamen, over VHF 3's 2024–2034.
-fn woningen() -> Value {
+pub(crate) fn woningen() -> Value {
     json!({
         "slug": "particuliere-woningen",
         "name": "Particuliere woningen verduurzaamd",
