@@ -357,6 +357,89 @@ particuliere-woningen,2025-07-01,2025-12-31,x,,nergens,
 }
 db_test!(measurements_imported_from_csv);
 
+/// Issue 14: `measurements export` writes what `measurements import` reads, so its file
+/// imports as all unchanged; a comment with a comma and quotes, a decimal value, a wijk's
+/// value and a qualitative status survive the trip.
+async fn measurements_export_round_trips(db: TestDb) {
+    let app = spawn_without_indicators(db).await;
+    let woningen = indicator(&app, "wo-renoveren-verduurzamen", woningen()).await;
+    let sociaal = indicator(
+        &app,
+        "wo-renoveren-verduurzamen",
+        json!({ "slug": "sociale-aanpak", "name": "Sociale aanpak", "measure": "QUALITATIVE", "sourceText": "Hierbij sociale aanpak" }),
+    )
+    .await;
+    let atol = app.id_of("wijk", "atolwijk").await;
+    let recorded = [
+        json!({ "indicatorId": woningen, "value": 118.25, "periodStart": "2025-01-01", "periodEnd": "2025-06-30", "comment": "Monitor, \"H1\" 2025" }),
+        json!({ "indicatorId": woningen, "value": 40, "periodStart": "2025-07-01", "periodEnd": "2025-12-31", "wijkId": atol }),
+        json!({ "indicatorId": woningen, "value": 260, "periodStart": "2025-07-01", "periodEnd": "2025-12-31" }),
+        json!({ "indicatorId": sociaal, "status": "ON_TRACK", "periodStart": "2025-01-01", "periodEnd": "2025-06-30" }),
+    ];
+    for input in &recorded {
+        app.data(RECORD, json!({ "i": input })).await;
+    }
+    let db = app.stop().await;
+    let dir = tempfile::tempdir().expect("a directory");
+    let path = dir.path().join("results.csv");
+    let file = path.display().to_string();
+    let ok = |out: &std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+
+    ok(&cli(
+        &db,
+        dir.path(),
+        &["measurements", "export", &file, "--area", "lelystad-oost"],
+    ));
+    let written = std::fs::read_to_string(&path).expect("the exported file");
+    // Without a file, to standard output; without an area, every area's (here the same).
+    let printed = ok(&cli(&db, dir.path(), &["measurements", "export"]));
+    assert_eq!(printed, written);
+    let rows: Vec<&str> = written.lines().collect();
+    assert_eq!(
+        rows[0],
+        "indicator,period_start,period_end,value,status,wijk,comment"
+    );
+    assert_eq!(rows.len(), recorded.len() + 1, "{written}");
+    for row in [
+        r#"particuliere-woningen,2025-01-01,2025-06-30,118.25,,,"Monitor, ""H1"" 2025""#,
+        "particuliere-woningen,2025-07-01,2025-12-31,40,,atolwijk,",
+        "particuliere-woningen,2025-07-01,2025-12-31,260,,,",
+        "sociale-aanpak,2025-01-01,2025-06-30,,on_track,,",
+    ] {
+        assert!(rows.contains(&row), "{row} not in {written}");
+    }
+
+    let said = ok(&cli(&db, dir.path(), &["measurements", "import", &file]));
+    assert!(
+        said.contains(&format!("0 new, 0 replaced, {} unchanged", recorded.len())),
+        "{said}"
+    );
+    // An unknown area is refused, and nothing is written.
+    let other = dir.path().join("other.csv");
+    let out = cli(
+        &db,
+        dir.path(),
+        &[
+            "measurements",
+            "export",
+            &other.display().to_string(),
+            "--area",
+            "nergens",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nergens"));
+    assert!(!other.exists());
+}
+db_test!(measurements_export_round_trips);
+
 async fn progress_rolls_up(db: TestDb) {
     let app = spawn_without_indicators(db).await;
     let today = samenhang::graph::today();
