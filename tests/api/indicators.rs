@@ -359,7 +359,7 @@ db_test!(measurements_imported_from_csv);
 
 /// Issue 14: `measurements export` writes what `measurements import` reads, so its file
 /// imports as all unchanged; a comment with a comma and quotes, a decimal value, a wijk's
-/// value and a qualitative status survive the trip.
+/// value and a qualitative status survive the trip. `/results.csv` serves the same file.
 async fn measurements_export_round_trips(db: TestDb) {
     let app = spawn_without_indicators(db).await;
     let woningen = indicator(&app, "wo-renoveren-verduurzamen", woningen()).await;
@@ -379,6 +379,30 @@ async fn measurements_export_round_trips(db: TestDb) {
     for input in &recorded {
         app.data(RECORD, json!({ "i": input })).await;
     }
+    // The same file over HTTP, to whoever may read the API.
+    let get = |path: &str| {
+        let url = format!("{}{path}", app.base);
+        let client = app.client.clone();
+        async move {
+            let response = client.get(url).send().await.expect("request sent");
+            let status = response.status().as_u16();
+            let disposition = response
+                .headers()
+                .get("content-disposition")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            (status, disposition, response.text().await.expect("a body"))
+        }
+    };
+    let (status, disposition, served) = get("/results.csv?area=lelystad-oost").await;
+    assert_eq!(status, 200, "{served}");
+    assert_eq!(
+        disposition,
+        "attachment; filename=\"lelystad-oost-results.csv\""
+    );
+    assert_eq!(get("/results.csv?area=nergens").await.0, 404);
+    assert_eq!(get("/results.csv?areas=lelystad-oost").await.0, 400);
     let db = app.stop().await;
     let dir = tempfile::tempdir().expect("a directory");
     let path = dir.path().join("results.csv");
@@ -401,6 +425,7 @@ async fn measurements_export_round_trips(db: TestDb) {
     // Without a file, to standard output; without an area, every area's (here the same).
     let printed = ok(&cli(&db, dir.path(), &["measurements", "export"]));
     assert_eq!(printed, written);
+    assert_eq!(served, written);
     let rows: Vec<&str> = written.lines().collect();
     assert_eq!(
         rows[0],
