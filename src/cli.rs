@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::auth::{hash_token, new_token};
 use crate::config::{Cli, Command, DatabaseUrl, MeasurementsCommand, TokenCommand};
 use crate::dataset::{self, ImportSummary};
-use crate::domain::Table;
+use crate::domain::{Id, Table};
 use crate::error::{Error, Result};
 use crate::server::{Application, shutdown_signal};
 use crate::service::{Draft, Service};
@@ -125,13 +125,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             let rows = dataset::parse_csv(&read_input(&file)?)?;
             let service = open(url, false).await?;
             let snapshot = service.snapshot();
-            let area = area
-                .map(|slug| {
-                    snapshot
-                        .area_by_slug(&slug)
-                        .ok_or_else(|| Error::not_found("area", slug, Some("area")))
-                })
-                .transpose()?;
+            let area = area_by_slug(&snapshot, area)?;
             let author = cli_author("importMeasurements");
             let done = if dry_run {
                 let mut draft = Draft::new(snapshot);
@@ -150,6 +144,16 @@ pub async fn run(cli: Cli) -> Result<()> {
                 "{verb} {} new, {} replaced, {} unchanged measurements",
                 done.added, done.replaced, done.unchanged
             );
+            service.store().clone().close().await
+        }
+        Command::Measurements(MeasurementsCommand::Export { file, area }) => {
+            let service = open(url, false).await?;
+            let snapshot = service.snapshot();
+            let area = area_by_slug(&snapshot, area)?;
+            write_output(&file, &dataset::export_csv(&snapshot, area))?;
+            if file.as_os_str() != "-" {
+                eprintln!("exported measurements to {}", file.display());
+            }
             service.store().clone().close().await
         }
         Command::Token(command) => {
@@ -290,6 +294,16 @@ fn write_output(path: &Path, text: &str) -> Result<()> {
         std::fs::write(path, text)
     };
     written.map_err(|e| Error::Internal(format!("cannot write {}: {e}", path.display())))
+}
+
+/// The area a `--area SLUG` names, if given.
+fn area_by_slug(snapshot: &crate::graph::Snapshot, slug: Option<String>) -> Result<Option<Id>> {
+    slug.map(|slug| {
+        snapshot
+            .area_by_slug(&slug)
+            .ok_or_else(|| Error::not_found("area", slug, Some("area")))
+    })
+    .transpose()
 }
 
 /// The author of a write from the command line: `cli:` and the login name.

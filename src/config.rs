@@ -84,7 +84,8 @@ pub enum Command {
         options: crate::maps::FileOptions,
     },
     /// Progress measurements: `measurements import RESULTS.csv` records the half-yearly
-    /// spreadsheet (see docs/data-format.md), all or nothing.
+    /// spreadsheet (see docs/data-format.md), all or nothing; `measurements export` writes the
+    /// recorded ones in the same format.
     #[command(subcommand)]
     Measurements(MeasurementsCommand),
     /// Manage API tokens: `token create NAME --role editor` prints a new token once.
@@ -114,6 +115,16 @@ pub enum MeasurementsCommand {
         /// Check the file against the database without writing anything.
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Write the recorded measurements as the CSV that `import` reads (importing it again
+    /// changes nothing).
+    Export {
+        /// Where to write; `-` (the default) for standard output.
+        #[arg(default_value = "-")]
+        file: PathBuf,
+        /// Only the indicators of this area (slug); default: every area.
+        #[arg(long)]
+        area: Option<String>,
     },
 }
 

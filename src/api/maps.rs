@@ -48,7 +48,7 @@ pub struct MapNode {
     pub pagerank: f64,
     /// The community Louvain finds on the map (numbered from 0).
     pub community: u32,
-    /// The category the map is coloured by (cluster, kind or community).
+    /// The category the map is coloured by (cluster, kind, community or progress band).
     pub color_group: String,
     /// Horizontal position in a 1000 × 1000 box (null when the map was not laid out).
     pub x: Option<f64>,

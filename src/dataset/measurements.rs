@@ -1,12 +1,14 @@
 //! The half-yearly results spreadsheet: measurements as CSV (see `docs/data-format.md`), read
 //! into rows and recorded into a draft all or nothing. Every problem names its row and column;
 //! a row for an (indicator, period, wijk) that is recorded already replaces that measurement,
-//! so importing the same file twice changes nothing the second time.
+//! so importing the same file twice changes nothing the second time. Export writes the
+//! recorded measurements back in the same format, so an export imports as "all unchanged".
 
 use std::collections::HashSet;
 
 use crate::domain::*;
 use crate::error::{Error, Problem, Result};
+use crate::graph::Snapshot;
 use crate::service::Draft;
 
 /// The columns of the file, in the order export would write them.
@@ -228,6 +230,52 @@ pub fn parse_csv(text: &str) -> Result<Vec<MeasurementRow>> {
     } else {
         Err(Error::Invalid(problems))
     }
+}
+
+/// A CSV field, in double quotes (quotes doubled) when it holds a comma, quote or line break.
+fn field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The recorded measurements of an area (of every area when `None`) as the CSV that
+/// [`parse_csv`] reads: a header of [`COLUMNS`], then one row per measurement, by indicator
+/// (in creation order) and period. Values are written as the shortest decimal that reads back
+/// as the same number, so importing the file changes nothing.
+pub fn export_csv(s: &Snapshot, area: Option<Id>) -> String {
+    let mut out = COLUMNS.join(",");
+    out.push('\n');
+    for indicator in s.data.indicators.values() {
+        if area.is_some_and(|a| s.area_of(indicator.id) != Some(a)) {
+            continue;
+        }
+        for id in s.measurements_of(indicator.id) {
+            let Some(m) = s.data.measurements.get(&id) else {
+                continue;
+            };
+            let wijk = m
+                .wijk_id
+                .and_then(|w| s.data.wijken.get(&w))
+                .map_or("", |w| w.slug.as_str());
+            let cells = [
+                field(&indicator.slug),
+                m.period_start.format("%Y-%m-%d").to_string(),
+                m.period_end.format("%Y-%m-%d").to_string(),
+                m.value.map(|v| v.get().to_string()).unwrap_or_default(),
+                m.status
+                    .map(|st| st.as_str().to_owned())
+                    .unwrap_or_default(),
+                field(wijk),
+                field(m.comment.as_deref().unwrap_or("")),
+            ];
+            out.push_str(&cells.join(","));
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// Resolves a node by global ID or slug, in `area` when given, else among all areas where the

@@ -184,8 +184,9 @@ impl Snapshot {
     /// The indicators that speak for a node: its own, and those of everything below it — for
     /// a goal its sub-goals and the interventions working for them; for a line its goals and
     /// interventions; for a programme cluster its lines'; for a funding stream the
-    /// interventions it pays (what the funder gets for its money); for a wijk those naming it
-    /// and those of its interventions; for an area all of its indicators. Sorted by id.
+    /// interventions it pays (what the funder gets for its money); for a partner those of the
+    /// interventions it works on; for a wijk those naming it and those of its interventions;
+    /// for an area all of its indicators. Sorted by id.
     pub fn indicators_reached(&self, node: Id) -> Vec<Id> {
         let mut out: BTreeSet<Id> = BTreeSet::new();
         let mut owners: Vec<Id> = Vec::new();
@@ -220,7 +221,7 @@ impl Snapshot {
                 );
                 owners.extend(self.interventions_of(node));
             }
-            Some(Table::Intervention | Table::FundingStream) => {
+            Some(Table::Intervention | Table::FundingStream | Table::Partner) => {
                 owners.extend(self.interventions_of(node));
             }
             _ => {}

@@ -631,6 +631,7 @@ fn cyjs(map: &Map, out: &mut impl Write) -> io::Result<()> {
             "pagerank": number(node.pagerank),
             "community": node.community,
             "color": palette.colour(node).hex(),
+            "color_group": text(&node.color_key(map.color_by)),
             "size": number(svg::radius(map, node)),
             "shape": Shape::of(node.table).cytoscape(),
         });

@@ -5,6 +5,7 @@
 mod colour;
 mod formats;
 mod layout;
+mod progress;
 mod resolve;
 mod shape;
 mod svg;
@@ -13,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 
 pub use colour::{Rgb, category_colour, cluster_colour};
 pub use formats::{FileOptions, Format, Paper, write, xml};
+pub use progress::ProgressBand;
 pub use resolve::resolve;
 pub use shape::Shape;
 pub use svg::Palette;
@@ -96,6 +98,10 @@ pub enum ColorBy {
     Kind,
     /// The community found by Louvain on the map.
     Community,
+    /// How the indicators the node carries or that hang below it are doing today: mostly on
+    /// track, half, mostly behind, no data yet, or no indicators (as `progressSummary`
+    /// counts them).
+    Progress,
 }
 
 /// What sizes the nodes.
@@ -173,6 +179,8 @@ pub struct MapNode {
     pub betweenness: f64,
     pub pagerank: f64,
     pub community: u32,
+    /// Where its indicators stand; worked out only for a map coloured by progress.
+    pub progress: Option<ProgressBand>,
     pub x: f64,
     pub y: f64,
 }
@@ -247,6 +255,9 @@ impl MapNode {
                 _ => self.table.type_name().to_lowercase(),
             },
             ColorBy::Community => format!("community {}", self.community + 1),
+            ColorBy::Progress => self
+                .progress
+                .map_or_else(String::new, |band| band.label().to_owned()),
         }
     }
 }
@@ -472,6 +483,14 @@ pub fn build_limited(
         vec![(0.0, 0.0); n]
     };
 
+    let bands = if spec.color_by == ColorBy::Progress {
+        progress::bands(s, &ids, crate::graph::today())
+            .into_iter()
+            .map(Some)
+            .collect()
+    } else {
+        vec![None; n]
+    };
     let areas: std::collections::BTreeSet<Id> =
         ids.iter().filter_map(|&id| s.area_of(id)).collect();
     let nodes = ids
@@ -530,6 +549,7 @@ pub fn build_limited(
                 betweenness: finite(betweenness[v]),
                 pagerank: finite(pagerank[v]),
                 community: communities.community[v],
+                progress: bands[v],
                 x: finite(positions[v].0),
                 y: finite(positions[v].1),
             }

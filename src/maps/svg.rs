@@ -9,7 +9,8 @@ use std::io::{self, Write};
 use super::colour::{GREY, community_colour};
 use super::formats::xml;
 use super::{
-    ColorBy, Map, MapNode, NO_CLUSTER, Paper, Rgb, Shape, SizeBy, category_colour, cluster_colour,
+    ColorBy, Map, MapNode, NO_CLUSTER, Paper, ProgressBand, Rgb, Shape, SizeBy, category_colour,
+    cluster_colour,
 };
 
 const WIDTH: f64 = 1400.0;
@@ -58,6 +59,11 @@ impl Palette {
                     (false, node.community, node.color_key(ColorBy::Community)),
                     community_colour(node.community),
                 ),
+                ColorBy::Progress => {
+                    if let Some(band) = node.progress {
+                        count((false, band as u32, band.label().to_owned()), band.colour());
+                    }
+                }
             }
         }
         Palette {
@@ -75,6 +81,7 @@ impl Palette {
             ColorBy::Cluster => node.main_share().map_or(GREY, |c| cluster_colour(&c.slug)),
             ColorBy::Kind => category_colour(&node.color_key(ColorBy::Kind)),
             ColorBy::Community => community_colour(node.community),
+            ColorBy::Progress => node.progress.map_or(GREY, ProgressBand::colour),
         }
     }
 
@@ -145,6 +152,7 @@ fn colour_name(by: ColorBy) -> &'static str {
         ColorBy::Cluster => "programme cluster",
         ColorBy::Kind => "kind",
         ColorBy::Community => "community (Louvain)",
+        ColorBy::Progress => "progress of its indicators",
     }
 }
 

@@ -1,7 +1,7 @@
 //! The HTTP server: GraphQL at `/graphql` (POST, and GET for queries), GraphiQL at `/` (its
-//! files under `/graphiql/assets`), network maps at `/maps`, and `/health`, behind the
-//! security layers (headers, CORS, body limit, admission with its timeout) and a listener that
-//! bounds connections.
+//! files under `/graphiql/assets`), network maps at `/maps`, the recorded measurements at
+//! `/results.csv`, and `/health`, behind the security layers (headers, CORS, body limit,
+//! admission with its timeout) and a listener that bounds connections.
 //! [`Application::build`] binds and reports its port; [`router`] serves tests in-process.
 
 mod admission;
@@ -13,6 +13,7 @@ mod maps;
 mod maps_page;
 mod metrics;
 mod persisted;
+mod results;
 mod security;
 mod work;
 mod ws;
@@ -85,6 +86,7 @@ pub fn router(service: Arc<Service>, config: &ServeArgs) -> Result<Router> {
         .route("/maps", get(maps_page::page))
         .route("/maps/assets/{file}", get(maps_page::asset))
         .route("/maps/{file}", get(maps::map_file))
+        .route("/results.csv", get(results::results_csv))
         .layer(middleware::from_fn_with_state(admission, admission::admit));
     metrics::handle();
     let mut router = Router::new()

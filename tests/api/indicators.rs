@@ -10,11 +10,11 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, TestDb, cli, db_test, spawn_app};
 
 const CREATE: &str = "mutation($i: CreateIndicatorInput!) { createIndicator(input: $i) { id version slug target targets { value qualifier startYear endYear } intervention { slug } } }";
-const RECORD: &str = "mutation($i: RecordMeasurementInput!) { recordMeasurement(input: $i) { id version value periodStart periodEnd recordedBy comment indicator { progress { latestValue ratio expectedAtLatest target status } } } }";
+pub(crate) const RECORD: &str = "mutation($i: RecordMeasurementInput!) { recordMeasurement(input: $i) { id version value periodStart periodEnd recordedBy comment indicator { progress { latestValue ratio expectedAtLatest target status } } } }";
 const PROGRESS: &str = "query($s: String!) { indicator(slug: $s) { version measurements { totalCount nodes { id value status periodEnd wijk { slug } } } progress { latestValue latestStatus latestPeriodEnd target ratio expected expectedAtLatest direction status } } }";
 
 /// The server on Lelystad Oost, with the plan's indicators deleted through the API.
-async fn spawn_without_indicators(db: TestDb) -> TestApp {
+pub(crate) async fn spawn_without_indicators(db: TestDb) -> TestApp {
     let app = spawn_app(db, true).await;
     loop {
         let page = app
@@ -43,7 +43,7 @@ async fn spawn_without_indicators(db: TestDb) -> TestApp {
 }
 
 /// Creates an indicator on an intervention of Lelystad Oost; returns its ID.
-async fn indicator(app: &TestApp, intervention: &str, input: Value) -> String {
+pub(crate) async fn indicator(app: &TestApp, intervention: &str, input: Value) -> String {
     let intervention_id = app.id_of("intervention", intervention).await;
     let mut input = input;
     input["interventionId"] = json!(intervention_id);
@@ -55,7 +55,7 @@ async fn indicator(app: &TestApp, intervention: &str, input: Value) -> String {
 }
 
 /// "750 particuliere woningen" on Renoveren en verduurzamen, over VHF 3's 2024–2034.
-fn woningen() -> Value {
+pub(crate) fn woningen() -> Value {
     json!({
         "slug": "particuliere-woningen",
         "name": "Particuliere woningen verduurzaamd",
@@ -356,6 +356,114 @@ particuliere-woningen,2025-07-01,2025-12-31,x,,nergens,
     assert_eq!(read["progress"]["latestValue"], 260.0);
 }
 db_test!(measurements_imported_from_csv);
+
+/// Issue 14: `measurements export` writes what `measurements import` reads, so its file
+/// imports as all unchanged; a comment with a comma and quotes, a decimal value, a wijk's
+/// value and a qualitative status survive the trip. `/results.csv` serves the same file.
+async fn measurements_export_round_trips(db: TestDb) {
+    let app = spawn_without_indicators(db).await;
+    let woningen = indicator(&app, "wo-renoveren-verduurzamen", woningen()).await;
+    let sociaal = indicator(
+        &app,
+        "wo-renoveren-verduurzamen",
+        json!({ "slug": "sociale-aanpak", "name": "Sociale aanpak", "measure": "QUALITATIVE", "sourceText": "Hierbij sociale aanpak" }),
+    )
+    .await;
+    let atol = app.id_of("wijk", "atolwijk").await;
+    let recorded = [
+        json!({ "indicatorId": woningen, "value": 118.25, "periodStart": "2025-01-01", "periodEnd": "2025-06-30", "comment": "Monitor, \"H1\" 2025" }),
+        json!({ "indicatorId": woningen, "value": 40, "periodStart": "2025-07-01", "periodEnd": "2025-12-31", "wijkId": atol }),
+        json!({ "indicatorId": woningen, "value": 260, "periodStart": "2025-07-01", "periodEnd": "2025-12-31" }),
+        json!({ "indicatorId": sociaal, "status": "ON_TRACK", "periodStart": "2025-01-01", "periodEnd": "2025-06-30" }),
+    ];
+    for input in &recorded {
+        app.data(RECORD, json!({ "i": input })).await;
+    }
+    // The same file over HTTP, to whoever may read the API.
+    let get = |path: &str| {
+        let url = format!("{}{path}", app.base);
+        let client = app.client.clone();
+        async move {
+            let response = client.get(url).send().await.expect("request sent");
+            let status = response.status().as_u16();
+            let disposition = response
+                .headers()
+                .get("content-disposition")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            (status, disposition, response.text().await.expect("a body"))
+        }
+    };
+    let (status, disposition, served) = get("/results.csv?area=lelystad-oost").await;
+    assert_eq!(status, 200, "{served}");
+    assert_eq!(
+        disposition,
+        "attachment; filename=\"lelystad-oost-results.csv\""
+    );
+    assert_eq!(get("/results.csv?area=nergens").await.0, 404);
+    assert_eq!(get("/results.csv?areas=lelystad-oost").await.0, 400);
+    let db = app.stop().await;
+    let dir = tempfile::tempdir().expect("a directory");
+    let path = dir.path().join("results.csv");
+    let file = path.display().to_string();
+    let ok = |out: &std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+
+    ok(&cli(
+        &db,
+        dir.path(),
+        &["measurements", "export", &file, "--area", "lelystad-oost"],
+    ));
+    let written = std::fs::read_to_string(&path).expect("the exported file");
+    // Without a file, to standard output; without an area, every area's (here the same).
+    let printed = ok(&cli(&db, dir.path(), &["measurements", "export"]));
+    assert_eq!(printed, written);
+    assert_eq!(served, written);
+    let rows: Vec<&str> = written.lines().collect();
+    assert_eq!(
+        rows[0],
+        "indicator,period_start,period_end,value,status,wijk,comment"
+    );
+    assert_eq!(rows.len(), recorded.len() + 1, "{written}");
+    for row in [
+        r#"particuliere-woningen,2025-01-01,2025-06-30,118.25,,,"Monitor, ""H1"" 2025""#,
+        "particuliere-woningen,2025-07-01,2025-12-31,40,,atolwijk,",
+        "particuliere-woningen,2025-07-01,2025-12-31,260,,,",
+        "sociale-aanpak,2025-01-01,2025-06-30,,on_track,,",
+    ] {
+        assert!(rows.contains(&row), "{row} not in {written}");
+    }
+
+    let said = ok(&cli(&db, dir.path(), &["measurements", "import", &file]));
+    assert!(
+        said.contains(&format!("0 new, 0 replaced, {} unchanged", recorded.len())),
+        "{said}"
+    );
+    // An unknown area is refused, and nothing is written.
+    let other = dir.path().join("other.csv");
+    let out = cli(
+        &db,
+        dir.path(),
+        &[
+            "measurements",
+            "export",
+            &other.display().to_string(),
+            "--area",
+            "nergens",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nergens"));
+    assert!(!other.exists());
+}
+db_test!(measurements_export_round_trips);
 
 async fn progress_rolls_up(db: TestDb) {
     let app = spawn_without_indicators(db).await;

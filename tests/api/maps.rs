@@ -820,3 +820,152 @@ async fn bad_file_options(db: TestDb) {
     }
     app.stop().await;
 }
+
+db_test!(maps_coloured_by_progress);
+/// Issue 14: a map coloured by progress. One intervention's indicator is on track, one's is
+/// behind, one's has no measurement yet; the rest have none. Each intervention takes its own
+/// band, each partner the band of the indicators of the interventions it works on, and the
+/// colour key, colour and legend say so alike in Cytoscape JSON, GraphQL and the SVG.
+async fn maps_coloured_by_progress(db: TestDb) {
+    use crate::indicators::{RECORD, indicator, spawn_without_indicators, woningen};
+
+    let app = spawn_without_indicators(db).await;
+    let first_half = |id: &str, value: f64| json!({ "i": { "indicatorId": id, "value": value, "periodStart": "2025-01-01", "periodEnd": "2025-06-30" } });
+    // 118 of 750 woningen by mid-2025 is ahead of the path (about 102): on track.
+    let on_track = indicator(&app, "wo-renoveren-verduurzamen", woningen()).await;
+    app.data(RECORD, first_half(&on_track, 118.0)).await;
+    // 1 of 100 tuinen by mid-2025 is short of the path (about 14): behind.
+    let behind = indicator(
+        &app,
+        "wo-tuinen-erfafscheidingen",
+        json!({ "slug": "tuinen", "name": "Tuinen", "measure": "COUNT", "startYear": 2024, "endYear": 2034, "targets": [{ "value": 100 }], "sourceText": "100 tuinen" }),
+    )
+    .await;
+    app.data(RECORD, first_half(&behind, 1.0)).await;
+    indicator(
+        &app,
+        "wo-inpanden",
+        json!({ "slug": "inpanden", "name": "Inpanden", "measure": "COUNT", "startYear": 2024, "endYear": 2034, "targets": [{ "value": 20 }], "sourceText": "20 panden" }),
+    )
+    .await;
+    let marked = [
+        ("intervention:wo-renoveren-verduurzamen", "mostly on track"),
+        ("intervention:wo-tuinen-erfafscheidingen", "mostly behind"),
+        ("intervention:wo-inpanden", "no data yet"),
+    ];
+
+    let cyjs = download(
+        &app,
+        "/maps/bipartite.cyjs?area=lelystad-oost&color=progress",
+    )
+    .await;
+    assert_eq!(cyjs.status, 200, "{}", cyjs.body);
+    let doc: Value = serde_json::from_str(&cyjs.body).expect("JSON");
+    let nodes = doc["elements"]["nodes"].as_array().expect("nodes");
+    let group = |key: &str| -> String {
+        nodes
+            .iter()
+            .find(|n| n["data"]["id"] == key)
+            .unwrap_or_else(|| panic!("{key} on the map"))["data"]["color_group"]
+            .as_str()
+            .expect("a colour group")
+            .to_owned()
+    };
+    for (key, band) in marked {
+        assert_eq!(group(key), band, "{key}");
+    }
+    // A partner's band follows the interventions it works on (read from the map's links).
+    let mut partners_seen = BTreeSet::new();
+    for node in nodes.iter().filter(|n| n["data"]["type"] == "Partner") {
+        let key = node["data"]["id"].as_str().expect("a key");
+        let linked: Vec<&str> = doc["elements"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .filter(|e| e["data"]["source"] == key)
+            .filter_map(|e| e["data"]["target"].as_str())
+            .collect();
+        let has = |band: &str| {
+            marked
+                .iter()
+                .filter(|(k, b)| *b == band && linked.contains(k))
+                .count()
+        };
+        let (up, down) = (has("mostly on track"), has("mostly behind"));
+        let expected = match (up, down) {
+            (0, 0) if has("no data yet") > 0 => "no data yet",
+            (0, 0) => "no indicators",
+            (u, d) if u > d => "mostly on track",
+            (u, d) if u < d => "mostly behind",
+            _ => "half on track",
+        };
+        assert_eq!(group(key), expected, "{key} works on {linked:?}");
+        partners_seen.insert(expected);
+    }
+    assert!(
+        partners_seen.contains("no indicators") && partners_seen.len() > 1,
+        "the partners differ: {partners_seen:?}"
+    );
+    // The progress summary of a partner counts the same indicators.
+    let partner = nodes
+        .iter()
+        .filter_map(|n| n["data"]["id"].as_str())
+        .find(|&k| k.starts_with("partner:") && group(k) == "mostly on track")
+        .expect("a partner mostly on track");
+    let summary = app
+        .data(
+            "query($n: String!) { progressSummary(node: $n) { indicators onTrack behind } }",
+            json!({ "n": partner }),
+        )
+        .await["progressSummary"]
+        .clone();
+    let on = summary["onTrack"].as_i64().unwrap();
+    assert!(on > summary["behind"].as_i64().unwrap(), "{summary}");
+
+    // GraphQL gives the same groups and colours; each band has one colour.
+    let map = network_map(
+        &app,
+        "BIPARTITE",
+        json!({ "area": "lelystad-oost", "color": "PROGRESS" }),
+        Value::Null,
+    )
+    .await;
+    let mut colours: std::collections::BTreeMap<String, String> = Default::default();
+    for node in map["nodes"].as_array().expect("nodes") {
+        let key = node["key"].as_str().unwrap();
+        let band = node["colorGroup"].as_str().unwrap().to_owned();
+        assert_eq!(band, group(key), "{key}");
+        let colour = node["color"].as_str().unwrap().to_owned();
+        assert_eq!(
+            colours
+                .entry(band.clone())
+                .or_insert_with(|| colour.clone()),
+            &colour,
+            "{band}"
+        );
+    }
+    assert_ne!(colours["mostly on track"], colours["mostly behind"]);
+    assert_ne!(colours["no data yet"], colours["no indicators"]);
+
+    // The picture's legend names each band with its colour and how many nodes have it.
+    let svg = download(
+        &app,
+        "/maps/bipartite.svg?area=lelystad-oost&color=progress",
+    )
+    .await;
+    assert_eq!(svg.status, 200);
+    assert!(svg.body.contains("Colour: progress of its indicators"));
+    for (band, colour) in &colours {
+        let n = nodes
+            .iter()
+            .filter(|n| n["data"]["color_group"] == band.as_str())
+            .count();
+        let entry = format!(">{band} ({n})</text>");
+        let at = svg
+            .body
+            .find(&entry)
+            .unwrap_or_else(|| panic!("{entry} in the legend"));
+        let swatch = svg.body[..at].rfind("<circle").expect("a swatch");
+        assert!(svg.body[swatch..at].contains(colour.as_str()), "{band}");
+    }
+}

@@ -202,7 +202,12 @@ async fn anonymous_access_can_be_switched_off(db: TestDb) {
     assert_eq!(status, 200);
     assert_eq!(found["data"]["node"]["id"], partner);
 
-    for path in ["/maps", "/maps/collaboration.svg", "/maps/full.gexf"] {
+    for path in [
+        "/maps",
+        "/maps/collaboration.svg",
+        "/maps/full.gexf",
+        "/results.csv",
+    ] {
         let url = format!("{}{path}", app.base);
         let response = app.client.get(&url).send().await.unwrap();
         assert_eq!(response.status(), 401, "{path}");
@@ -759,6 +764,7 @@ async fn two_authorization_headers_are_refused(db: TestDb) {
             "/maps",
             "/maps/collaboration.svg",
             "/maps/full.gexf",
+            "/results.csv",
         ] {
             let response = app
                 .client

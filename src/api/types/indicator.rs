@@ -494,7 +494,8 @@ impl IndicatorQuery {
     /// The progress of the indicators that speak for a node: an intervention's own; a goal's
     /// with its sub-goals and the interventions working for them; a line's or programme
     /// cluster's with their goals and interventions; a funding stream's on the interventions
-    /// it pays; a wijk's naming it or on its interventions; an area's all.
+    /// it pays; a partner's on the interventions it works on; a wijk's naming it or on its
+    /// interventions; an area's all.
     async fn progress_summary(
         &self,
         ctx: &Context<'_>,

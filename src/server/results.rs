@@ -1,0 +1,62 @@
+//! The recorded measurements over HTTP: `GET /results.csv?area=SLUG` gives the CSV that
+//! `samenhang measurements import` and `importMeasurements` read, to whoever may read the API.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::security::require_reader;
+use super::{AppState, error_response, request_error};
+use crate::error::Error;
+
+/// The query of `/results.csv`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ResultsQuery {
+    /// Only the indicators of this area (slug); default: every area.
+    area: Option<String>,
+}
+
+/// `GET /results.csv`.
+pub async fn results_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<ResultsQuery>, QueryRejection>,
+) -> Response {
+    if let Err(refusal) = require_reader(&state, &headers).await {
+        return refusal;
+    }
+    let query = match query {
+        Ok(Query(query)) => query,
+        Err(rejection) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                rejection.body_text(),
+            );
+        }
+    };
+    let s = state.service.snapshot();
+    let area = match query.area {
+        Some(slug) => match s.area_by_slug(&slug) {
+            Some(id) => Some((id, slug)),
+            None => return error_response(Error::not_found("area", slug, Some("area"))),
+        },
+        None => None,
+    };
+    let csv = crate::dataset::export_csv(&s, area.as_ref().map(|(id, _)| *id));
+    let name = area.map_or("samenhang".to_owned(), |(_, slug)| slug);
+    let mut response = csv.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(value) =
+        HeaderValue::from_str(&format!("attachment; filename=\"{name}-results.csv\""))
+    {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
