@@ -288,28 +288,17 @@ fn expected_versions(base: &Dataset, ops: &[Op]) -> Vec<Option<i64>> {
 }
 
 /// For each operation, the times its row is left with: created and changed at `at` for a
-/// node inserted, changed at `at` for a node updated (created when it was), `None` for links
-/// and deletes.
+/// node inserted, changed at `at` for a node updated (created when it was: a node inserted by
+/// this same write is not in `base`, so it was created at `at` too), `None` for links and
+/// deletes.
 fn stamps_after(base: &Dataset, ops: &[Op], at: i64) -> Vec<Option<Stamps>> {
-    let mut created: std::collections::HashMap<Id, i64> = std::collections::HashMap::new();
     ops.iter()
         .map(|op| match op {
-            Op::Insert(row) if row.table().is_node() => {
-                created.insert(row.id(), at);
-                Some(Stamps::new(at))
-            }
-            Op::Update(row, _) if row.table().is_node() => {
-                let id = row.id();
-                let created = created
-                    .get(&id)
-                    .copied()
-                    .or_else(|| base.stamps_of(id).map(|s| s.created))
-                    .unwrap_or(at);
-                Some(Stamps {
-                    created,
-                    updated: at,
-                })
-            }
+            Op::Insert(row) if row.table().is_node() => Some(Stamps::new(at)),
+            Op::Update(row, _) if row.table().is_node() => Some(Stamps {
+                created: base.stamps_of(row.id()).map_or(at, |s| s.created),
+                updated: at,
+            }),
             _ => None,
         })
         .collect()
