@@ -28,7 +28,7 @@ use crate::store::Author;
 
 pub use changes::SlowSubscriber;
 pub use connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-pub use limits::{AnswerShare, BUSY_CODE, Limits, TIMEOUT_CODE};
+pub use limits::{AnswerShare, BUSY_CODE, Limits, Pricer, TIMEOUT_CODE};
 
 /// The root of all reads.
 #[derive(MergedObject, Default)]
@@ -91,25 +91,34 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRo
 /// The schema serving a service, bounded by `limits`. Requests must carry a snapshot and a
 /// principal (see [`prepare`]).
 pub fn build_schema(service: Arc<Service>, limits: Limits) -> AppSchema {
+    build_priced_schema(service, limits).0
+}
+
+/// [`build_schema`], with the [`Pricer`] that measures documents as its limits do, for a
+/// transport that chooses where to run a request by its cost.
+pub fn build_priced_schema(service: Arc<Service>, limits: Limits) -> (AppSchema, Pricer) {
+    let bounds = limits::QueryLimits::new(limits);
+    let pricer = bounds.pricer();
     let builder = schema_builder()
         .data(service)
         // Outermost: it commits what the request wrote after every other extension has had
         // its say on the answer.
         .extension(transaction::Transaction)
-        .extension(limits::QueryLimits::new(limits))
+        .extension(bounds)
         .extension(spec::SpecAnswers {
             introspection: limits.introspection,
         })
         .limit_recursive_depth(limits.recursion)
         .limit_directives(limits.directives);
-    if limits.introspection {
+    let schema = if limits.introspection {
         builder.finish()
     } else {
         builder
             .disable_introspection()
             .disable_suggestions()
             .finish()
-    }
+    };
+    (schema, pricer)
 }
 
 /// The schema in SDL, as committed in `schema/schema.graphql`.

@@ -239,6 +239,15 @@ impl Filter {
         }
     }
 
+    /// Whether the filter asks nothing (`undated` alone asks nothing).
+    fn is_empty(&self) -> bool {
+        *self
+            == Filter {
+                undated: self.undated,
+                ..Filter::default()
+            }
+    }
+
     /// Whether the filter asks about anything but the area (which an ordered index answers);
     /// `undated` alone asks nothing.
     fn beyond_area(&self) -> bool {
@@ -406,9 +415,11 @@ impl Snapshot {
 
     /// Filters and sorts a given list of node ids (e.g. the neighbours of a node).
     pub fn sort_filtered(&self, ids: Vec<Id>, filter: &Filter, order: Order) -> Vec<(SortKey, Id)> {
+        // No condition (`undated` alone asks nothing): every node given passes.
+        let any = filter.is_empty();
         let mut keyed: Vec<(SortKey, Id)> = ids
             .into_iter()
-            .filter(|&id| self.passes(id, filter))
+            .filter(|&id| any || self.passes(id, filter))
             .map(|id| (self.sort_key(id, order), id))
             .collect();
         keyed.sort_unstable_by(|a, b| {

@@ -2,7 +2,7 @@
 //! order, so that a page of an unfiltered list is cut from an ordered index in O(page + log n):
 //! no list is sorted, no table scanned, and the total comes from the index. Other orders
 //! (years, kinds, amounts, counts) and filtered lists are sorted per request from the
-//! filter's candidates and cut by the same [`Windowed::of_sorted`].
+//! filter's candidates and cut the same way from the sorted list ([`Windowed::of_sorted`]).
 
 use std::ops::Bound;
 
@@ -93,8 +93,61 @@ pub struct Windowed {
 impl Windowed {
     /// The page a window asks for of a list already filtered and sorted by `order`.
     pub fn of_sorted(sorted: Vec<(SortKey, Id)>, order: Order, window: &Window) -> Windowed {
-        let set: OrdSet<SortKey> = sorted.into_iter().map(|(key, _)| key).collect();
-        cut(&set, order, window, Clone::clone, |key| Some(key.clone()))
+        let mut keys: Vec<SortKey> = sorted.into_iter().map(|(key, _)| key).collect();
+        // Cut in the keys' own (ascending) order, as an index is.
+        if order.descending {
+            keys.reverse();
+        }
+        // A node listed twice (two links to it) is one item, as in an index.
+        keys.dedup();
+        cut(&Ascending(&keys), order, window, Clone::clone, |key| {
+            Some(key.clone())
+        })
+    }
+}
+
+/// Items in ascending order, from which a window is cut: an index, or a list sorted for the
+/// request.
+trait Sorted<T> {
+    /// The items within `bounds`, in ascending order.
+    fn within(&self, bounds: (Bound<T>, Bound<T>)) -> Box<dyn DoubleEndedIterator<Item = &T> + '_>;
+    fn count(&self) -> usize;
+}
+
+impl<T: Ord + Clone> Sorted<T> for OrdSet<T> {
+    fn within(&self, bounds: (Bound<T>, Bound<T>)) -> Box<dyn DoubleEndedIterator<Item = &T> + '_> {
+        Box::new(self.range(bounds))
+    }
+
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
+/// A slice sorted in ascending order, without duplicates.
+struct Ascending<'a, T>(&'a [T]);
+
+impl<T: Ord> Sorted<T> for Ascending<'_, T> {
+    fn within(
+        &self,
+        (low, high): (Bound<T>, Bound<T>),
+    ) -> Box<dyn DoubleEndedIterator<Item = &T> + '_> {
+        let items = self.0;
+        let start = match &low {
+            Bound::Unbounded => 0,
+            Bound::Included(t) => items.partition_point(|x| x < t),
+            Bound::Excluded(t) => items.partition_point(|x| x <= t),
+        };
+        let end = match &high {
+            Bound::Unbounded => items.len(),
+            Bound::Included(t) => items.partition_point(|x| x <= t),
+            Bound::Excluded(t) => items.partition_point(|x| x < t),
+        };
+        Box::new(items[start..end.max(start)].iter())
+    }
+
+    fn count(&self) -> usize {
+        self.0.len()
     }
 }
 
@@ -102,7 +155,7 @@ impl Windowed {
 /// as the list in `order` would be cut: the items strictly after `after` and strictly before
 /// `before`, then the first `first` of them, then the last `last` of those.
 fn cut<T: Ord + Clone>(
-    set: &OrdSet<T>,
+    set: &dyn Sorted<T>,
     order: Order,
     window: &Window,
     key: impl Fn(&T) -> SortKey,
@@ -124,16 +177,16 @@ fn cut<T: Ord + Clone>(
     // The window in list order, from its start or from its end.
     let from_start = || -> Box<dyn Iterator<Item = &T>> {
         if ascending {
-            Box::new(set.range(between.clone()))
+            Box::new(set.within(between.clone()))
         } else {
-            Box::new(set.range(between.clone()).rev())
+            Box::new(set.within(between.clone()).rev())
         }
     };
     let from_end = || -> Box<dyn Iterator<Item = &T>> {
         if ascending {
-            Box::new(set.range(between.clone()).rev())
+            Box::new(set.within(between.clone()).rev())
         } else {
-            Box::new(set.range(between.clone()))
+            Box::new(set.within(between.clone()))
         }
     };
     // Whether the list holds an item before (or after) `t`, in list order; `inclusive` counts
@@ -150,7 +203,7 @@ fn cut<T: Ord + Clone>(
         } else {
             (edge, Bound::Unbounded)
         };
-        set.range(range).next().is_some()
+        set.within(range).next().is_some()
     };
     let (page, first_cut_end): (Vec<&T>, Option<&T>) = match (window.first, window.last) {
         (None, Some(last)) => {
@@ -175,11 +228,11 @@ fn cut<T: Ord + Clone>(
             let previous_after = after.as_ref().is_some_and(|a| exists(a, true, true));
             let next_after = after
                 .as_ref()
-                .map_or(!set.is_empty(), |a| exists(a, false, false));
+                .map_or(set.count() > 0, |a| exists(a, false, false));
             if window.first.is_none() && window.last.is_some() {
                 let previous_before = before
                     .as_ref()
-                    .map_or(!set.is_empty(), |b| exists(b, true, false));
+                    .map_or(set.count() > 0, |b| exists(b, true, false));
                 let next_before = before.as_ref().is_some_and(|b| exists(b, false, true));
                 (previous_after || previous_before, next_after && next_before)
             } else {
@@ -196,7 +249,7 @@ fn cut<T: Ord + Clone>(
                 (k, id)
             })
             .collect(),
-        total: set.len(),
+        total: set.count(),
         has_previous,
         has_next,
     }

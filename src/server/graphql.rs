@@ -19,6 +19,13 @@ use super::{AppState, error_response_in};
 use crate::api::{AnswerShare, BUSY_CODE, TIMEOUT_CODE, add_error_codes, prepare};
 use crate::auth::Role;
 
+/// The highest cost of a document run on the thread that read its request; a costlier one (or
+/// one not yet priced) runs on the work pool, so that it cannot hold up the threads that
+/// accept connections. A cheap document is done in about the time handing it over would take
+/// (the hand-off was a third of a small request's CPU), and yields every few milliseconds
+/// like any other (see `crate::api::limits`).
+const INLINE_COST: u64 = 10_000;
+
 /// The two media types of a GraphQL answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Media {
@@ -447,15 +454,23 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
         return error_response_in(media, err);
     }
     let share = AnswerShare::default();
-    let request = prepare(request, &state.service, principal).data(share.clone());
-    let schema = state.schema.clone();
-    let mut response = match state
-        .work
-        .run(async move { schema.execute(request).await })
-        .await
+    let mut request = prepare(request, &state.service, principal).data(share.clone());
+    let mut response = if state
+        .pricer
+        .price(&mut request)
+        .is_some_and(|cost| cost <= INLINE_COST)
     {
-        Ok(response) => response,
-        Err(err) => return error_response_in(media, err),
+        state.schema.execute(request).await
+    } else {
+        let schema = state.schema.clone();
+        match state
+            .work
+            .run(async move { schema.execute(request).await })
+            .await
+        {
+            Ok(response) => response,
+            Err(err) => return error_response_in(media, err),
+        }
     };
     add_error_codes(&mut response);
     if let Some((query, extensions)) = teaches

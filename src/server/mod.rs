@@ -33,7 +33,7 @@ use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::{AppSchema, Limits, build_schema};
+use crate::api::{AppSchema, Limits, Pricer, build_priced_schema};
 use crate::config::{Anonymous, ServeArgs};
 use crate::error::{Error, Result};
 use crate::service::{Follower, Service};
@@ -45,6 +45,8 @@ pub use graphql::{Media, negotiate};
 pub struct AppState {
     pub service: Arc<Service>,
     pub schema: AppSchema,
+    /// Prices a document before it runs: a cheap one runs on the thread that read it.
+    pub pricer: Pricer,
     /// Whether requests without a token may read.
     pub anonymous_read: bool,
     /// The task that keeps the snapshot following the database's change log.
@@ -62,8 +64,10 @@ pub struct AppState {
 /// The service's routes with their layers. Fails on a configuration that cannot work (an
 /// origin that is not one).
 pub fn router(service: Arc<Service>, config: &ServeArgs) -> Result<Router> {
+    let (schema, pricer) = build_priced_schema(service.clone(), limits(config));
     let state = AppState {
-        schema: build_schema(service.clone(), limits(config)),
+        schema,
+        pricer,
         follower: Arc::new(Follower::start(service.clone())),
         sockets: ws::Sockets::new(config.max_sockets, config.max_subscriptions),
         work: Arc::new(work::WorkPool::new(

@@ -1,8 +1,9 @@
-//! A pool of worker threads of their own for running GraphQL documents, apart from the threads
-//! that accept connections, read requests and answer `/health`: a request that computes for a
-//! long time (a slow field over a large dataset) then slows other requests down, but never
-//! stops the server from accepting, answering its health check, timing requests out or shutting
-//! down. A task whose request is given up is aborted at its next await.
+//! A pool of worker threads of their own for running costly GraphQL documents (by their price
+//! before they run; cheap ones run where they were read), apart from the threads that accept
+//! connections, read requests and answer `/health`: a request that computes for a long time (a
+//! slow field over a large dataset) then slows other requests down, but never stops the server
+//! from accepting, answering its health check, timing requests out or shutting down. A task
+//! whose request is given up is aborted at its next await.
 
 use std::future::Future;
 

@@ -21,7 +21,7 @@ use async_graphql::extensions::{
 };
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{
-    Request, Response, ServerError, ServerResult, TypeDirective, Value, Variables,
+    Request, Response, SchemaEnv, ServerError, ServerResult, TypeDirective, Value, Variables,
 };
 
 pub use measure::Measure;
@@ -64,7 +64,7 @@ pub struct Limits {
 /// The extension that enforces [`Limits`]; one instance per request.
 pub struct QueryLimits {
     limits: Limits,
-    schema: Arc<OnceLock<SchemaSizes>>,
+    schema: Arc<OnceLock<Seen>>,
     budget: Arc<Semaphore>,
 }
 
@@ -77,6 +77,63 @@ impl QueryLimits {
                 permits_for(limits.in_flight, limits.in_flight) as usize,
             )),
         }
+    }
+
+    /// Prices documents for a transport, with the schema this extension serves.
+    pub fn pricer(&self) -> Pricer {
+        Pricer {
+            schema: self.schema.clone(),
+        }
+    }
+}
+
+/// The schema as the extension first saw it: its registry, and the sizes its lists may reach.
+struct Seen {
+    env: SchemaEnv,
+    sizes: SchemaSizes,
+}
+
+impl Seen {
+    fn measure(
+        &self,
+        doc: &ExecutableDocument,
+        variables: &Variables,
+        snapshot: Option<&Snapshot>,
+    ) -> Result<Measure, measure::Unmeasurable> {
+        let data = snapshot.map(|s| *s.sizes()).unwrap_or_default();
+        let sizes = Sizes {
+            data,
+            schema: self.sizes,
+        };
+        measure::measure(&self.env.registry, doc, variables, &sizes)
+    }
+}
+
+/// Prices a request before it is handed to the schema, so that a transport can run a cheap
+/// document where it is and send a costly one to threads of its own. It knows the schema once
+/// the schema has run a request (until then no price is known). The measure stays with the
+/// request: the schema does not take it again.
+#[derive(Clone)]
+pub struct Pricer {
+    schema: Arc<OnceLock<Seen>>,
+}
+
+/// A request's measure, taken by a [`Pricer`] over the snapshot the request reads.
+#[derive(Clone, Copy)]
+struct Priced(Measure);
+
+impl Pricer {
+    /// The cost of the request's document, over the snapshot attached to it; `None` when it
+    /// cannot be told here (no request has run yet, or the document does not parse or cannot
+    /// be measured: the schema then says why).
+    pub fn price(&self, request: &mut Request) -> Option<u64> {
+        let seen = self.schema.get()?;
+        let snapshot = data::<Arc<Snapshot>>(request).cloned();
+        let variables = request.variables.clone();
+        let doc = request.parsed_query().ok()?;
+        let m = seen.measure(doc, &variables, snapshot.as_deref()).ok()?;
+        request.data.insert(Priced(m));
+        Some(m.cost)
     }
 }
 
@@ -155,7 +212,7 @@ pub const TIMEOUT_CODE: &str = "GATEWAY_TIMEOUT";
 
 struct Guard {
     limits: Limits,
-    schema: Arc<OnceLock<SchemaSizes>>,
+    schema: Arc<OnceLock<Seen>>,
     budget: Arc<Semaphore>,
     /// The request's share of the budget: the transport's, or this guard's own.
     share: std::sync::OnceLock<AnswerShare>,
@@ -222,35 +279,46 @@ impl Guard {
         }
     }
 
+    /// The request's measure: the one a [`Pricer`] took, or taken now.
     fn measure(
         &self,
         ctx: &ExtensionContext<'_>,
-        doc: &ExecutableDocument,
-        variables: &Variables,
+        request: &mut Request,
         snapshot: Option<&Snapshot>,
     ) -> ServerResult<Measure> {
-        let registry = &ctx.schema_env.registry;
-        let data = snapshot.map(|s| *s.sizes()).unwrap_or_default();
-        let schema = *self.schema.get_or_init(|| SchemaSizes::of(registry));
-        let sizes = Sizes { data, schema };
-        measure::measure(registry, doc, variables, &sizes).map_err(|err| match err {
-            measure::Unmeasurable::FragmentCycle(name) => error(
-                "GRAPHQL_VALIDATION_FAILED",
-                format!(
-                    "the fragment \"{}\" spreads itself",
-                    crate::error::shortened(&name)
+        if let Some(Priced(m)) = data::<Priced>(request) {
+            return Ok(*m);
+        }
+        let seen = self.schema.get_or_init(|| Seen {
+            env: ctx.schema_env.clone(),
+            sizes: SchemaSizes::of(&ctx.schema_env.registry),
+        });
+        let variables = request.variables.clone();
+        let doc = request.parsed_query().map_err(|mut err| {
+            err.extensions
+                .get_or_insert_with(Default::default)
+                .set("code", "GRAPHQL_PARSE_FAILED");
+            err
+        })?;
+        seen.measure(doc, &variables, snapshot)
+            .map_err(|err| match err {
+                measure::Unmeasurable::FragmentCycle(name) => error(
+                    "GRAPHQL_VALIDATION_FAILED",
+                    format!(
+                        "the fragment \"{}\" spreads itself",
+                        crate::error::shortened(&name)
+                    ),
+                    &[],
                 ),
-                &[],
-            ),
-            measure::Unmeasurable::NameTooLong(length) => error(
-                "GRAPHQL_VALIDATION_FAILED",
-                format!(
-                    "the query uses a name of {length} characters; names are at most {}",
-                    measure::MAX_NAME
+                measure::Unmeasurable::NameTooLong(length) => error(
+                    "GRAPHQL_VALIDATION_FAILED",
+                    format!(
+                        "the query uses a name of {length} characters; names are at most {}",
+                        measure::MAX_NAME
+                    ),
+                    &[("length", length as u64)],
                 ),
-                &[("length", length as u64)],
-            ),
-        })
+            })
     }
 }
 
@@ -301,14 +369,9 @@ impl Extension for Guard {
         let snapshot = data::<Arc<Snapshot>>(&request).cloned();
         let share = data::<AnswerShare>(&request).cloned();
         let operation = request.operation_name.clone();
-        let variables = request.variables.clone();
-        let doc = request.parsed_query().map_err(|mut err| {
-            err.extensions
-                .get_or_insert_with(Default::default)
-                .set("code", "GRAPHQL_PARSE_FAILED");
-            err
-        })?;
-        let m = self.measure(ctx, doc, &variables, snapshot.as_deref())?;
+        let m = self.measure(ctx, &mut request, snapshot.as_deref())?;
+        // Parsed by now (measuring parses it).
+        let doc = request.parsed_query()?;
         let subscription = super::spec::chosen_operation(doc, operation.as_deref())
             .is_some_and(|op| op.ty == async_graphql::parser::types::OperationType::Subscription);
         self.subscription.store(subscription, Ordering::Relaxed);
