@@ -68,8 +68,8 @@ SAMENHANG_SHAPES = {
     "partner": """{ partner(slug: "%(slug)s") { id name kind interventions(first: 20) {
   edges { role node { id name clusters { name } funding { fundingStream { name } } } } } } }""",
     "dashboard": """{ clusters(first: %(programmes)d) { nodes { id name lines { id name
-  goals(first: 10) { nodes { id name subGoals { id name interventions(first: %(interventions)d) { nodes {
-    id name partners { role partner { id name } } } } } } } } } } } }""",
+  goals(first: %(goals)d) { nodes { id name subGoals { id name interventions(first: %(interventions)d) { nodes {
+    id name partners { role partner { id name } } } } } } } } } } }""",
 }
 
 POSTGRAPHILE_SHAPES = {
@@ -80,7 +80,7 @@ POSTGRAPHILE_SHAPES = {
       interventionFundingsByInterventionId { nodes { fundingStreamByFundingStreamId { name } } }
   } } } } }""",
     "dashboard": """{ allProgrammes(first: %(programmes)d, orderBy: PRIMARY_KEY_ASC) { nodes { id name
-  programmeLinesByProgrammeId { nodes { id name goalsByLineId { nodes { id name
+  programmeLinesByProgrammeId { nodes { id name goalsByLineId(first: %(goals)d, orderBy: PRIMARY_KEY_ASC) { nodes { id name
     goalsByParentId { nodes { id name
       interventionGoalsByGoalId(first: %(interventions)d, orderBy: INTERVENTION_ID_ASC) { nodes {
         interventionByInterventionId { id name
@@ -389,7 +389,10 @@ def dataset_parameters(db, name):
                    GROUP BY p.id ORDER BY count(ip.id) DESC, p.id""", db).splitlines()
     hub, typical = rows[0].split("|"), rows[len(rows) // 2].split("|")
     programmes, interventions = DASHBOARD_LIMITS[name]
-    return {"hub": hub[0], "hub_count": int(hub[2]), "area": hub[1], "typical": typical[0],
+    # Goals per line paged at the most a line has (a connection's cost is priced at `first:`).
+    goals = int(psql("""SELECT coalesce(max(n), 1) FROM (SELECT count(*) AS n FROM goal
+                        WHERE line_id IS NOT NULL GROUP BY line_id) per_line""", db))
+    return {"goals": goals, "hub": hub[0], "hub_count": int(hub[2]), "area": hub[1], "typical": typical[0],
             "typical_count": int(typical[2]), "programmes": programmes,
             "interventions": interventions}
 

@@ -145,6 +145,19 @@ await run(async (page) => {
   await ready(page);
   assert.match(await page.$eval(".downloads a", (a) => a.getAttribute("href")), new RegExp(`year=${year}`));
   assert.equal(await page.$eval("#year-shown", (e) => e.textContent), String(year));
+
+  // Coloured by progress, the legend names the bands the map's nodes are in, as the map file
+  // the page downloads groups them.
+  await page.evaluate(() => (document.querySelector("#status").dataset.state = "stale"));
+  await page.select("#color", "progress");
+  await ready(page);
+  const cyjsLink = await page.$eval(".downloads a[data-ext=cyjs]", (a) => a.getAttribute("href"));
+  assert.match(cyjsLink, /color=progress/, cyjsLink);
+  const file = await (await fetch(`${origin}${cyjsLink}`)).json();
+  const bands = [...new Set(file.elements.nodes.map((n) => n.data.color_group).filter(Boolean))].sort();
+  assert.ok(bands.length > 0, cyjsLink);
+  const legendItems = await page.$$eval("#legend li", (l) => l.map((li) => li.textContent).sort());
+  assert.deepEqual(legendItems, bands);
 });
 
 console.log(`the map page at ${origin}/maps drew, zoomed, focused and filtered offline; screenshot in ${screenshot}`);

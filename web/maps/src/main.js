@@ -409,7 +409,8 @@ function search() {
 function legend() {
   const shown = new Map();
   graph.forEachNode((_, a) => {
-    const name = form.elements.namedItem("color")?.value === "cluster" ? a.cluster : null;
+    // The group the server coloured the node by (cluster, kind, community or progress band).
+    const name = a.color_group;
     if (name && !shown.has(name)) shown.set(name, a.color);
   });
   const items = [...shown].sort().map(([name, color]) => {
