@@ -86,10 +86,13 @@ fn separator(text: &str) -> char {
         .unwrap_or(',')
 }
 
+/// A record of the file: the row it starts on, and its fields.
+type Record = (usize, Vec<String>);
+
 /// Splits CSV text (RFC 4180: fields in double quotes may hold separators, quotes doubled and
 /// line breaks; comma separated, or `;` or tab as [`separator`] finds) into records, each
 /// with the row it starts on.
-fn records(text: &str) -> Result<(char, Vec<(usize, Vec<String>)>)> {
+fn records(text: &str) -> Result<(char, Vec<Record>)> {
     let text = text.trim_start_matches('\u{feff}');
     let separator = separator(text);
     let mut out = Vec::new();
