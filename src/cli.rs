@@ -122,19 +122,19 @@ pub async fn run(cli: Cli) -> Result<()> {
             area,
             dry_run,
         }) => {
-            let rows = dataset::parse_csv(&read_input(&file)?)?;
+            let csv = dataset::parse_csv(&read_input(&file)?)?;
             let service = open(url, false).await?;
             let snapshot = service.snapshot();
             let area = area_by_slug(&snapshot, area)?;
             let author = cli_author("importMeasurements");
             let done = if dry_run {
                 let mut draft = Draft::new(snapshot);
-                dataset::import_measurements(&mut draft, &rows, area, &author.actor)?
+                dataset::import_measurements(&mut draft, &csv, area, &author.actor)?
             } else {
                 let by = author.actor.clone();
                 service
                     .write(&author, |d| {
-                        dataset::import_measurements(d, &rows, area, &by)
+                        dataset::import_measurements(d, &csv, area, &by)
                     })
                     .await?
                     .1

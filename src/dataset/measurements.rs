@@ -1,10 +1,11 @@
 //! The half-yearly results spreadsheet: measurements as CSV (see `docs/data-format.md`), read
-//! into rows and recorded into a draft all or nothing. Every problem names its row and column;
+//! into rows and recorded into a draft all or nothing. Every problem names its row (the file's
+//! line numbering: the header is row 1) and column, and every problem of every row is listed;
 //! a row for an (indicator, period, wijk) that is recorded already replaces that measurement,
 //! so importing the same file twice changes nothing the second time. Export writes the
 //! recorded measurements back in the same format, so an export imports as "all unchanged".
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use crate::domain::*;
 use crate::error::{Error, Problem, Result};
@@ -25,11 +26,13 @@ pub const COLUMNS: [&str; 7] = [
 const REQUIRED: [&str; 3] = ["indicator", "period_start", "period_end"];
 /// Most rows one file may hold.
 pub const MAX_ROWS: usize = 50_000;
+/// Most problems one refused import lists; the rest are counted.
+const MAX_PROBLEMS: usize = 100;
 
 /// One row of the file: its line and each column's text (empty cells are `None`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MeasurementRow {
-    /// The row's number in the file (the header is row 1).
+    /// The row's number in the file (the header is row 1, the first data row is row 2).
     pub row: usize,
     /// The indicator's slug, or a name for it in messages when `indicator_id` is given.
     pub indicator: String,
@@ -41,6 +44,17 @@ pub struct MeasurementRow {
     pub status: Option<String>,
     pub wijk: Option<String>,
     pub comment: Option<String>,
+    /// The value is written with a decimal comma and may group thousands with points
+    /// (`1.000,5`), as in a `;`-separated file from a Dutch spreadsheet.
+    pub decimal_comma: bool,
+}
+
+/// A CSV file as read: its rows, and the problems of the header and of the rows that could
+/// not be read into cells (reported with the problems [`import_measurements`] finds).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MeasurementFile {
+    pub rows: Vec<MeasurementRow>,
+    pub problems: Vec<Problem>,
 }
 
 /// What an import did.
@@ -72,10 +86,13 @@ fn separator(text: &str) -> char {
         .unwrap_or(',')
 }
 
+/// A record of the file: the row it starts on, and its fields.
+type Record = (usize, Vec<String>);
+
 /// Splits CSV text (RFC 4180: fields in double quotes may hold separators, quotes doubled and
 /// line breaks; comma separated, or `;` or tab as [`separator`] finds) into records, each
 /// with the row it starts on.
-fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>> {
+fn records(text: &str) -> Result<(char, Vec<Record>)> {
     let text = text.trim_start_matches('\u{feff}');
     let separator = separator(text);
     let mut out = Vec::new();
@@ -123,7 +140,7 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>> {
         record.push(field);
         out.push((start, record));
     }
-    Ok(out)
+    Ok((separator, out))
 }
 
 /// Where a problem of this module is, for listing them in the file's order: its row, then its
@@ -146,9 +163,12 @@ fn place(problem: &Problem) -> (usize, usize) {
 
 /// Reads the CSV text into rows: a header naming the columns (any order; `indicator`,
 /// `period_start` and `period_end` required), then one measurement per row. Blank lines are
-/// skipped.
-pub fn parse_csv(text: &str) -> Result<Vec<MeasurementRow>> {
-    let mut records = records(text)?.into_iter();
+/// skipped. A missing or doubled column refuses the file at once; an unknown column (its
+/// cells are left out) and a row with the wrong number of cells are problems the file
+/// carries to the import, which lists them with all others.
+pub fn parse_csv(text: &str) -> Result<MeasurementFile> {
+    let (separator, records) = records(text)?;
+    let mut records = records.into_iter();
     let Some((_, header)) = records.next() else {
         return Err(Error::invalid(
             "row 1",
@@ -156,11 +176,12 @@ pub fn parse_csv(text: &str) -> Result<Vec<MeasurementRow>> {
         ));
     };
     let mut problems = Vec::new();
+    let mut unknown = Vec::new();
     let mut columns = Vec::new();
     for (n, name) in header.iter().enumerate() {
         let name = name.trim().to_lowercase();
         if !COLUMNS.contains(&name.as_str()) {
-            problems.push(Problem::new(
+            unknown.push(Problem::new(
                 format!("row 1, column {}", n + 1),
                 format!(
                     "unknown column {name:?}; the columns are {} (separated by commas, or by \
@@ -182,8 +203,10 @@ pub fn parse_csv(text: &str) -> Result<Vec<MeasurementRow>> {
         }
     }
     if !problems.is_empty() {
-        return Err(Error::Invalid(problems));
+        unknown.extend(problems);
+        return Err(Error::Invalid(unknown));
     }
+    let mut problems = unknown;
     let mut rows = Vec::new();
     for (row, record) in records {
         if record.iter().all(|f| f.trim().is_empty()) {
@@ -208,6 +231,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<MeasurementRow>> {
         }
         let mut r = MeasurementRow {
             row,
+            decimal_comma: separator == ';',
             ..MeasurementRow::default()
         };
         for (name, cell) in columns.iter().zip(record) {
@@ -220,16 +244,44 @@ pub fn parse_csv(text: &str) -> Result<Vec<MeasurementRow>> {
                 "value" => r.value = optional,
                 "status" => r.status = optional,
                 "wijk" => r.wijk = optional,
-                _ => r.comment = optional,
+                "comment" => r.comment = optional,
+                _ => {}
             }
         }
         rows.push(r);
     }
-    if problems.is_empty() {
-        Ok(rows)
+    Ok(MeasurementFile { rows, problems })
+}
+
+/// A value cell as a number. With a decimal comma (a `;` file) points group thousands:
+/// `1.000` and `12.345.678,5` read as grouped, while a point that is not a grouping of three
+/// digits (`1.5`, `1.00`) is refused as ambiguous rather than read as a decimal point.
+fn number(text: &str, decimal_comma: bool) -> std::result::Result<Quantity, String> {
+    let not_a_number = || format!("{text:?} is not a number");
+    let plain = if decimal_comma && text.contains('.') {
+        let (whole, fraction) = text.split_once(',').unwrap_or((text, ""));
+        let digits = whole.trim_start_matches(['-', '+']);
+        let mut groups = digits.split('.');
+        let first = groups.next().unwrap_or_default();
+        let grouped = (1..=3).contains(&first.len())
+            && groups.all(|g| g.len() == 3)
+            && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+        if !grouped {
+            return Err(format!(
+                "{text:?} is ambiguous: in a file separated by semicolons the decimal mark is \
+                 a comma (1,5) and a point groups thousands (1.000); write the number without \
+                 points or with a decimal comma"
+            ));
+        }
+        format!("{}.{fraction}", whole.replace('.', ""))
     } else {
-        Err(Error::Invalid(problems))
-    }
+        text.replace(',', ".")
+    };
+    plain
+        .parse::<f64>()
+        .ok()
+        .and_then(Quantity::new)
+        .ok_or_else(not_a_number)
 }
 
 /// A CSV field, in double quotes (quotes doubled) when it holds a comma, quote or line break.
@@ -301,14 +353,14 @@ fn find(draft: &Draft, table: Table, area: Option<Id>, value: &str) -> Option<Id
 /// slug must be unique among the areas. `by` is who records them.
 pub fn import_measurements(
     draft: &mut Draft,
-    rows: &[MeasurementRow],
+    file: &MeasurementFile,
     area: Option<Id>,
     by: &str,
 ) -> Result<MeasurementImport> {
-    let mut problems = Vec::new();
+    let mut problems = file.problems.clone();
     let mut measurements = Vec::new();
-    let mut seen = HashSet::new();
-    for r in rows {
+    let mut seen = HashMap::new();
+    for r in &file.rows {
         let row = r.row;
         let before = problems.len();
         let indicator = r
@@ -348,17 +400,13 @@ pub fn import_measurements(
         let start = date(&r.period_start, "period_start", &mut problems);
         let end = date(&r.period_end, "period_end", &mut problems);
         let value = match &r.value {
-            Some(text) => {
-                let parsed = text
-                    .replace(',', ".")
-                    .parse::<f64>()
-                    .ok()
-                    .and_then(Quantity::new);
-                if parsed.is_none() {
-                    problems.push(problem(row, "value", format!("{text:?} is not a number")));
+            Some(text) => match number(text, r.decimal_comma) {
+                Ok(parsed) => Some(parsed),
+                Err(message) => {
+                    problems.push(problem(row, "value", message));
+                    None
                 }
-                parsed
-            }
+            },
             None => None,
         };
         let status = match &r.status {
@@ -392,22 +440,32 @@ pub fn import_measurements(
             }
             _ => None,
         };
-        if problems.len() > before {
-            continue;
-        }
         let (Some(indicator_id), Some(period_start), Some(period_end)) = (indicator, start, end)
         else {
             continue;
         };
-        if !seen.insert((indicator_id, period_start, period_end, wijk)) {
+        // A cell that could not be read leaves nothing to check the domain rules on.
+        let unread = |cell: &Option<String>, parsed: bool| cell.is_some() && !parsed;
+        if unread(&r.value, value.is_some()) || unread(&r.status, status.is_some()) {
+            continue;
+        }
+        let wijk_known = !unread(&r.wijk, wijk.is_some());
+        if let Some(first) = seen.get(&(indicator_id, period_start, period_end, wijk))
+            && wijk_known
+        {
             problems.push(problem(
                 row,
                 "indicator",
-                "the file holds this indicator, period and wijk twice",
+                format!("same indicator, period and wijk as row {first}"),
             ));
-            continue;
+        } else if wijk_known {
+            seen.insert((indicator_id, period_start, period_end, wijk), row);
         }
+        // A row with a problem of its own is still checked against the domain rules (not
+        // recorded), so that all its problems are listed at once.
+        let fine = problems.len() == before;
         measurements.push((
+            fine,
             row,
             Measurement {
                 id: 0,
@@ -423,12 +481,21 @@ pub fn import_measurements(
         ));
     }
     let mut done = MeasurementImport::default();
-    for (row, m) in measurements {
+    for (fine, row, m) in measurements {
         let existed = draft.find_measurement(&m).is_some();
-        match draft.record_measurement(m) {
-            Ok((_, false)) => done.unchanged += 1,
-            Ok((_, true)) if existed => done.replaced += 1,
-            Ok(_) => done.added += 1,
+        let checked = if fine {
+            draft
+                .record_measurement(m)
+                .map(|(_, changed)| match (changed, existed) {
+                    (false, _) => done.unchanged += 1,
+                    (true, true) => done.replaced += 1,
+                    (true, false) => done.added += 1,
+                })
+        } else {
+            draft.check_measurement(&m)
+        };
+        match checked {
+            Ok(()) => {}
             Err(Error::Invalid(list)) => {
                 problems.extend(list.into_iter().map(|p| {
                     let column = match p.field.as_str() {
@@ -444,13 +511,26 @@ pub fn import_measurements(
             Err(other) => return Err(other),
         }
     }
-    // In the file's order: the checks above run in two rounds.
-    problems.sort_by_key(place);
     if problems.is_empty() {
         Ok(done)
     } else {
-        Err(Error::Invalid(problems))
+        Err(Error::Invalid(listed(problems)))
     }
+}
+
+/// The problems in the file's order (the checks run in rounds), at most [`MAX_PROBLEMS`] of
+/// them and a last one counting the rest.
+fn listed(mut problems: Vec<Problem>) -> Vec<Problem> {
+    problems.sort_by_key(place);
+    let more = problems.len().saturating_sub(MAX_PROBLEMS);
+    if more > 0 {
+        problems.truncate(MAX_PROBLEMS);
+        problems.push(Problem::new(
+            "",
+            format!("and {more} more problems not listed; fix these and import again"),
+        ));
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -465,18 +545,21 @@ mod tests {
                          woningen;2025-01-01;2025-06-30;12,5;\"a; b\"\r\n";
         let tab = "indicator\tperiod_start\tperiod_end\tvalue\tcomment\n\
                    woningen\t2025-01-01\t2025-06-30\t12,5\ta; b\n";
-        let rows = parse_csv(comma).expect("comma");
+        let rows = parse_csv(comma).expect("comma").rows;
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].value.as_deref(), Some("12,5"));
         assert_eq!(rows[0].comment.as_deref(), Some("a; b"));
-        assert_eq!(parse_csv(semicolon).expect("semicolon"), rows);
-        assert_eq!(parse_csv(tab).expect("tab"), rows);
+        assert!(!rows[0].decimal_comma);
+        let semicolon = parse_csv(semicolon).expect("semicolon").rows;
+        assert!(semicolon[0].decimal_comma, "a ; file writes decimal commas");
+        assert_eq!(semicolon[0].value, rows[0].value);
+        assert_eq!(parse_csv(tab).expect("tab").rows, rows);
     }
 
     #[test]
     fn header_problems_name_their_place_once() {
         let Err(Error::Invalid(problems)) = parse_csv("indicator|period_start|period_end\n") else {
-            panic!("an unknown column is refused");
+            panic!("a missing column is refused");
         };
         let text = problems[0].to_string();
         assert!(
@@ -484,6 +567,40 @@ mod tests {
             "{text}"
         );
         assert_eq!(text.matches("row 1").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn points_group_thousands_only_beside_a_decimal_comma() {
+        let read = |text: &str, comma: bool| number(text, comma).map(Quantity::get);
+        assert_eq!(read("1.000", true), Ok(1000.0));
+        assert_eq!(read("12.345.678", true), Ok(12_345_678.0));
+        assert_eq!(read("1.000,5", true), Ok(1000.5));
+        assert_eq!(read("-1.000", true), Ok(-1000.0));
+        assert_eq!(read("1,5", true), Ok(1.5));
+        assert_eq!(read("1.5", false), Ok(1.5));
+        for ambiguous in [
+            "1.5", "1.00", "1.0000", ".500", "1000.000", "1..000", "1.000.5",
+        ] {
+            let said = read(ambiguous, true).expect_err(ambiguous);
+            assert!(said.contains("ambiguous"), "{ambiguous}: {said}");
+        }
+        assert!(read("x", true).is_err());
+    }
+
+    #[test]
+    fn long_lists_of_problems_are_cut_and_counted() {
+        let problems = (0..150)
+            .rev()
+            .map(|n| problem(n + 2, "value", "wrong"))
+            .collect();
+        let listed = listed(problems);
+        assert_eq!(listed.len(), MAX_PROBLEMS + 1);
+        assert_eq!(listed[0].field, "row 2, column value");
+        assert!(
+            listed[MAX_PROBLEMS]
+                .message
+                .starts_with("and 50 more problems")
+        );
     }
 
     #[test]

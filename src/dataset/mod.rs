@@ -10,8 +10,8 @@ use std::collections::{HashMap, HashSet};
 
 pub use file::*;
 pub use measurements::{
-    MAX_ROWS as MAX_MEASUREMENT_ROWS, MeasurementImport, MeasurementRow, export_csv,
-    import_measurements, parse_csv,
+    MAX_ROWS as MAX_MEASUREMENT_ROWS, MeasurementFile, MeasurementImport, MeasurementRow,
+    export_csv, import_measurements, parse_csv,
 };
 use serde_saphyr::Spanned;
 

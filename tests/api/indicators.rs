@@ -371,7 +371,7 @@ async fn measurements_export_round_trips(db: TestDb) {
     .await;
     let atol = app.id_of("wijk", "atolwijk").await;
     let recorded = [
-        json!({ "indicatorId": woningen, "value": 118.25, "periodStart": "2025-01-01", "periodEnd": "2025-06-30", "comment": "Monitor, \"H1\" 2025" }),
+        json!({ "indicatorId": woningen, "value": 118, "periodStart": "2025-01-01", "periodEnd": "2025-06-30", "comment": "Monitor, \"H1\" 2025" }),
         json!({ "indicatorId": woningen, "value": 40, "periodStart": "2025-07-01", "periodEnd": "2025-12-31", "wijkId": atol }),
         json!({ "indicatorId": woningen, "value": 260, "periodStart": "2025-07-01", "periodEnd": "2025-12-31" }),
         json!({ "indicatorId": sociaal, "status": "ON_TRACK", "periodStart": "2025-01-01", "periodEnd": "2025-06-30" }),
@@ -433,7 +433,7 @@ async fn measurements_export_round_trips(db: TestDb) {
     );
     assert_eq!(rows.len(), recorded.len() + 1, "{written}");
     for row in [
-        r#"particuliere-woningen,2025-01-01,2025-06-30,118.25,,,"Monitor, ""H1"" 2025""#,
+        r#"particuliere-woningen,2025-01-01,2025-06-30,118,,,"Monitor, ""H1"" 2025""#,
         "particuliere-woningen,2025-07-01,2025-12-31,40,,atolwijk,",
         "particuliere-woningen,2025-07-01,2025-12-31,260,,,",
         "sociale-aanpak,2025-01-01,2025-06-30,,on_track,,",

@@ -18,6 +18,7 @@ mod indicators_plan;
 mod limits;
 mod maps;
 mod maps_page;
+mod measurements_import;
 mod persistence;
 mod programmes;
 mod replicas;

@@ -648,8 +648,9 @@ pub struct RecordMeasurementInput {
     pub period_end: String,
     /// The wijk the value is for; left out for the whole area.
     pub wijk_id: Option<ID>,
-    /// Where the value comes from, or a remark.
-    pub comment: Option<String>,
+    /// Where the value comes from, or a remark. Left out, a measurement recorded before for
+    /// the same indicator, period and wijk keeps its comment; `null` clears it.
+    pub comment: MaybeUndefined<String>,
 }
 
 /// Changes to a measurement: absent fields stay, `null` clears an optional field.
@@ -801,7 +802,7 @@ fn measurement(
         period_start,
         period_end,
         wijk_id,
-        comment: input.comment,
+        comment: input.comment.take(),
         recorded_by: Some(by.to_owned()),
     })
 }
@@ -933,22 +934,32 @@ impl IndicatorMutation {
     /// Records a result of an indicator for a period. Dates are ISO (`YYYY-MM-DD`); a
     /// quantitative indicator takes a value, a qualitative one a status. The same indicator,
     /// period and wijk recorded again replaces the earlier value (a new version of that
-    /// measurement).
+    /// measurement); a `comment` left out keeps the earlier comment, `null` clears it.
     async fn record_measurement(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The result.")] input: RecordMeasurementInput,
     ) -> Result<Measurement> {
         let by = crate::api::author(ctx).actor;
-        let m = measurement(input, &by).gql()?;
-        let (s, (id, _)) =
-            crate::api::transaction::write(ctx, move |d| d.record_measurement(m)).await?;
+        let keep_comment = input.comment.is_undefined();
+        let mut m = measurement(input, &by).gql()?;
+        let (s, (id, _)) = crate::api::transaction::write(ctx, move |d| {
+            if keep_comment {
+                m.comment = d
+                    .find_measurement(&m)
+                    .and_then(|old| d.data().measurements.get(&old))
+                    .and_then(|old| old.comment.clone());
+            }
+            d.record_measurement(m)
+        })
+        .await?;
         loaded_one(&s, id, Measurement::load)
     }
 
     /// Records the rows of a results spreadsheet, as `samenhang measurements import` does: all
-    /// of them or, on any problem, none — every problem named by its row (1 is the first
-    /// item) and column. A row for an indicator, period and wijk recorded already replaces
+    /// of them or, on any problem, none — every problem named by its row and column. Rows are
+    /// numbered as the lines of the file they come from, with its header as row 1: the first
+    /// item is row 2, as in the CLI's messages. A row for an indicator, period and wijk recorded already replaces
     /// that measurement, so sending the same rows again changes nothing.
     async fn import_measurements(
         &self,
@@ -959,7 +970,9 @@ impl IndicatorMutation {
         area: Option<String>,
         #[graphql(desc = "The rows (at most 50 000).")] rows: Vec<MeasurementRowInput>,
     ) -> Result<MeasurementImportResult> {
-        use crate::dataset::{MAX_MEASUREMENT_ROWS, MeasurementRow, import_measurements};
+        use crate::dataset::{
+            MAX_MEASUREMENT_ROWS, MeasurementFile, MeasurementRow, import_measurements,
+        };
         if rows.len() > MAX_MEASUREMENT_ROWS {
             return Err(crate::api::gql_error(Error::invalid(
                 "rows",
@@ -976,7 +989,8 @@ impl IndicatorMutation {
             .into_iter()
             .enumerate()
             .map(|(n, r)| MeasurementRow {
-                row: n + 1,
+                // As the rows' line in a file with a header: the first item is row 2.
+                row: n + 2,
                 indicator_id: ids::decode(&r.indicator)
                     .filter(|(t, _)| *t == Table::Indicator)
                     .map(|(_, id)| id),
@@ -987,11 +1001,16 @@ impl IndicatorMutation {
                 status: r.status.map(|st| st.as_str().to_owned()),
                 wijk: r.wijk,
                 comment: r.comment,
+                decimal_comma: false,
             })
             .collect();
+        let file = MeasurementFile {
+            rows,
+            problems: Vec::new(),
+        };
         let by = crate::api::author(ctx).actor;
         let (_, done) =
-            crate::api::transaction::write(ctx, move |d| import_measurements(d, &rows, area, &by))
+            crate::api::transaction::write(ctx, move |d| import_measurements(d, &file, area, &by))
                 .await?;
         Ok(MeasurementImportResult {
             added: count(done.added),

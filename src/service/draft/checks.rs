@@ -423,6 +423,13 @@ fn check_measurement(c: &mut Checks, indicator: &Indicator, m: &Measurement) {
             ),
         ),
         (_, None, None) => c.fail("value", "give the measured value"),
+        (Measure::Count, Some(value), None) if value.get().fract() != 0.0 => c.fail(
+            "value",
+            format!(
+                "the indicator counts things: {} is not a whole number",
+                value.get()
+            ),
+        ),
         (measure, Some(value), None) => c.value("value", measure, value),
     }
 }

@@ -111,6 +111,11 @@ impl Draft {
         }
     }
 
+    /// Checks a measurement as recording it would, without recording it.
+    pub fn check_measurement(&self, m: &Measurement) -> Result<()> {
+        self.check_node(&Row::Measurement(m.clone()), None)
+    }
+
     /// The measurement recorded for the same indicator, period and wijk as `m`, if any.
     pub fn find_measurement(&self, m: &Measurement) -> Option<Id> {
         self.work
