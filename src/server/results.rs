@@ -3,11 +3,11 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use super::security::require_reader;
-use super::{AppState, error_response, request_error};
+use super::{AppState, error_response};
 use crate::domain::Table;
 use crate::error::Error;
 use crate::graph::refs;
@@ -31,13 +31,7 @@ pub async fn results_csv(
     }
     let query = match query {
         Ok(Query(query)) => query,
-        Err(rejection) => {
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
-                rejection.body_text(),
-            );
-        }
+        Err(rejection) => return super::query_refused(rejection),
     };
     let s = state.service.snapshot();
     // A slug or a global ID, as every other area argument.

@@ -875,6 +875,15 @@ async fn maps_coloured_by_progress(db: TestDb) {
     let pink = download(&app, "/maps/bipartite.cyjs?color=PINK").await;
     assert_eq!(pink.status, 400, "{}", pink.body);
     assert!(pink.body.contains("expected one of: "), "{}", pink.body);
+    let twice = download(&app, "/maps/bipartite.cyjs?color=progress&color=cluster").await;
+    assert_eq!(twice.status, 400, "{}", twice.body);
+    assert!(
+        twice
+            .body
+            .contains("the query parameter `color` is given more than once"),
+        "{}",
+        twice.body
+    );
     let doc: Value = serde_json::from_str(&cyjs.body).expect("JSON");
     let nodes = doc["elements"]["nodes"].as_array().expect("nodes");
     let group = |key: &str| -> String {
