@@ -229,7 +229,7 @@ fn write_map(
     Ok(path)
 }
 
-/// "lelystad-oost (3 programmes, 83 interventions, ...)".
+/// "lelystad-oost (3 clusters, 83 interventions, ...)".
 fn describe(summary: &ImportSummary) -> String {
     let areas: Vec<String> = summary
         .areas
@@ -252,7 +252,7 @@ fn describe(summary: &ImportSummary) -> String {
 
 fn plural(table: Table) -> &'static str {
     match table {
-        Table::Programme => "programmes",
+        Table::Programme => "clusters",
         Table::Line => "lines",
         Table::Goal => "goals",
         Table::Intervention => "interventions",

@@ -31,7 +31,7 @@ impl AuditEntry {
         DateTime(self.0.at)
     }
 
-    /// The token name that made the change (`cli` for the command line, `samenhang` for the
+    /// The token name that made the change (`cli:USER` for the command line, `samenhang` for the
     /// bundled dataset loaded on first start).
     async fn actor(&self) -> &str {
         &self.0.actor
@@ -43,6 +43,7 @@ impl AuditEntry {
     }
 
     /// The database table of the row (`partner`, `intervention_partner`, `api_token`, ...).
+    /// Table names stay as stored: a cluster's rows are in `programme`.
     async fn table(&self) -> &str {
         &self.0.table
     }

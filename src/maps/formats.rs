@@ -64,6 +64,7 @@ pub struct FileOptions {
     pub excel: bool,
     /// SVG only: printable on this paper (landscape, sized in millimetres, 10 mm margins).
     #[arg(long, value_enum)]
+    #[serde(deserialize_with = "super::any_case")]
     pub paper: Option<Paper>,
 }
 

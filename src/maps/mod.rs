@@ -682,6 +682,30 @@ fn title(s: &Snapshot, spec: &MapSpec) -> String {
     parts.join(" · ")
 }
 
+/// A map option's value in any case, with `-` or `_` between words: `progress` and
+/// `PROGRESS` (as the GraphQL enum spells it) read alike, in URLs as on the command line.
+fn any_case<'de, D, T>(deserializer: D) -> std::result::Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: clap::ValueEnum,
+{
+    let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+    T::from_str(&text.trim().replace('_', "-"), true)
+        .map(Some)
+        .map_err(|_| {
+            let known: Vec<String> = T::value_variants()
+                .iter()
+                .filter_map(|v| v.to_possible_value())
+                .map(|v| v.get_name().to_owned())
+                .collect();
+            serde::de::Error::custom(format!(
+                "unknown value `{}`, expected one of: {}",
+                crate::error::shortened(&text),
+                known.join(", ")
+            ))
+        })
+}
+
 /// A map as users ask for it: references by slug or ID, all optional. The HTTP query
 /// (`?cluster=…&wijk=…&year=…`), the CLI flags and the GraphQL input all read into this.
 #[derive(
@@ -719,9 +743,11 @@ pub struct MapRequest {
     pub depth: Option<usize>,
     /// What colours the nodes (default: cluster).
     #[arg(long, value_enum)]
+    #[serde(deserialize_with = "any_case")]
     pub color: Option<ColorBy>,
     /// What sizes the nodes (default: weighted degree).
     #[arg(long, value_enum)]
+    #[serde(deserialize_with = "any_case")]
     pub size: Option<SizeBy>,
     /// Seed of the layout (default 1).
     #[arg(long)]

@@ -389,6 +389,10 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
         Ok(request) => request,
         Err(refused) => return refused,
     };
+    // Without a document and without a hash there is nothing to parse.
+    if request.query.trim().is_empty() && !request.extensions.contains_key("persistedQuery") {
+        return refused(media, "BAD_REQUEST", "no query given".to_owned(), None);
+    }
     // A document sent by its hash (trusted documents and automatic persisted queries).
     match state.documents.resolve(&request.query, &request.extensions) {
         Ok(Some(document)) => request.query = document.to_string(),

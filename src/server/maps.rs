@@ -73,13 +73,7 @@ pub async fn map_file(
     };
     let (request, options) = match (query, options) {
         (Ok(Query(request)), Ok(Query(options))) => (request, options),
-        (Err(rejection), _) | (_, Err(rejection)) => {
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
-                rejection.body_text(),
-            );
-        }
+        (Err(rejection), _) | (_, Err(rejection)) => return super::query_refused(rejection),
     };
     if let Err(err) = options.check(format) {
         return error_response(err);

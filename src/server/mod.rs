@@ -285,6 +285,20 @@ async fn graphql_or_socket(
     }
 }
 
+/// A query string that does not read (a map route, `/results.csv`): 400, naming a parameter
+/// given twice instead of passing on the parser's words.
+pub(crate) fn query_refused(rejection: axum::extract::rejection::QueryRejection) -> Response {
+    let text = rejection.body_text();
+    let message = match text
+        .split_once("duplicate field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+    {
+        Some((name, _)) => format!("the query parameter `{name}` is given more than once"),
+        None => text,
+    };
+    request_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", message)
+}
+
 /// A request refused before GraphQL ran, as a GraphQL response (`application/json`).
 pub(crate) fn request_error(
     status: StatusCode,

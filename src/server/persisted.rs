@@ -26,7 +26,8 @@ const APQ_BYTES: usize = 32 << 20;
 pub const NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
 pub const REQUIRED: &str = "PERSISTED_QUERY_REQUIRED";
 pub const HASH_MISMATCH: &str = "PERSISTED_QUERY_HASH_MISMATCH";
-pub const NOT_SUPPORTED: &str = "PERSISTED_QUERY_NOT_SUPPORTED";
+/// A malformed `extensions.persistedQuery` (not Apollo's code: the request itself is wrong).
+pub const BAD_REQUEST: &str = "BAD_REQUEST";
 
 /// The documents the server knows by hash.
 pub struct Documents {
@@ -205,14 +206,14 @@ impl Documents {
 fn requested_hash(persisted: &Value) -> std::result::Result<String, Refused> {
     let Value::Object(fields) = persisted else {
         return Err(refused(
-            NOT_SUPPORTED,
+            BAD_REQUEST,
             "extensions.persistedQuery must be an object with version and sha256Hash",
         ));
     };
     let version = fields.get("version");
     if !matches!(version, Some(Value::Number(n)) if n.as_u64() == Some(1)) {
         return Err(refused(
-            NOT_SUPPORTED,
+            BAD_REQUEST,
             "only version 1 of persisted queries is supported",
         ));
     }
@@ -223,7 +224,7 @@ fn requested_hash(persisted: &Value) -> std::result::Result<String, Refused> {
             Ok(hash.to_ascii_lowercase())
         }
         _ => Err(refused(
-            NOT_SUPPORTED,
+            BAD_REQUEST,
             "extensions.persistedQuery.sha256Hash must be 64 hexadecimal digits",
         )),
     }

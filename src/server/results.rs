@@ -1,14 +1,16 @@
-//! The recorded measurements over HTTP: `GET /results.csv?area=SLUG` gives the CSV that
+//! The recorded measurements over HTTP: `GET /results.csv?area=SLUG` (or the area's ID) gives the CSV that
 //! `samenhang measurements import` and `importMeasurements` read, to whoever may read the API.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use super::security::require_reader;
-use super::{AppState, error_response, request_error};
+use super::{AppState, error_response};
+use crate::domain::Table;
 use crate::error::Error;
+use crate::graph::refs;
 
 /// The query of `/results.csv`.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -29,20 +31,24 @@ pub async fn results_csv(
     }
     let query = match query {
         Ok(Query(query)) => query,
-        Err(rejection) => {
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
-                rejection.body_text(),
-            );
-        }
+        Err(rejection) => return super::query_refused(rejection),
     };
     let s = state.service.snapshot();
+    // A slug or a global ID, as every other area argument.
     let area = match query.area {
-        Some(slug) => match s.area_by_slug(&slug) {
-            Some(id) => Some((id, slug)),
-            None => return error_response(Error::not_found("area", slug, Some("area"))),
-        },
+        Some(given) => {
+            let known = refs::resolve(&s, &given, Table::Area, None, "area").and_then(|id| {
+                s.data
+                    .areas
+                    .get(&id)
+                    .map(|a| (id, a.slug.to_string()))
+                    .ok_or_else(|| Error::not_found("area", &given, Some("area")))
+            });
+            match known {
+                Ok(area) => Some(area),
+                Err(err) => return error_response(err),
+            }
+        }
         None => None,
     };
     let csv = crate::dataset::export_csv(&s, area.as_ref().map(|(id, _)| *id));

@@ -284,6 +284,10 @@ async fn cut_off_files_are_refused_and_change_nothing(db: TestDb) {
         "{}",
         String::from_utf8_lossy(&whole.stderr)
     );
+    // Its summary counts clusters, in the API's word.
+    let summary = String::from_utf8_lossy(&whole.stdout);
+    assert!(summary.contains(" clusters, "), "{summary}");
+    assert!(!summary.contains("programme"), "{summary}");
 
     assert_eq!(
         app.health().await["graphVersion"],

@@ -402,6 +402,18 @@ async fn measurements_export_round_trips(db: TestDb) {
         "attachment; filename=\"lelystad-oost-results.csv\""
     );
     assert_eq!(get("/results.csv?area=nergens").await.0, 404);
+    // The area's global ID serves the same file; an unknown ID is not found.
+    let area_id = app
+        .graphql(r#"{ area(slug: "lelystad-oost") { id } }"#, json!({}))
+        .await["data"]["area"]["id"]
+        .as_str()
+        .expect("an area id")
+        .to_owned();
+    let by_id = get(&format!("/results.csv?area={area_id}")).await;
+    assert_eq!((by_id.0, &by_id.2), (200, &served));
+    use base64::Engine;
+    let unknown = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("Area:999");
+    assert_eq!(get(&format!("/results.csv?area={unknown}")).await.0, 404);
     assert_eq!(get("/results.csv?areas=lelystad-oost").await.0, 400);
     let db = app.stop().await;
     let dir = tempfile::tempdir().expect("a directory");

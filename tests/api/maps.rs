@@ -860,6 +860,30 @@ async fn maps_coloured_by_progress(db: TestDb) {
     )
     .await;
     assert_eq!(cyjs.status, 200, "{}", cyjs.body);
+    // The GraphQL enum's spelling reads alike, for every map option.
+    let upper = download(
+        &app,
+        "/maps/bipartite.cyjs?area=lelystad-oost&color=PROGRESS&size=Degree",
+    )
+    .await;
+    let lower = download(
+        &app,
+        "/maps/bipartite.cyjs?area=lelystad-oost&color=progress&size=degree",
+    )
+    .await;
+    assert_eq!((upper.status, &upper.body), (200, &lower.body));
+    let pink = download(&app, "/maps/bipartite.cyjs?color=PINK").await;
+    assert_eq!(pink.status, 400, "{}", pink.body);
+    assert!(pink.body.contains("expected one of: "), "{}", pink.body);
+    let twice = download(&app, "/maps/bipartite.cyjs?color=progress&color=cluster").await;
+    assert_eq!(twice.status, 400, "{}", twice.body);
+    assert!(
+        twice
+            .body
+            .contains("the query parameter `color` is given more than once"),
+        "{}",
+        twice.body
+    );
     let doc: Value = serde_json::from_str(&cyjs.body).expect("JSON");
     let nodes = doc["elements"]["nodes"].as_array().expect("nodes");
     let group = |key: &str| -> String {

@@ -545,6 +545,38 @@ async fn automatic_persisted_queries(db: TestDb) {
     let (_, miss) =
         graphql_response(post(&app, None, json!({ "extensions": persisted(&hash) })).await).await;
     assert_eq!(code(&miss), "PERSISTED_QUERY_NOT_FOUND", "{miss:#}");
+    // A malformed persistedQuery is a bad request that says what is wrong.
+    let malformed = [
+        (
+            json!({ "version": 1, "sha256Hash": "abc" }),
+            "64 hexadecimal digits",
+        ),
+        (json!({ "version": 2, "sha256Hash": hash }), "version 1"),
+        (json!("nope"), "must be an object"),
+    ];
+    for (persisted, why) in malformed {
+        let (status, body) = graphql_response(
+            post(
+                &app,
+                None,
+                json!({ "extensions": { "persistedQuery": persisted } }),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body:#}");
+        assert_eq!(code(&body), "BAD_REQUEST", "{body:#}");
+        let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(why), "{message}");
+    }
+    // No document and no hash: nothing to run.
+    for query in [json!(""), json!("  \n "), Value::Null] {
+        let (status, body) =
+            graphql_response(post(&app, None, json!({ "query": query })).await).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body:#}");
+        assert_eq!(code(&body), "BAD_REQUEST", "{body:#}");
+        assert_eq!(body["errors"][0]["message"], "no query given");
+    }
 }
 db_test!(automatic_persisted_queries);
 
