@@ -116,6 +116,22 @@ await run(async (page) => {
   await page.keyboard.press("Enter");
   await page.waitForFunction((k) => document.querySelector("#focus")?.dataset.node === k, { timeout: 5000 }, halt);
 
+  // Coloured by progress, the legend names the bands the map's nodes are in, as the map file
+  // the page downloads groups them (on the whole map: a filtered one may be empty).
+  await page.evaluate(() => (document.querySelector("#status").dataset.state = "stale"));
+  await page.select("#color", "progress");
+  await ready(page);
+  const cyjsLink = await page.$eval(".downloads a[data-ext=cyjs]", (a) => a.getAttribute("href"));
+  assert.match(cyjsLink, /color=progress/, cyjsLink);
+  const file = await (await fetch(`${origin}${cyjsLink}`)).json();
+  const bands = [...new Set(file.elements.nodes.map((n) => n.data.color_group).filter(Boolean))].sort();
+  assert.ok(bands.length > 0, cyjsLink);
+  const legendItems = await page.$$eval("#legend li", (l) => l.map((li) => li.textContent).sort());
+  assert.deepEqual(legendItems, bands);
+  await page.evaluate(() => (document.querySelector("#status").dataset.state = "stale"));
+  await page.select("#color", "cluster");
+  await ready(page);
+
   // A filter reloads the map from its route and moves every download link along.
   const cluster = await page.$eval("#cluster option:nth-child(2)", (o) => o.value);
   await page.evaluate(() => (document.querySelector("#status").dataset.state = "stale"));
@@ -145,19 +161,6 @@ await run(async (page) => {
   await ready(page);
   assert.match(await page.$eval(".downloads a", (a) => a.getAttribute("href")), new RegExp(`year=${year}`));
   assert.equal(await page.$eval("#year-shown", (e) => e.textContent), String(year));
-
-  // Coloured by progress, the legend names the bands the map's nodes are in, as the map file
-  // the page downloads groups them.
-  await page.evaluate(() => (document.querySelector("#status").dataset.state = "stale"));
-  await page.select("#color", "progress");
-  await ready(page);
-  const cyjsLink = await page.$eval(".downloads a[data-ext=cyjs]", (a) => a.getAttribute("href"));
-  assert.match(cyjsLink, /color=progress/, cyjsLink);
-  const file = await (await fetch(`${origin}${cyjsLink}`)).json();
-  const bands = [...new Set(file.elements.nodes.map((n) => n.data.color_group).filter(Boolean))].sort();
-  assert.ok(bands.length > 0, cyjsLink);
-  const legendItems = await page.$$eval("#legend li", (l) => l.map((li) => li.textContent).sort());
-  assert.deepEqual(legendItems, bands);
 });
 
 console.log(`the map page at ${origin}/maps drew, zoomed, focused and filtered offline; screenshot in ${screenshot}`);
