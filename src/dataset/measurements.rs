@@ -6,6 +6,7 @@
 //! recorded measurements back in the same format, so an export imports as "all unchanged".
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use crate::domain::*;
 use crate::error::{Error, Problem, Result};
@@ -449,17 +450,18 @@ pub fn import_measurements(
         if unread(&r.value, value.is_some()) || unread(&r.status, status.is_some()) {
             continue;
         }
-        let wijk_known = !unread(&r.wijk, wijk.is_some());
-        if let Some(first) = seen.get(&(indicator_id, period_start, period_end, wijk))
-            && wijk_known
-        {
-            problems.push(problem(
-                row,
-                "indicator",
-                format!("same indicator, period and wijk as row {first}"),
-            ));
-        } else if wijk_known {
-            seen.insert((indicator_id, period_start, period_end, wijk), row);
+        // A wijk that could not be read makes no key to compare.
+        if !unread(&r.wijk, wijk.is_some()) {
+            match seen.entry((indicator_id, period_start, period_end, wijk)) {
+                Entry::Occupied(first) => problems.push(problem(
+                    row,
+                    "indicator",
+                    format!("same indicator, period and wijk as row {}", first.get()),
+                )),
+                Entry::Vacant(slot) => {
+                    slot.insert(row);
+                }
+            }
         }
         // A row with a problem of its own is still checked against the domain rules (not
         // recorded), so that all its problems are listed at once.
