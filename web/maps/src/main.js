@@ -74,6 +74,9 @@ const renderer = new Sigma(graph, container, {
   defaultEdgeColor: "#b6bec8",
   minCameraRatio: 0.02,
   maxCameraRatio: 4,
+  // A window narrowed to nothing (or a layout pass while a screenshot is taken) leaves the
+  // container without width for a moment: draw nothing then instead of throwing.
+  allowInvalidContainer: true,
   nodeReducer: (node, data) => reduceNode(node, data),
   edgeReducer: (edge, data) => reduceEdge(edge, data),
 });
