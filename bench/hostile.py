@@ -25,7 +25,10 @@ import urllib.request
 def goal_chain(levels):
     inner = "id"
     for level in reversed(range(levels)):
-        inner = f"{'subGoals' if level % 2 == 0 else 'ancestors'} {{ {inner} }}"
+        if level % 2 == 0:
+            inner = f"subGoals(first: 500) {{ nodes {{ {inner} }} }}"
+        else:
+            inner = f"ancestors {{ {inner} }}"
     return f'{{ goal(slug: "ambitie") {{ {inner} }} }}'
 
 

@@ -27,10 +27,10 @@ READS = [
      "{ partners(first: 20, orderBy: {field: NAME}) { totalCount nodes { id name kind "
      "interventions(first: 10) { edges { role node { name } } } } } }"),
     (2, "intervention detail", "read",
-     '{ intervention(slug: "pmg-kapot-sterk") { name period targets partners { role partner { name } } '
+     '{ intervention(slug: "pmg-kapot-sterk") { name period targets partners { edges { role node { name } } } '
      "goals { name } funding { amountEur fundingStream { name endYear } } wijken { name } } }"),
     (2, "programme tree", "read",
-     "{ clusters { nodes { name lines { name goals { nodes { name subGoals { name } } } } } } }"),
+     "{ clusters { nodes { name lines { name goals { nodes { name subGoals { nodes { name } } } } } } } }"),
     (1, "node by id", "read", None),  # filled in with a real partner ID
 ]
 ANALYTICS = [

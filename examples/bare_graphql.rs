@@ -13,9 +13,9 @@
 //! `partners(first) { nodes { id name } }`,
 //! `partner(slug) { id name kind interventions(first) { edges { role node { id name
 //! clusters { name } funding { fundingStream { name } } } } } }` and
-//! `clusters(first) { nodes { id name lines { id name goals(first) { nodes { id name subGoals {
-//! id name interventions(first) { nodes { id name partners { role partner { id name } } } } } } }
-//! } } }`.
+//! `clusters(first) { nodes { id name lines { id name goals(first) { nodes { id name
+//! subGoals(first) { nodes { id name interventions(first) { nodes { id name partners(first) {
+//! edges { role node { id name } } } } } } } } } } } } }`.
 
 use std::collections::HashMap;
 
@@ -246,11 +246,17 @@ struct PartnerInterventionEdge {
     node: Intervention,
 }
 
+/// A page of an intervention's partners.
+#[derive(SimpleObject)]
+struct InterventionPartners {
+    edges: Vec<InterventionPartnerEdge>,
+}
+
 /// A partner on an intervention.
 #[derive(SimpleObject)]
-struct InterventionPartner {
+struct InterventionPartnerEdge {
     role: PartnerRole,
-    partner: Partner,
+    node: Partner,
 }
 
 /// A stream paying an intervention.
@@ -321,17 +327,16 @@ impl Intervention {
         })
         .unwrap_or_default()
     }
-    async fn partners(&self, ctx: &Context<'_>) -> Vec<InterventionPartner> {
-        let list = data(ctx).intervention_partners.get(&self.0);
-        list.map(|l| {
-            l.iter()
-                .map(|&(p, role)| InterventionPartner {
+    async fn partners(&self, ctx: &Context<'_>, first: Option<i32>) -> InterventionPartners {
+        InterventionPartners {
+            edges: page(data(ctx).intervention_partners.get(&self.0), first)
+                .into_iter()
+                .map(|(p, role)| InterventionPartnerEdge {
                     role,
-                    partner: Partner(p),
+                    node: Partner(p),
                 })
-                .collect()
-        })
-        .unwrap_or_default()
+                .collect(),
+        }
     }
 }
 
@@ -382,10 +387,13 @@ impl Goal {
     async fn name<'a>(&self, ctx: &Context<'a>) -> &'a str {
         data(ctx).name(self.0)
     }
-    async fn sub_goals(&self, ctx: &Context<'_>) -> Vec<Goal> {
-        let list = data(ctx).sub_goals.get(&self.0);
-        list.map(|l| l.iter().map(|&id| Goal(id)).collect())
-            .unwrap_or_default()
+    async fn sub_goals(&self, ctx: &Context<'_>, first: Option<i32>) -> GoalList {
+        GoalList {
+            nodes: page(data(ctx).sub_goals.get(&self.0), first)
+                .into_iter()
+                .map(Goal)
+                .collect(),
+        }
     }
     async fn interventions(&self, ctx: &Context<'_>, first: Option<i32>) -> InterventionList {
         InterventionList {

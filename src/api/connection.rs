@@ -157,6 +157,67 @@ macro_rules! connection {
     };
 }
 
+/// Declares the connection type of a list whose edges say more than the node (a partner's
+/// role, the amount a stream pays): `$edge` is its edge type, with a `cursor` and a `node`
+/// of type `$node`. [`of`](#method.of) builds a page from the edges of a [`Page`].
+macro_rules! detailed_connection {
+    ($conn:ident, $edge:ident, $node:ident, $doc:literal) => {
+        #[doc = $doc]
+        #[derive(async_graphql::SimpleObject)]
+        #[graphql(complex)]
+        pub struct $conn {
+            /// The items of this page, each with its cursor and what the link says.
+            pub edges: Vec<$edge>,
+            /// Where this page lies in the whole list.
+            pub page_info: $crate::api::connection::PageInfo,
+            /// How many items the whole list holds (all pages, after filters).
+            pub total_count: usize,
+            #[graphql(skip)]
+            pub undated_of: Option<$crate::api::connection::UndatedCount>,
+        }
+
+        #[async_graphql::ComplexObject]
+        impl $conn {
+            /// With a `year` filter: how many items of the list (after its other filters) may
+            /// be active in that year but are not known to be (see
+            /// `InterventionConnection.undated`). Null without a year filter.
+            async fn undated(&self) -> Option<usize> {
+                self.undated_of
+                    .as_ref()
+                    .map($crate::api::connection::UndatedCount::count)
+            }
+
+            /// The items of this page, without what the links say.
+            async fn nodes(&self) -> Vec<$node> {
+                self.edges.iter().map(|e| e.node.clone()).collect()
+            }
+        }
+
+        impl $conn {
+            /// The page's edges, `edge(cursor, id)` making each (`None` drops the item).
+            pub fn of(
+                (page, undated_of): (
+                    $crate::api::connection::Page,
+                    Option<$crate::api::connection::UndatedCount>,
+                ),
+                mut edge: impl FnMut(String, $crate::domain::Id) -> Option<$edge>,
+            ) -> $conn {
+                $conn {
+                    edges: page
+                        .items
+                        .into_iter()
+                        .filter_map(|(cursor, id)| edge(cursor, id))
+                        .collect(),
+                    page_info: page.info,
+                    total_count: page.total,
+                    undated_of,
+                }
+            }
+        }
+    };
+}
+pub(crate) use detailed_connection;
+
 connection!(
     Area,
     AreaConnection,
@@ -254,6 +315,9 @@ pub enum SortField {
     Name,
     /// Slug.
     Slug,
+    /// When the node's own record last changed (`updatedAt`), longest ago first; `DESC`
+    /// lists the latest changes first. Ties in creation order.
+    UpdatedAt,
     /// Kind, by its name (partners and funding streams).
     Kind,
     /// First year (interventions and funding streams); unknown years last.
@@ -284,6 +348,7 @@ impl SortField {
             SortField::Created => OrderField::Created,
             SortField::Name => OrderField::Name,
             SortField::Slug => OrderField::Slug,
+            SortField::UpdatedAt => OrderField::Updated,
             SortField::Kind => OrderField::Kind,
             SortField::StartYear => OrderField::StartYear,
             SortField::EndYear => OrderField::EndYear,
@@ -300,7 +365,7 @@ impl SortField {
     pub fn sorts(self, table: Table) -> bool {
         use Table::*;
         match self {
-            SortField::Created | SortField::Name | SortField::Slug => true,
+            SortField::Created | SortField::Name | SortField::Slug | SortField::UpdatedAt => true,
             SortField::Kind => matches!(table, Partner | FundingStream),
             SortField::StartYear | SortField::EndYear => {
                 matches!(table, Intervention | FundingStream)
@@ -375,6 +440,7 @@ fn field_code(field: OrderField) -> &'static str {
         OrderField::Created => "c",
         OrderField::Name => "n",
         OrderField::Slug => "s",
+        OrderField::Updated => "u",
         OrderField::Kind => "k",
         OrderField::StartYear => "sy",
         OrderField::EndYear => "ey",
@@ -419,7 +485,11 @@ fn decode_cursor(order: Order, cursor: &str, field: &str) -> Result<SortKey> {
         OrderField::Name | OrderField::Slug | OrderField::Kind => {
             SortKey::Text(rest.to_owned(), id)
         }
-        OrderField::StartYear | OrderField::EndYear | OrderField::Amount | OrderField::Count(_) => {
+        OrderField::StartYear
+        | OrderField::EndYear
+        | OrderField::Amount
+        | OrderField::Updated
+        | OrderField::Count(_) => {
             let (rank, value) = rest.split_once(':').ok_or_else(bad)?;
             let rank = rank.parse::<u8>().map_err(|_| bad())?;
             let value = value.parse::<i64>().map_err(|_| bad())?;

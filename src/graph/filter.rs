@@ -119,6 +119,8 @@ pub enum OrderField {
     Created,
     Name,
     Slug,
+    /// When the node's own record last changed (its `updated` stamp).
+    Updated,
     /// The kind of a partner or funding stream, by its `snake_case` name.
     Kind,
     StartYear,
@@ -237,6 +239,20 @@ impl Filter {
             year: self.year,
             ..Filter::default()
         }
+    }
+
+    /// Narrows the filter to these nodes (any order, repeats allowed), within the nodes it
+    /// already names.
+    pub fn only(&mut self, mut ids: Vec<Id>) {
+        ids.sort_unstable();
+        ids.dedup();
+        self.ids = Some(match self.ids.take() {
+            Some(named) => ids
+                .into_iter()
+                .filter(|i| named.binary_search(i).is_ok())
+                .collect(),
+            None => ids,
+        });
     }
 
     /// Whether the filter asks nothing (`undated` alone asks nothing).
@@ -466,6 +482,7 @@ impl Snapshot {
             OrderField::StartYear => years().and_then(|(start, _)| start).map(i64::from),
             OrderField::EndYear => years().and_then(|(_, end)| end).map(i64::from),
             OrderField::Amount => d.funding_streams.get(&id).and_then(|f| f.amount_eur),
+            OrderField::Updated => d.stamps_of(id).map(|s| s.updated),
             OrderField::Count(count) => i64::try_from(self.count(id, count)).ok(),
             OrderField::Created | OrderField::Name | OrderField::Slug | OrderField::Kind => None,
         }
@@ -715,7 +732,18 @@ impl Snapshot {
 
     /// The interventions a partner works on, optionally only in one role.
     pub fn partner_interventions(&self, partner: Id, role: Option<PartnerRole>) -> Vec<Id> {
-        self.edges(partner, EdgeKind::Partner, Direction::Incoming)
+        self.in_role(partner, Direction::Incoming, role)
+    }
+
+    /// The partners of an intervention, in any role or in one.
+    pub fn intervention_partners(&self, intervention: Id, role: Option<PartnerRole>) -> Vec<Id> {
+        self.in_role(intervention, Direction::Outgoing, role)
+    }
+
+    /// The other ends of a node's partner links (`Outgoing` from an intervention, `Incoming`
+    /// to a partner), in any role or in one.
+    fn in_role(&self, node: Id, direction: Direction, role: Option<PartnerRole>) -> Vec<Id> {
+        self.edges(node, EdgeKind::Partner, direction)
             .into_iter()
             .filter(|(link, _)| {
                 role.is_none_or(|role| {
@@ -725,7 +753,7 @@ impl Snapshot {
                         .is_some_and(|l| l.role == role)
                 })
             })
-            .map(|(_, intervention)| intervention)
+            .map(|(_, other)| other)
             .collect()
     }
 

@@ -23,7 +23,8 @@ pub fn decode(id: &str) -> Option<(Table, Id)> {
     Some((table, id))
 }
 
-/// Resolves a filter value that is an ID or a slug of `table` (within `area` when given).
+/// Resolves a filter value that is an ID or a slug of `table` (within `area` when given) to
+/// a node the snapshot has.
 pub fn resolve(
     snapshot: &Snapshot,
     value: &str,
@@ -32,13 +33,15 @@ pub fn resolve(
     field: &str,
 ) -> Result<Id> {
     if let Some((t, n)) = decode(value) {
-        return if t == table {
-            Ok(n)
-        } else {
+        return if t != table {
             Err(Error::invalid(
                 field,
                 format!("expected a {} ID or slug", table.schema_name()),
             ))
+        } else if snapshot.table_of(n) == Some(table) {
+            Ok(n)
+        } else {
+            Err(Error::not_found(table.noun(), value, Some(field)))
         };
     }
     if table == Table::Area {

@@ -17,6 +17,10 @@ pub struct ListSizes {
     pub sub_goals: u64,
     /// Goals above one goal (its depth in the tree).
     pub ancestors: u64,
+    /// Interventions contributing to one goal directly.
+    pub goal_interventions: u64,
+    /// Top goals of one line.
+    pub line_goals: u64,
     /// Lines of one programme cluster.
     pub programme_lines: u64,
     /// Funding streams named for one line.
@@ -102,6 +106,10 @@ impl ListSizes {
             }
             Some(Table::Goal) => {
                 max(&mut self.sub_goals, degree(EdgeKind::SubGoalOf, Incoming));
+                max(
+                    &mut self.goal_interventions,
+                    degree(EdgeKind::Contributes, Incoming),
+                );
                 max(&mut self.ancestors, len(s.goal_and_ancestors(id).len() - 1));
                 let ties = degree(EdgeKind::GoalRelation, Outgoing)
                     .saturating_add(degree(EdgeKind::GoalRelation, Incoming));
@@ -112,6 +120,7 @@ impl ListSizes {
                     &mut self.line_streams,
                     degree(EdgeKind::LineFunding, Outgoing),
                 );
+                max(&mut self.line_goals, degree(EdgeKind::GoalOf, Incoming));
                 if let Some(line) = s.data.lines.get(&id) {
                     max(
                         &mut self.texts,

@@ -614,6 +614,7 @@ fn brute_number(s: &Snapshot, id: Id, field: OrderField) -> Option<i64> {
             .flatten()
             .map(i64::from),
         OrderField::Amount => d.funding_streams.get(&id).and_then(|f| f.amount_eur),
+        OrderField::Updated => d.stamps.get(&id).map(|s| s.updated),
         OrderField::Count(Count::Partners) if d.interventions.contains_key(&id) => Some(distinct(
             d.intervention_partners
                 .values()
@@ -827,7 +828,12 @@ fn nested_filters_find_what_a_brute_force_predicate_finds() {
 
 /// The orders a table is sorted by in the API, with the fields every table has.
 fn orders_of(table: Table) -> Vec<OrderField> {
-    let mut fields = vec![OrderField::Created, OrderField::Name, OrderField::Slug];
+    let mut fields = vec![
+        OrderField::Created,
+        OrderField::Name,
+        OrderField::Slug,
+        OrderField::Updated,
+    ];
     match table {
         Table::Intervention => fields.extend([
             OrderField::StartYear,

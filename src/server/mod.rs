@@ -177,13 +177,34 @@ async fn head_limits(request: axum::extract::Request, next: middleware::Next) ->
     }
 }
 
-/// `/graphql`'s own answers for what the layers in front of it refuse.
+/// `/graphql`'s own answers for what the layers in front of it refuse; on the other routes, a
+/// method the route does not serve is refused with a body naming the ones it does.
 async fn graphql_errors(request: axum::extract::Request, next: middleware::Next) -> Response {
-    if request.uri().path() == "/graphql" {
-        graphql::graphql_errors(request, next).await
-    } else {
-        next.run(request).await
+    let path = request.uri().path().to_owned();
+    if path == "/graphql" {
+        return graphql::graphql_errors(request, next).await;
     }
+    let response = next.run(request).await;
+    if response.status() != StatusCode::METHOD_NOT_ALLOWED
+        || response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return response;
+    }
+    let allow = response.headers().get(header::ALLOW).cloned();
+    let serves = allow
+        .as_ref()
+        .and_then(|a| a.to_str().ok())
+        .unwrap_or("GET")
+        .to_owned();
+    let mut refusal = request_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        format!("{path} serves {serves}"),
+    );
+    if let Some(allow) = allow {
+        refusal.headers_mut().insert(header::ALLOW, allow);
+    }
+    refusal
 }
 
 /// The bounds on a query that a configuration sets.

@@ -280,17 +280,20 @@ async fn every_link_type_round_trips(db: TestDb) {
     );
 
     // Partner, with a role that can change.
-    let link = "mutation($i: ID!, $p: ID!, $r: PartnerRole!) { linkInterventionPartner(interventionId: $i, partnerId: $p, role: $r) { partners(role: LEAD) { partner { id } } } }";
+    let link = "mutation($i: ID!, $p: ID!, $r: PartnerRole!) { linkInterventionPartner(interventionId: $i, partnerId: $p, role: $r) { partners(role: LEAD) { nodes { id } } } }";
     let data = app
         .data(link, vars(json!({ "p": halt, "r": "EXECUTING" })))
         .await;
-    assert_eq!(data["linkInterventionPartner"]["partners"], json!([]));
+    assert_eq!(
+        data["linkInterventionPartner"]["partners"]["nodes"],
+        json!([])
+    );
     let data = app
         .data(link, vars(json!({ "p": halt, "r": "LEAD" })))
         .await;
     assert_eq!(
-        data["linkInterventionPartner"]["partners"],
-        json!([{ "partner": { "id": halt } }])
+        data["linkInterventionPartner"]["partners"]["nodes"],
+        json!([{ "id": halt }])
     );
     let data = app
         .data(r#"{ partner(slug: "halt") { interventions(role: LEAD) { edges { role node { slug } } } } }"#, json!({}))
@@ -399,7 +402,7 @@ async fn every_link_type_round_trips(db: TestDb) {
     .await;
     let data = app
         .data(
-            r#"{ intervention(slug: "pmg-kapot-sterk") { partners { partner { slug } } } }"#,
+            r#"{ intervention(slug: "pmg-kapot-sterk") { partners(first: 500) { nodes { slug } } } }"#,
             json!({}),
         )
         .await;

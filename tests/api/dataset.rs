@@ -72,7 +72,7 @@ async fn facts_from_the_document(db: TestDb) {
         .data(
             r#"{ interventions(filter: { search: "kapot sterk" }) { nodes {
                     name clusters { name } lines { name }
-                    partners { role partner { name } }
+                    partners { edges { role node { name } } }
             } } }"#,
             json!({}),
         )
@@ -81,11 +81,11 @@ async fn facts_from_the_document(db: TestDb) {
     assert_eq!(kapot["name"], "Kapot Sterk inclusief follow-up");
     assert_eq!(names(&kapot["clusters"]), ["Veilige Wijken"]);
     assert_eq!(names(&kapot["lines"]), ["Preventie met gezag"]);
-    let partners: Vec<&str> = kapot["partners"]
+    let partners: Vec<&str> = kapot["partners"]["edges"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["partner"]["name"].as_str().unwrap())
+        .map(|p| p["node"]["name"].as_str().unwrap())
         .collect();
     for expected in [
         "Halt",
@@ -101,7 +101,7 @@ async fn facts_from_the_document(db: TestDb) {
         );
     }
     assert!(
-        kapot["partners"]
+        kapot["partners"]["edges"]
             .as_array()
             .unwrap()
             .iter()

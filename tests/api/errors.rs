@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestDb, db_test, spawn_app};
+use crate::helpers::{TestApp, TestDb, db_test, samenhang_id, spawn_app};
 
 /// What the service holds, from the graph and (separately) from the database.
 pub(crate) async fn state(app: &TestApp) -> (u64, String, samenhang::domain::Dataset) {
@@ -48,6 +48,15 @@ async fn bad_input_is_refused_and_changes_nothing(db: TestDb) {
 
     // Unknown and malformed ids.
     let unknown = samenhang_id("Area", 999_999);
+    // A filter given the ID of a cluster that does not exist says so (not an empty list).
+    refused(
+        &app,
+        "query($c: String) { partners(filter: { cluster: $c }) { totalCount } }",
+        json!({ "c": samenhang_id("Programme", 999_999) }),
+        "NOT_FOUND",
+        None,
+    )
+    .await;
     refused(
         &app,
         create_partner,
@@ -310,11 +319,6 @@ async fn bad_input_is_refused_and_changes_nothing(db: TestDb) {
 }
 db_test!(bad_input_is_refused_and_changes_nothing);
 
-fn samenhang_id(typename: &str, id: i64) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{typename}:{id}"))
-}
-
 async fn bad_http_requests_get_clear_answers(db: TestDb) {
     let app = spawn_app(db, true).await;
     let url = format!("{}/graphql", app.base);
@@ -364,6 +368,29 @@ async fn bad_http_requests_get_clear_answers(db: TestDb) {
             .unwrap()
             .contains("nosuchfield")
     );
+
+    // A method a file route does not serve is refused with a body that says which it serves.
+    for path in ["/results.csv", "/maps/collaboration.svg", "/maps"] {
+        let response = app
+            .client
+            .post(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405, "{path}");
+        let allow = response.headers()["allow"].to_str().unwrap().to_owned();
+        assert!(allow.contains("GET"), "{path}: {allow}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "METHOD_NOT_ALLOWED",
+            "{path}: {body}"
+        );
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            message.contains(path) && message.contains("GET"),
+            "{message}"
+        );
+    }
 }
 db_test!(bad_http_requests_get_clear_answers);
 
@@ -443,7 +470,7 @@ async fn expensive_queries_are_bounded(db: TestDb) {
     // So is a query nested deeper than 24 levels.
     let deep = format!(
         "{{ goals {{ nodes {{ {} id {} }} }} }}",
-        "subGoals { ".repeat(24),
+        "subGoals { nodes { ".repeat(12),
         "}".repeat(24)
     );
     let error = app.error(&deep, json!({})).await;

@@ -534,3 +534,9 @@ impl<F: std::future::Future> std::future::Future for GiveUpAfter<F> {
         self.future.as_mut().poll(cx).map(Some)
     }
 }
+
+/// The global ID samenhang gives node `id` of a type (`samenhang_id("Partner", 7)`).
+pub fn samenhang_id(typename: &str, id: i64) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{typename}:{id}"))
+}

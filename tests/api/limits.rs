@@ -11,16 +11,16 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Server, TestDb, config, db_test, spawn_app, spawn_app_with};
 
-/// `goal { subGoals { ancestors { subGoals … } } }`, `levels` deep: unpaged lists nested.
+/// `goal { subGoals(first: 500) { nodes { ancestors { subGoals … } } } }`, `levels` deep:
+/// the longest pages and unpaged lists nested.
 fn goal_chain(levels: usize) -> String {
     let mut inner = "id".to_owned();
     for level in (0..levels).rev() {
-        let field = if level % 2 == 0 {
-            "subGoals"
+        inner = if level % 2 == 0 {
+            format!("subGoals(first: 500) {{ nodes {{ {inner} }} }}")
         } else {
-            "ancestors"
+            format!("ancestors {{ {inner} }}")
         };
-        inner = format!("{field} {{ {inner} }}");
     }
     format!(r#"{{ goal(slug: "ambitie") {{ {inner} }} }}"#)
 }
@@ -32,6 +32,25 @@ fn collaborator_chain(levels: usize, n: usize) -> String {
         inner = format!("collaborators(first: {n}) {{ nodes {{ {inner} }} }}");
     }
     format!("{{ partners(first: {n}) {{ nodes {{ {inner} }} }} }}")
+}
+
+/// `copies` aliased pages of partners, each with `levels` pages of collaborators nested below
+/// it (through a chain of fragments).
+fn aliased_chain(copies: usize, levels: usize) -> String {
+    let pages: Vec<String> = (0..copies)
+        .map(|i| format!("a{i}: partners(first: 500) {{ nodes {{ ...F{levels} }} }}"))
+        .collect();
+    let mut doc = format!(
+        "{{ {} }}\nfragment F0 on Partner {{ id }}\n",
+        pages.join(" ")
+    );
+    for i in 1..=levels {
+        doc.push_str(&format!(
+            "fragment F{i} on Partner {{ collaborators(first: 500) {{ nodes {{ ...F{} }} }} }}\n",
+            i - 1
+        ));
+    }
+    doc
 }
 
 /// 22 fragments, each spreading the one before twice: 4 million fields from 900 bytes.
@@ -94,9 +113,10 @@ async fn hostile_queries_are_priced_before_they_run(db: TestDb) {
             started.elapsed()
         );
     }
-    // The cost saturates instead of overflowing: 500^8 items do not fit in 64 bits.
-    let error = app.error(&collaborator_chain(8, 500), json!({})).await;
-    assert_eq!(error["extensions"]["cost"], u64::MAX);
+    // The cost saturates instead of overflowing: 60 copies of eleven nested pages of
+    // partners, 60 × the partners^11 items, do not fit in 64 bits.
+    let error = app.error(&aliased_chain(60, 10), json!({})).await;
+    assert_eq!(error["extensions"]["cost"], u64::MAX, "{error:#}");
 
     // Introspection has a cost too: twenty copies of the schema with every field, argument
     // and type cost more than the limit; one copy (what GraphiQL asks) fits.

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestDb, db_test, spawn_app_bundled};
+use crate::helpers::{TestDb, db_test, samenhang_id, spawn_app_bundled};
 
 async fn a_first_start_loads_four_programmes_and_never_merges_them(db: TestDb) {
     let app = spawn_app_bundled(db).await;
@@ -198,6 +198,25 @@ async fn compare_areas_puts_the_same_measures_side_by_side(db: TestDb) {
         .await,
         "NOT_FOUND"
     );
+    // In a list, the unknown one is named by its place.
+    let error = app
+        .error(
+            r#"{ compareAreas(areas: ["dronten", "nergens"]) { interventions } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(error["extensions"]["code"], "NOT_FOUND", "{error:#}");
+    assert_eq!(error["extensions"]["field"], "areas[1]", "{error:#}");
+    // So is an ID of an area that does not exist.
+    let gone = samenhang_id("Area", 999_999);
+    let error = app
+        .error(
+            &format!(r#"{{ compareAreas(areas: ["dronten", "{gone}"]) {{ interventions }} }}"#),
+            json!({}),
+        )
+        .await;
+    assert_eq!(error["extensions"]["code"], "NOT_FOUND", "{error:#}");
+    assert_eq!(error["extensions"]["field"], "areas[1]", "{error:#}");
     app.stop().await;
 }
 db_test!(compare_areas_puts_the_same_measures_side_by_side);

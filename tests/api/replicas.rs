@@ -21,7 +21,7 @@ const DUMP: &str = "{
   fundingStreams(first: 500) { nodes { id slug name version } }
   partners(first: 500) { totalCount nodes { id slug name version kind aliases } }
   interventions(first: 500) { totalCount nodes { id slug name version
-    partners { role partner { id } } goals { id } wijken { id }
+    partners(first: 500) { edges { role node { id } } } goals { id } wijken { id }
     funding { amountEur note fundingStream { id } } related { kind direction intervention { id } } } }
 }";
 

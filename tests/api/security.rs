@@ -539,21 +539,51 @@ async fn query_limits(db: TestDb) {
     assert_eq!(refused["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
     assert!(refused["message"].as_str().unwrap().contains("65 aliases"));
 
-    // A page costs its size times the cost of one item: nested pages multiply.
+    // A page costs its size times the cost of one item, its size being `first` but no more
+    // than the longest such list in the data: nested pages multiply.
     let nested_pages = |n: usize| {
         format!(
             "{{ partners(first: {n}) {{ nodes {{ interventions(first: {n}) {{ edges {{ node {{ name }} }} }} }} }} }}"
         )
     };
-    app.data(&nested_pages(10), json!({})).await;
-    let refused = app.error(&nested_pages(500), json!({})).await;
-    assert_eq!(
-        refused["extensions"]["code"],
-        "COST_ESTIMATED_TOO_EXPENSIVE"
-    );
-    // partners 1 + nodes (1 + 500 × (an item 1 + interventions (1 + edges (1 + 500 × (an item
+    let cost = |answer: &Value| answer["extensions"]["cost"]["requested"].as_u64().unwrap();
+    // partners 1 + nodes (1 + 10 × (an item 1 + interventions (1 + edges (1 + 10 × (an item
     // 1 + node 1 + name 1))))).
-    assert_eq!(refused["extensions"]["cost"], 2 + 500 * (2 + 1 + 500 * 3));
+    let ten = app.graphql(&nested_pages(10), json!({})).await;
+    assert_eq!(cost(&ten), 2 + 10 * (2 + 1 + 10 * 3), "{ten:#}");
+    // Asked for 500 of each, priced at the partners there are and at the most interventions
+    // a partner has.
+    let sizes = app
+        .data(
+            "{ partners(first: 500, orderBy: { field: INTERVENTION_COUNT, direction: DESC }) {
+                totalCount nodes { interventions { totalCount } } } }",
+            json!({}),
+        )
+        .await;
+    let partners = sizes["partners"]["totalCount"].as_u64().unwrap();
+    let most = sizes["partners"]["nodes"][0]["interventions"]["totalCount"]
+        .as_u64()
+        .unwrap();
+    assert!(partners < 500 && most < 500, "{sizes}");
+    let capped = app.graphql(&nested_pages(500), json!({})).await;
+    assert_eq!(
+        cost(&capped),
+        2 + partners * (2 + 1 + most * 3),
+        "{capped:#}"
+    );
+    // One level more is refused.
+    let refused = app
+        .error(
+            "{ partners(first: 500) { nodes { collaborators(first: 500) { nodes {
+                interventions(first: 500) { edges { node { name } } } } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        refused["extensions"]["code"], "COST_ESTIMATED_TOO_EXPENSIVE",
+        "{refused:#}"
+    );
+    assert!(refused["extensions"]["cost"].as_u64() > Some(200_000));
     assert_eq!(refused["extensions"]["limit"], 200_000);
     assert!(
         refused["message"]

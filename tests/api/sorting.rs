@@ -78,7 +78,7 @@ db_test!(funding_streams_ending_by_2026_by_end_year);
 async fn partner_counts(app: &TestApp) -> Vec<(String, usize)> {
     let data = app
         .data(
-            r#"{ interventions(first: 500) { nodes { slug partners { partner { id } } } } }"#,
+            r#"{ interventions(first: 500) { nodes { slug partners(first: 500) { nodes { id } } } } }"#,
             json!({}),
         )
         .await;
@@ -87,11 +87,11 @@ async fn partner_counts(app: &TestApp) -> Vec<(String, usize)> {
         .unwrap()
         .iter()
         .map(|n| {
-            let partners: BTreeSet<&str> = n["partners"]
+            let partners: BTreeSet<&str> = n["partners"]["nodes"]
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|p| p["partner"]["id"].as_str().unwrap())
+                .map(|p| p["id"].as_str().unwrap())
                 .collect();
             (n["slug"].as_str().unwrap().to_owned(), partners.len())
         })
@@ -288,7 +288,7 @@ async fn nested_lists_sort_and_filter(db: TestDb) {
             r#"{ partner(slug: "welzijn-lelystad") {
                     interventions(filter: { startYear: { gte: 2024 } },
                                   orderBy: { field: PARTNER_COUNT, direction: DESC }, first: 500) {
-                        edges { node { startYear partners { partner { id } } } } } } }"#,
+                        edges { node { startYear partners(first: 500) { nodes { id } } } } } } }"#,
             json!({}),
         )
         .await;
@@ -300,11 +300,11 @@ async fn nested_lists_sort_and_filter(db: TestDb) {
         .iter()
         .map(|e| {
             assert!(e["node"]["startYear"].as_i64().unwrap() >= 2024);
-            e["node"]["partners"]
+            e["node"]["partners"]["nodes"]
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|p| p["partner"]["id"].as_str().unwrap())
+                .map(|p| p["id"].as_str().unwrap())
                 .collect::<BTreeSet<_>>()
                 .len()
         })
@@ -312,6 +312,168 @@ async fn nested_lists_sort_and_filter(db: TestDb) {
     assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
 }
 db_test!(nested_lists_sort_and_filter);
+
+/// `Intervention.partners` and `Goal.subGoals` are pages like every other list: paged with
+/// cursors to the whole list, sorted and filtered as the top-level lists are, the partner's
+/// role on the edge.
+async fn intervention_partners_and_sub_goals_are_pages(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    let whole = app
+        .data(
+            r#"{ intervention(slug: "pmg-kapot-sterk") { partners(first: 500) {
+                    totalCount edges { role node { id slug kind } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let whole = &whole["intervention"]["partners"];
+    let edges = whole["edges"].as_array().unwrap();
+    assert_eq!(whole["totalCount"].as_u64(), Some(edges.len() as u64));
+    assert!(edges.len() >= 6, "{whole}");
+    let all: Vec<String> = edges
+        .iter()
+        .map(|e| e["node"]["slug"].as_str().unwrap().to_owned())
+        .collect();
+
+    // Two pages of two, then the rest: the same partners, none twice.
+    let page = r#"query($after: String, $first: Int) { intervention(slug: "pmg-kapot-sterk") {
+        partners(first: $first, after: $after) {
+            totalCount pageInfo { hasNextPage endCursor } nodes { slug } } } }"#;
+    let mut paged = Vec::new();
+    let mut after = Value::Null;
+    for first in [2, 2, 500] {
+        let data = app
+            .data(page, json!({ "after": after, "first": first }))
+            .await;
+        let p = &data["intervention"]["partners"];
+        assert_eq!(p["totalCount"], whole["totalCount"]);
+        paged.extend(slugs(&p["nodes"]));
+        after = p["pageInfo"]["endCursor"].clone();
+        assert_eq!(p["pageInfo"]["hasNextPage"], paged.len() < all.len(), "{p}");
+    }
+    assert_eq!(paged, all);
+
+    // Sorted by name as the top-level list sorts the same partners.
+    let ids: Vec<&str> = edges
+        .iter()
+        .map(|e| e["node"]["id"].as_str().unwrap())
+        .collect();
+    let by_name = app
+        .data(
+            r#"query($ids: [ID!]) {
+                intervention(slug: "pmg-kapot-sterk") {
+                    partners(orderBy: { field: NAME, direction: DESC }) { nodes { slug } } }
+                partners(filter: { idIn: $ids }, orderBy: { field: NAME, direction: DESC }, first: 500) {
+                    nodes { slug } } }"#,
+            json!({ "ids": ids }),
+        )
+        .await;
+    assert_eq!(
+        slugs(&by_name["intervention"]["partners"]["nodes"]),
+        slugs(&by_name["partners"]["nodes"])
+    );
+    assert_ne!(
+        slugs(&by_name["partners"]["nodes"]),
+        all,
+        "the order changed nothing"
+    );
+
+    // Filtered by kind and by role, as the whole list counts them.
+    let kind = edges[0]["node"]["kind"].as_str().unwrap().to_owned();
+    let role = edges[0]["role"].as_str().unwrap().to_owned();
+    let data = app
+        .data(
+            &format!(
+                r#"{{ intervention(slug: "pmg-kapot-sterk") {{
+                    byKind: partners(filter: {{ kind: {kind} }}) {{ totalCount nodes {{ kind }} }}
+                    byRole: partners(role: {role}) {{ totalCount edges {{ role }} }} }} }}"#
+            ),
+            json!({}),
+        )
+        .await;
+    let of_kind = edges
+        .iter()
+        .filter(|e| e["node"]["kind"] == kind.as_str())
+        .count();
+    let in_role = edges.iter().filter(|e| e["role"] == role.as_str()).count();
+    let by_kind = &data["intervention"]["byKind"];
+    assert_eq!(by_kind["totalCount"].as_u64(), Some(of_kind as u64));
+    assert!(
+        by_kind["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["kind"] == kind.as_str())
+    );
+    let by_role = &data["intervention"]["byRole"];
+    assert_eq!(by_role["totalCount"].as_u64(), Some(in_role as u64));
+    assert!(
+        by_role["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["role"] == role.as_str())
+    );
+
+    // A goal's sub-goals: the goals whose parent it is, a page at a time.
+    let goals = app
+        .data(
+            r#"{ goals(first: 500) { nodes { slug parent { slug } } }
+                 goal(slug: "pmg-hoofddoel") {
+                    first: subGoals(first: 1) { totalCount pageInfo { hasNextPage } nodes { slug parent { slug } } }
+                    all: subGoals(orderBy: { field: SLUG }) { nodes { slug } } } }"#,
+            json!({}),
+        )
+        .await;
+    let mut below: Vec<String> = goals["goals"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["parent"]["slug"] == "pmg-hoofddoel")
+        .map(|g| g["slug"].as_str().unwrap().to_owned())
+        .collect();
+    below.sort();
+    assert!(below.len() >= 2, "{below:?}");
+    let goal = &goals["goal"];
+    assert_eq!(
+        goal["first"]["totalCount"].as_u64(),
+        Some(below.len() as u64)
+    );
+    assert_eq!(goal["first"]["pageInfo"]["hasNextPage"], true);
+    assert_eq!(goal["first"]["nodes"][0]["parent"]["slug"], "pmg-hoofddoel");
+    assert_eq!(slugs(&goal["all"]["nodes"]), below);
+}
+db_test!(intervention_partners_and_sub_goals_are_pages);
+
+/// `UPDATED_AT` lists the latest changes first (`DESC`) or last, in nested lists too.
+async fn latest_changes_first(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    let halt = app.id_of("partner", "halt").await;
+    app.data(
+        r#"mutation($id: ID!) { updatePartner(id: $id, input: { name: "Halt Flevoland" }) { id } }"#,
+        json!({ "id": halt }),
+    )
+    .await;
+    let data = app
+        .data(
+            r#"{ latest: partners(orderBy: { field: UPDATED_AT, direction: DESC }, first: 3) {
+                    nodes { slug updatedAt } }
+                 oldestFirst: partners(orderBy: { field: UPDATED_AT }, last: 1) { nodes { slug } }
+                 intervention(slug: "pmg-kapot-sterk") {
+                    partners(orderBy: { field: UPDATED_AT, direction: DESC }, first: 1) { nodes { slug } } } }"#,
+            json!({}),
+        )
+        .await;
+    let latest = data["latest"]["nodes"].as_array().unwrap();
+    assert_eq!(latest[0]["slug"], "halt", "{data}");
+    let times: Vec<&str> = latest
+        .iter()
+        .map(|n| n["updatedAt"].as_str().unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "{times:?}");
+    assert_eq!(slugs(&data["oldestFirst"]["nodes"]), ["halt"]);
+    assert_eq!(slugs(&data["intervention"]["partners"]["nodes"]), ["halt"]);
+}
+db_test!(latest_changes_first);
 
 /// What is refused, with `BAD_USER_INPUT` and the field: an order a list does not have, a
 /// filter nested too deep, too many values in a list, a cursor of the other direction.

@@ -126,9 +126,11 @@ impl CompareQuery {
                     format!("at most {MAX_FILTER_VALUES} areas"),
                 )));
             }
+            // An unknown area is named by its place in the list.
             Some(list) => list
                 .iter()
-                .map(|a| ids::resolve(&s, a, Table::Area, None, "areas").gql())
+                .enumerate()
+                .map(|(i, a)| ids::resolve(&s, a, Table::Area, None, &format!("areas[{i}]")).gql())
                 .collect::<Result<_>>()?,
             None => s.data.areas.keys().copied().collect(),
         };

@@ -263,6 +263,13 @@ impl super::sizes::ArgValues for Args<'_, '_> {
             _ => Some(1),
         }
     }
+
+    fn flag(&self, name: &str) -> Option<bool> {
+        match self.walk.argument(self.field, name)? {
+            Value::Boolean(b) => Some(b),
+            _ => None,
+        }
+    }
 }
 
 /// How many lists a type wraps: `[Goal!]!` is one, `[[Int!]!]!` two, `Goal` none.

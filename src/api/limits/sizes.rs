@@ -17,6 +17,8 @@ pub trait ArgValues {
     fn number(&self, name: &str) -> Option<u64>;
     /// The length of a list argument.
     fn list_len(&self, name: &str) -> Option<u64>;
+    /// A Boolean argument.
+    fn flag(&self, name: &str) -> Option<bool>;
 }
 
 /// The most items of a list field.
@@ -223,7 +225,7 @@ pub fn hand_down(
 ) -> Option<HandDown> {
     let s = &sizes.schema;
     if of.ends_with("Connection") {
-        let items = page(args);
+        let items = page(args).min(longest_list(&sizes.data, parent, field, of, args));
         return Some(HandDown::of(&[("edges", items), ("nodes", items)]));
     }
     match (parent, field) {
@@ -261,6 +263,31 @@ pub fn hand_down(
             per(s.total.field_args, s.total.fields),
         )])),
         _ => None,
+    }
+}
+
+/// The most items the whole list of a connection can hold in the snapshot, which no page of
+/// it exceeds: for a node's own links the longest such list, for other lists of a node type
+/// that type's table.
+fn longest_list(d: &ListSizes, parent: &str, field: &str, of: &str, args: &impl ArgValues) -> u64 {
+    match (parent, field) {
+        ("Goal", "subGoals") => d.sub_goals,
+        ("Goal", "interventions") if args.flag("deep") != Some(true) => d.goal_interventions,
+        ("Line", "goals") => d.line_goals,
+        ("Intervention", "partners") => d.intervention_partners,
+        ("Partner", "interventions") => d.partner_interventions,
+        ("FundingStream", "interventions") => d.stream_interventions,
+        _ => match of {
+            "AreaConnection" => d.areas,
+            "ClusterConnection" => d.programmes,
+            "LineConnection" => d.lines,
+            "GoalConnection" => d.goals,
+            "InterventionConnection" => d.interventions,
+            "PartnerConnection" => d.partners,
+            "FundingStreamConnection" => d.funding_streams,
+            "WijkConnection" => d.wijken,
+            _ => u64::MAX,
+        },
     }
 }
 
@@ -310,10 +337,8 @@ pub fn known_bound(
         | ("Line", "focus" | "principles" | "targetGroups") => Items(d.texts),
 
         // The model's own lists.
-        ("Goal", "subGoals") => Items(d.sub_goals),
         ("Goal", "ancestors") => Items(d.ancestors),
         ("Intervention", "goals") => Items(d.intervention_goals),
-        ("Intervention", "partners") => Items(d.intervention_partners),
         ("Intervention", "funding") => Items(d.intervention_streams),
         ("Intervention", "wijken") => Items(d.intervention_wijken),
         ("Intervention", "related") => Items(d.intervention_relations),

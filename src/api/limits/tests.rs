@@ -11,6 +11,9 @@ impl ArgValues for NoArgs {
     fn list_len(&self, _: &str) -> Option<u64> {
         None
     }
+    fn flag(&self, _: &str) -> Option<bool> {
+        None
+    }
 }
 
 /// The list fields of the schema's own types (introspection aside): `(type, field, type)`.

@@ -4,12 +4,10 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, Si
 
 use super::{Area, Intervention, Line, Partner, Programme, required};
 use super::{
-    DeletedNode, by_slug, create, delete, list, loaded, node_object, patch, patch_opt, reference,
-    scoped, update, wrong_row,
+    DeletedNode, by_slug, create, delete, list, loaded, node_object, page_of, patch, patch_opt,
+    reference, scoped, update, wrong_row,
 };
-use crate::api::connection::{
-    Connection, OrderBy, PageArgs, PageInfo, UndatedCount, order_of, paginate,
-};
+use crate::api::connection::{Connection, OrderBy, PageArgs, detailed_connection};
 use crate::api::filters::*;
 use crate::api::time::DateTime;
 use crate::api::{OrGql, ids, snapshot};
@@ -32,34 +30,12 @@ pub struct FundingInterventionEdge {
     pub node: Intervention,
 }
 
-/// One page of the interventions a funding stream pays.
-#[derive(SimpleObject)]
-#[graphql(complex)]
-pub struct FundingInterventionConnection {
-    /// The interventions of this page, each with the funding details and its cursor.
-    pub edges: Vec<FundingInterventionEdge>,
-    /// Where this page lies in the whole list.
-    pub page_info: PageInfo,
-    /// How many interventions the whole list holds (after filters).
-    pub total_count: usize,
-    #[graphql(skip)]
-    pub undated_of: Option<UndatedCount>,
-}
-
-#[async_graphql::ComplexObject]
-impl FundingInterventionConnection {
-    /// With a `year` filter: how many interventions of the list (after its other filters) may
-    /// be active in that year but are not known to be (see `InterventionConnection.undated`).
-    /// Null without a year filter.
-    async fn undated(&self) -> Option<usize> {
-        self.undated_of.as_ref().map(UndatedCount::count)
-    }
-
-    /// The interventions of this page, without the edges' details.
-    async fn nodes(&self) -> Vec<Intervention> {
-        self.edges.iter().map(|e| e.node.clone()).collect()
-    }
-}
+detailed_connection!(
+    FundingInterventionConnection,
+    FundingInterventionEdge,
+    Intervention,
+    "One page of the interventions a funding stream pays, with what it pays for each."
+);
 
 /// A source of money: a national grant (SPUK), a municipal budget or a partner's own means,
 /// with its running years where known.
@@ -182,39 +158,23 @@ impl FundingStream {
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
     ) -> Result<FundingInterventionConnection> {
         let f = filter.to_filter(&self.s).gql()?;
-        let order = order_of(order_by, Table::Intervention).gql()?;
         let ids = self.s.stream_interventions(self.r.id);
-        let undated_of = UndatedCount::of(&self.s, Table::Intervention, Some(ids.as_slice()), &f);
-        let sorted = self.s.sort_filtered(ids, &f, order);
-        let page = paginate(
-            sorted,
-            order,
-            &PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-        )
-        .gql()?;
-        Ok(FundingInterventionConnection {
-            edges: page
-                .items
-                .into_iter()
-                .filter_map(|(cursor, id)| {
-                    let link = self.s.funding_of(self.r.id, id)?;
-                    Some(FundingInterventionEdge {
-                        cursor,
-                        amount_eur: link.amount_eur,
-                        note: link.note.clone(),
-                        node: Intervention::load(&self.s, id)?,
-                    })
-                })
-                .collect(),
-            page_info: page.info,
-            total_count: page.total,
-            undated_of,
-        })
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page_of(&self.s, Table::Intervention, ids, &f, order_by, &args).gql()?;
+        Ok(FundingInterventionConnection::of(page, |cursor, id| {
+            let link = self.s.funding_of(self.r.id, id)?;
+            Some(FundingInterventionEdge {
+                cursor,
+                amount_eur: link.amount_eur,
+                note: link.note.clone(),
+                node: Intervention::load(&self.s, id)?,
+            })
+        }))
     }
 
     /// The partners working on interventions the stream pays.

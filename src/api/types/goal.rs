@@ -139,10 +139,29 @@ impl Goal {
         self.r.parent_id.and_then(|p| Goal::load(&self.s, p))
     }
     /// The goals directly below this one.
-    async fn sub_goals(&self) -> Vec<Goal> {
-        loaded(
+    #[allow(clippy::too_many_arguments)]
+    async fn sub_goals(
+        &self,
+        #[graphql(desc = "Conditions on the goals below this one.")] filter: Option<GoalFilter>,
+        #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<Connection<Goal>> {
+        let below = self.s.sources(self.r.id, EdgeKind::SubGoalOf);
+        scoped(
             &self.s,
-            self.s.sources(self.r.id, EdgeKind::SubGoalOf),
+            &filter,
+            |f| f.only(below),
+            Table::Goal,
+            order_by,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
             Goal::load,
         )
     }

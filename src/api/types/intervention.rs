@@ -6,10 +6,10 @@ use petgraph::Direction;
 
 use super::{Area, FundingStream, Goal, Line, Partner, Programme, Wijk, required};
 use super::{
-    DeletedNode, by_slug, delete, link, list, loaded, loaded_one, node_object, patch, patch_opt,
-    reference, update, wrong_row,
+    DeletedNode, by_slug, delete, link, list, loaded, loaded_one, node_object, page_of, patch,
+    patch_opt, reference, update, wrong_row,
 };
-use crate::api::connection::{Connection, OrderBy, PageArgs};
+use crate::api::connection::{Connection, OrderBy, PageArgs, detailed_connection};
 use crate::api::filters::*;
 use crate::api::time::DateTime;
 use crate::api::{OrGql, ids, snapshot};
@@ -22,14 +22,23 @@ use crate::service::Draft;
 
 node_object!(Intervention, interventions);
 
-/// A partner on an intervention, with its role.
+/// A partner of an intervention, with its role in it.
 #[derive(SimpleObject)]
-pub struct InterventionPartner {
-    /// The role the partner plays.
+pub struct InterventionPartnerEdge {
+    /// Pass this as `after` or `before` to page from this item.
+    pub cursor: String,
+    /// The role the partner plays in the intervention.
     pub role: PartnerRole,
     /// The partner.
-    pub partner: Partner,
+    pub node: Partner,
 }
+
+detailed_connection!(
+    InterventionPartnerConnection,
+    InterventionPartnerEdge,
+    Partner,
+    "One page of an intervention's partners, with each partner's role."
+);
 
 /// A funding stream of an intervention, with what the source says about its share.
 #[derive(SimpleObject)]
@@ -221,22 +230,33 @@ impl Intervention {
         )
     }
     /// The partners working on the intervention, with their roles.
+    #[allow(clippy::too_many_arguments)]
     async fn partners(
         &self,
         #[graphql(desc = "Only partners in this role.")] role: Option<PartnerRole>,
-    ) -> Vec<InterventionPartner> {
-        self.s
-            .edges(self.r.id, EdgeKind::Partner, Direction::Outgoing)
-            .into_iter()
-            .filter_map(|(link, partner)| {
-                let role_here = self.s.data.intervention_partners.get(&link)?.role;
-                (role.is_none_or(|r| r == role_here)).then_some(())?;
-                Some(InterventionPartner {
-                    role: role_here,
-                    partner: Partner::load(&self.s, partner)?,
-                })
+        #[graphql(desc = "Conditions on the partners.")] filter: Option<PartnerFilter>,
+        #[graphql(desc = "Sort order (default: creation order).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Return the first n items (at most 500).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 500).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<InterventionPartnerConnection> {
+        let f = filter.to_filter(&self.s).gql()?;
+        let ids = self.s.intervention_partners(self.r.id, role);
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page_of(&self.s, Table::Partner, ids, &f, order_by, &args).gql()?;
+        Ok(InterventionPartnerConnection::of(page, |cursor, id| {
+            Some(InterventionPartnerEdge {
+                cursor,
+                role: self.s.role_in(id, self.r.id)?,
+                node: Partner::load(&self.s, id)?,
             })
-            .collect()
+        }))
     }
     /// The funding of the intervention, stream by stream.
     async fn funding(&self) -> Vec<InterventionFunding> {

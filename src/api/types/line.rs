@@ -136,21 +136,13 @@ impl Line {
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
     ) -> Result<Connection<Goal>> {
         let id = self.r.id;
-        let mut top = self.s.sources(id, EdgeKind::GoalOf);
-        top.sort_unstable();
-        top.dedup();
+        let top = self.s.sources(id, EdgeKind::GoalOf);
         scoped(
             &self.s,
             &filter,
             |f| {
                 f.line = Some(id);
-                f.ids = Some(match f.ids.take() {
-                    Some(ids) => ids
-                        .into_iter()
-                        .filter(|i| top.binary_search(i).is_ok())
-                        .collect(),
-                    None => top,
-                });
+                f.only(top);
             },
             Table::Goal,
             order_by,

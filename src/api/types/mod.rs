@@ -24,8 +24,8 @@ pub use programme::Programme;
 pub use wijk::Wijk;
 
 use super::connection::{
-    Connection, HasConnection, OrderBy, PageArgs, Paged, UndatedCount, order_of, page as paged,
-    paginate, window,
+    Connection, HasConnection, OrderBy, Page, PageArgs, Paged, UndatedCount, order_of,
+    page as paged, paginate, window,
 };
 use crate::domain::{Id, Stamps, Table};
 use crate::error::{Error, Result};
@@ -107,11 +107,25 @@ pub fn list_of<T: HasConnection>(
     page: PageArgs,
     load: fn(&Arc<Snapshot>, Id) -> Option<T>,
 ) -> Result<Connection<T>> {
-    let order = order_of(order, table)?;
-    let undated = UndatedCount::of(s, table, Some(ids.as_slice()), &filter);
-    let sorted = s.sort_filtered(ids, &filter, order);
-    let connection = Connection::<T>::from_page(paginate(sorted, order, &page)?, |id| load(s, id));
+    let (page, undated) = page_of(s, table, ids, &filter, order, &page)?;
+    let connection = Connection::<T>::from_page(page, |id| load(s, id));
     Ok(counting_undated(connection, undated))
+}
+
+/// One page of given nodes of `table` that pass a filter, and what counts the list's undated
+/// nodes: for lists whose edges carry more than the node (a role, an amount).
+pub fn page_of(
+    s: &Arc<Snapshot>,
+    table: Table,
+    ids: Vec<Id>,
+    filter: &Filter,
+    order: Option<OrderBy>,
+    page: &PageArgs,
+) -> Result<(Page, Option<UndatedCount>)> {
+    let order = order_of(order, table)?;
+    let undated = UndatedCount::of(s, table, Some(ids.as_slice()), filter);
+    let sorted = s.sort_filtered(ids, filter, order);
+    Ok((paginate(sorted, order, page)?, undated))
 }
 
 /// A record the foreign keys guarantee (a node's area, a line's programme): its absence would

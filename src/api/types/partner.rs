@@ -4,11 +4,11 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, Si
 
 use super::{Area, FundingStream, Intervention, Programme, Wijk, required};
 use super::{
-    DeletedNode, by_slug, create, delete, list, loaded, node_object, patch, patch_opt, reference,
-    scoped, update, wrong_row,
+    DeletedNode, by_slug, create, delete, list, loaded, node_object, page_of, patch, patch_opt,
+    reference, scoped, update, wrong_row,
 };
 use crate::api::connection::Connection;
-use crate::api::connection::{OrderBy, PageArgs, PageInfo, UndatedCount, order_of, paginate};
+use crate::api::connection::{OrderBy, PageArgs, detailed_connection};
 use crate::api::filters::*;
 use crate::api::time::DateTime;
 use crate::api::{OrGql, ids, snapshot};
@@ -28,34 +28,12 @@ pub struct PartnerInterventionEdge {
     pub node: Intervention,
 }
 
-/// One page of a partner's interventions, with the partner's role in each.
-#[derive(SimpleObject)]
-#[graphql(complex)]
-pub struct PartnerInterventionConnection {
-    /// The interventions of this page, each with the role and its cursor.
-    pub edges: Vec<PartnerInterventionEdge>,
-    /// Where this page lies in the whole list.
-    pub page_info: PageInfo,
-    /// How many interventions the whole list holds (after filters).
-    pub total_count: usize,
-    #[graphql(skip)]
-    pub undated_of: Option<UndatedCount>,
-}
-
-#[async_graphql::ComplexObject]
-impl PartnerInterventionConnection {
-    /// With a `year` filter: how many interventions of the list (after its other filters) may
-    /// be active in that year but are not known to be (see `InterventionConnection.undated`).
-    /// Null without a year filter.
-    async fn undated(&self) -> Option<usize> {
-        self.undated_of.as_ref().map(UndatedCount::count)
-    }
-
-    /// The interventions of this page, without the edges' details.
-    async fn nodes(&self) -> Vec<Intervention> {
-        self.edges.iter().map(|e| e.node.clone()).collect()
-    }
-}
+detailed_connection!(
+    PartnerInterventionConnection,
+    PartnerInterventionEdge,
+    Intervention,
+    "One page of a partner's interventions, with the partner's role in each."
+);
 
 /// An organisation, or a named group of parties, that works on interventions.
 #[Object]
@@ -139,37 +117,21 @@ impl Partner {
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
     ) -> Result<PartnerInterventionConnection> {
         let f = filter.to_filter(&self.s).gql()?;
-        let order = order_of(order_by, Table::Intervention).gql()?;
         let ids = self.s.partner_interventions(self.r.id, role);
-        let undated_of = UndatedCount::of(&self.s, Table::Intervention, Some(ids.as_slice()), &f);
-        let sorted = self.s.sort_filtered(ids, &f, order);
-        let page = paginate(
-            sorted,
-            order,
-            &PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-        )
-        .gql()?;
-        Ok(PartnerInterventionConnection {
-            edges: page
-                .items
-                .into_iter()
-                .filter_map(|(cursor, id)| {
-                    Some(PartnerInterventionEdge {
-                        cursor,
-                        role: self.s.role_in(self.r.id, id)?,
-                        node: Intervention::load(&self.s, id)?,
-                    })
-                })
-                .collect(),
-            page_info: page.info,
-            total_count: page.total,
-            undated_of,
-        })
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page_of(&self.s, Table::Intervention, ids, &f, order_by, &args).gql()?;
+        Ok(PartnerInterventionConnection::of(page, |cursor, id| {
+            Some(PartnerInterventionEdge {
+                cursor,
+                role: self.s.role_in(self.r.id, id)?,
+                node: Intervention::load(&self.s, id)?,
+            })
+        }))
     }
 
     /// The partners that share at least one intervention with this one.
