@@ -248,7 +248,7 @@ class Samenhang(Server):
         if data and not imported:
             log(f"importing {data} into {url}")
             started = time.monotonic()
-            subprocess.run([binary, "import", data, "--no-seed"], env=env, check=True,
+            subprocess.run([binary, "import", data], env=env, check=True,
                            capture_output=True)
             log(f"  imported in {time.monotonic() - started:.1f} s")
         token = subprocess.run([binary, "token", "create", f"bench-{os.getpid()}", "--role",
