@@ -303,7 +303,7 @@ pub struct OrderBy {
 /// What a list can be sorted by. Ties are broken by creation order (in the list's direction),
 /// so that cursors stay stable. Unknown values (a funding stream without an end year) come
 /// last in both directions. `CREATED`, `NAME` and `SLUG` sort every list and are kept as
-/// ordered indexes (a page costs what it holds); the other fields sort the lists named with
+/// ordered indexes; `UPDATED_AT` sorts every list too (a page costs what it holds); the other fields sort the lists named with
 /// them, after filtering, per request (a page costs O(matches log matches)). Any other list
 /// refuses them with `BAD_USER_INPUT`.
 #[derive(async_graphql::Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
@@ -316,7 +316,8 @@ pub enum SortField {
     /// Slug.
     Slug,
     /// When the node's own record last changed (`updatedAt`), longest ago first; `DESC`
-    /// lists the latest changes first. Ties in creation order.
+    /// lists the latest changes first. Ties by creation order, in the list's direction (as
+    /// every field); sorts every list of nodes, per request.
     UpdatedAt,
     /// Kind, by its name (partners and funding streams).
     Kind,

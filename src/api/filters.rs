@@ -17,6 +17,8 @@ pub const MAX_FILTER_DEPTH: usize = 8;
 pub const MAX_FILTER_PARTS: usize = 100;
 /// How many values one list condition (`idIn`, `slugIn`, `kindIn`, …) may hold.
 pub const MAX_FILTER_VALUES: usize = MAX_PAGE_SIZE;
+/// The longest text a `search` takes (no name is longer).
+pub const MAX_SEARCH_CHARS: usize = 200;
 
 /// Turns a filter input into a graph filter.
 pub trait ToFilter {
@@ -243,11 +245,18 @@ fn cluster_count(new: Option<IntRange>, old: Option<IntRange>) -> Result<Option<
     Ok(range(&renamed(new, old, "clusterCount", "programmeCount")?))
 }
 
-fn search(text: &Option<String>) -> Option<String> {
-    text.as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(fold)
+/// The folded text of a `search`, refused when longer than any name could be.
+fn search(text: &Option<String>) -> Result<Option<String>> {
+    let Some(text) = text.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > MAX_SEARCH_CHARS {
+        return Err(Error::invalid(
+            "search",
+            format!("at most {MAX_SEARCH_CHARS} characters"),
+        ));
+    }
+    Ok(Some(fold(text)))
 }
 
 /// Conditions on a whole number, all of which must hold: `{ lte: 2026 }`, `{ gte: 2, lt: 5 }`.
@@ -316,7 +325,7 @@ impl ToFilter for AreaFilter {
     fn compile(&self, c: &mut Compile<'_>) -> Result<Filter> {
         c.node(&None, common!(self, Table::Area), |_| {
             Ok(Filter {
-                search: search(&self.search),
+                search: search(&self.search)?,
                 ..Filter::default()
             })
         })
@@ -377,7 +386,7 @@ impl ToFilter for ProgrammeFilter {
                 wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
                 year: self.year,
                 undated,
-                search: search(&self.search),
+                search: search(&self.search)?,
                 intervention_count: range(&self.intervention_count),
                 partner_count: range(&self.partner_count),
                 ..Filter::default()
@@ -445,7 +454,7 @@ impl ToFilter for LineFilter {
                 wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
                 year: self.year,
                 undated,
-                search: search(&self.search),
+                search: search(&self.search)?,
                 intervention_count: range(&self.intervention_count),
                 partner_count: range(&self.partner_count),
                 ..Filter::default()
@@ -524,7 +533,7 @@ impl ToFilter for GoalFilter {
                 wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
                 year: self.year,
                 undated,
-                search: search(&self.search),
+                search: search(&self.search)?,
                 goal_levels: list(&self.level_in, "levelIn")?,
                 intervention_count: range(&self.intervention_count),
                 partner_count: range(&self.partner_count),
@@ -612,7 +621,7 @@ impl ToFilter for InterventionFilter {
                 wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
                 year: self.year,
                 undated,
-                search: search(&self.search),
+                search: search(&self.search)?,
                 start_year: range(&self.start_year),
                 end_year: range(&self.end_year),
                 partner_count: range(&self.partner_count),
@@ -701,7 +710,7 @@ impl ToFilter for PartnerFilter {
                 wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
                 year: self.year,
                 undated,
-                search: search(&self.search),
+                search: search(&self.search)?,
                 partner_kinds: list(&self.kind_in, "kindIn")?,
                 intervention_count: range(&self.intervention_count),
                 programme_count: cluster_count(self.cluster_count, self.programme_count)?,
@@ -786,7 +795,7 @@ impl ToFilter for FundingStreamFilter {
                 wijk: r.get(&self.wijk, Table::Wijk, "wijk")?,
                 year: self.year,
                 undated,
-                search: search(&self.search),
+                search: search(&self.search)?,
                 funding_kinds: list(&self.kind_in, "kindIn")?,
                 start_year: range(&self.start_year),
                 end_year: range(&self.end_year),
@@ -863,7 +872,7 @@ impl ToFilter for WijkFilter {
                 )?,
                 year: self.year,
                 undated,
-                search: search(&self.search),
+                search: search(&self.search)?,
                 intervention_count: range(&self.intervention_count),
                 partner_count: range(&self.partner_count),
                 programme_count: cluster_count(self.cluster_count, self.programme_count)?,

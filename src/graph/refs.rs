@@ -36,7 +36,7 @@ pub fn resolve(
         return if t != table {
             Err(Error::invalid(
                 field,
-                format!("expected a {} ID or slug", table.schema_name()),
+                format!("expected an ID or slug of type {}", table.schema_name()),
             ))
         } else if snapshot.table_of(n) == Some(table) {
             Ok(n)

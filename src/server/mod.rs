@@ -98,6 +98,7 @@ pub fn router(service: Arc<Service>, config: &ServeArgs) -> Result<Router> {
         .route("/ready", get(ready))
         .route("/metrics", get(metrics::render))
         .merge(admitted)
+        .fallback(nothing_here)
         .route_layer(middleware::from_fn(metrics::track))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(config.body_limit))
@@ -175,6 +176,19 @@ async fn head_limits(request: axum::extract::Request, next: middleware::Next) ->
         }
         None => next.run(request).await,
     }
+}
+
+/// A path the service does not serve: 404 with a body that says what it does serve.
+async fn nothing_here(uri: axum::http::Uri) -> Response {
+    request_error(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        format!(
+            "nothing is served at {}; samenhang serves / (GraphiQL), /graphql, /maps, \
+             /maps/{{view}}.{{ext}}, /results.csv, /health, /ready and /metrics",
+            uri.path()
+        ),
+    )
 }
 
 /// `/graphql`'s own answers for what the layers in front of it refuse; on the other routes, a

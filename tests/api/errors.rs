@@ -391,6 +391,24 @@ async fn bad_http_requests_get_clear_answers(db: TestDb) {
             "{message}"
         );
     }
+    // A path nothing is served at says so, and names what is.
+    let response = app
+        .client
+        .get(format!("{}/nonexistent", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "NOT_FOUND",
+        "{body}"
+    );
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("/nonexistent") && message.contains("/graphql"),
+        "{message}"
+    );
 }
 db_test!(bad_http_requests_get_clear_answers);
 

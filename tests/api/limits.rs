@@ -95,6 +95,59 @@ fn hostile() -> Vec<(&'static str, String)> {
     ]
 }
 
+/// A large argument is priced for every item it is read on: a filter of ten thousand parts
+/// under a page of interventions is refused before it runs (alone, it is refused as too many
+/// parts), and a `search` longer than any name is refused.
+async fn large_arguments_are_priced_where_they_are_read(db: TestDb) {
+    let app = spawn_app(db, true).await;
+    let leaves: Vec<Value> = (0..100).map(|_| json!({ "search": "x" })).collect();
+    let filter = json!({ "or": (0..100).map(|_| json!({ "or": leaves })).collect::<Vec<_>>() });
+    let started = Instant::now();
+    let error = app
+        .error(
+            "query($f: PartnerFilter) { interventions(first: 90) { nodes {
+                partners(filter: $f) { totalCount } } } }",
+            json!({ "f": filter }),
+        )
+        .await;
+    assert_eq!(
+        error["extensions"]["code"], "COST_ESTIMATED_TOO_EXPENSIVE",
+        "{error:#}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let error = app
+        .error(
+            "query($f: PartnerFilter) { partners(filter: $f) { totalCount } }",
+            json!({ "f": filter }),
+        )
+        .await;
+    assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{error:#}");
+
+    // An ordinary filter is read for free.
+    let ordinary = app
+        .graphql(
+            r#"{ interventions(first: 10) { nodes { partners(filter: { kindIn: [WELFARE, HOUSING], search: "a" }) { totalCount } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert!(ordinary["errors"].is_null(), "{ordinary:#}");
+
+    let search = "query($s: String) { partners(filter: { search: $s }) { totalCount } }";
+    let longest = "é".repeat(200);
+    app.data(search, json!({ "s": longest })).await;
+    let error = app
+        .error(search, json!({ "s": format!("{longest}é") }))
+        .await;
+    assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{error:#}");
+    assert_eq!(error["extensions"]["field"], "search", "{error:#}");
+    app.stop().await;
+}
+db_test!(large_arguments_are_priced_where_they_are_read);
+
 async fn hostile_queries_are_priced_before_they_run(db: TestDb) {
     let app = spawn_app(db, true).await;
     for (what, query) in hostile() {

@@ -97,7 +97,7 @@ const COMPARE: &str = r#"{ compareAreas(areas: ["lelystad-oost", "dronten", "zut
     area { slug }
     interventions partners clusters lines fundingStreams wijken links density components brokers
     crossClusterPartners { count total share }
-    mainStream { slug } mainStreamShare { count total }
+    mainStream { slug } mainStreamShare { count total share }
     fundingConcentration
     expiring { count total }
     coverage { withGoal { count } withPartner { count } withWijk { count } withFunding { count total } }
@@ -165,6 +165,15 @@ async fn compare_areas_puts_the_same_measures_side_by_side(db: TestDb) {
         assert_eq!(other["fundingConcentration"], Value::Null, "{other}");
         assert_eq!(other["coverage"]["withFunding"]["count"], 0, "{other}");
         assert_eq!(other["expiring"]["count"], 0, "{other}");
+        // No funded intervention: the main stream's share of none is unknown, not 0.
+        assert_eq!(
+            (
+                &other["mainStreamShare"]["total"],
+                &other["mainStreamShare"]["share"]
+            ),
+            (&json!(0), &Value::Null),
+            "{other}"
+        );
     }
     // Samen aan de Slag: "Vandaag zullen de trekkers van de 8 actielijnen een pitch houden."
     // Lines, and no interventions.

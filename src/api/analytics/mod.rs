@@ -57,8 +57,8 @@ pub struct Share {
     pub count: usize,
     /// Out of how many.
     pub total: usize,
-    /// `count / total` (0 when the total is 0).
-    pub share: f64,
+    /// `count / total`; null when the total is 0 (there is nothing to take a share of).
+    pub share: Option<f64>,
 }
 
 impl Share {
@@ -66,11 +66,7 @@ impl Share {
         Share {
             count,
             total,
-            share: if total == 0 {
-                0.0
-            } else {
-                count as f64 / total as f64
-            },
+            share: (total > 0).then(|| count as f64 / total as f64),
         }
     }
 }

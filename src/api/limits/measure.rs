@@ -190,7 +190,9 @@ impl<'a> Walk<'a> {
                 aliases,
             });
         };
-        let weight = super::sizes::weight(meta).max(1);
+        let weight = super::sizes::weight(meta)
+            .max(1)
+            .saturating_add(self.input_cost(field));
         let of = MetaTypeName::concrete_typename(&meta.ty);
         let args = Args { field, walk: self };
         let handed = sized.and_then(|h| h.items_of(name));
@@ -224,6 +226,19 @@ impl<'a> Walk<'a> {
             depth: inner.depth.saturating_add(1),
             aliases: aliases.saturating_add(inner.aliases),
         })
+    }
+
+    /// What reading a field's arguments costs beyond [`FREE_INPUT`] units: a unit per value in
+    /// them, a text one per `TEXT_UNIT` bytes. They are read again for every item the field is
+    /// asked on, so a large filter under a list is priced by the list.
+    fn input_cost(&self, field: &'a Field) -> u64 {
+        field
+            .arguments
+            .iter()
+            .filter_map(|(name, _)| self.argument(field, name.node.as_str()))
+            .map(|value| input_size(&value))
+            .fold(0, u64::saturating_add)
+            .saturating_sub(FREE_INPUT)
     }
 
     /// The value of a field's argument, from the document or the request's variables (or the
@@ -278,5 +293,20 @@ pub fn list_levels(ty: &str) -> usize {
         MetaTypeName::NonNull(inner) => list_levels(inner),
         MetaTypeName::List(inner) => 1 + list_levels(inner),
         MetaTypeName::Named(_) => 0,
+    }
+}
+
+/// The units of arguments a field reads without being priced for them: more than any
+/// ordinary filter or page holds.
+pub const FREE_INPUT: u64 = 64;
+
+/// The units of an argument value: one per value, a text one more per `TEXT_UNIT` bytes.
+fn input_size(value: &Value) -> u64 {
+    let sum = |sizes: &mut dyn Iterator<Item = u64>| sizes.fold(1, u64::saturating_add);
+    match value {
+        Value::String(text) => 1 + (text.len() / super::TEXT_UNIT) as u64,
+        Value::List(items) => sum(&mut items.iter().map(input_size)),
+        Value::Object(fields) => sum(&mut fields.values().map(input_size)),
+        _ => 1,
     }
 }
