@@ -303,9 +303,9 @@ pub struct OrderBy {
 /// What a list can be sorted by. Ties are broken by creation order (in the list's direction),
 /// so that cursors stay stable. Unknown values (a funding stream without an end year) come
 /// last in both directions. `CREATED`, `NAME` and `SLUG` sort every list and are kept as
-/// ordered indexes; `UPDATED_AT` sorts every list too (a page costs what it holds); the other fields sort the lists named with
-/// them, after filtering, per request (a page costs O(matches log matches)). Any other list
-/// refuses them with `BAD_USER_INPUT`.
+/// ordered indexes (a page costs what it holds); `UPDATED_AT` sorts every list too, and the
+/// other fields the lists named with them, after filtering, per request (a page costs
+/// O(matches log matches)). Any other list refuses them with `BAD_USER_INPUT`.
 #[derive(async_graphql::Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub enum SortField {
     /// Creation order; for the bundled data, the order of the source document.
