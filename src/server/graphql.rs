@@ -523,9 +523,15 @@ pub async fn graphql_errors(request: Request, next: axum::middleware::Next) -> R
         ),
         _ => ("BAD_REQUEST", "the request was refused"),
     };
-    let mut shaped = refusal(media, status, code, message);
+    refusal_for(&response, media, code, message)
+}
+
+/// A GraphQL refusal in place of a layer's answer without a body, with the answer's status
+/// and its `Allow` and `Retry-After` headers.
+pub fn refusal_for(answer: &Response, media: Media, code: &str, message: &str) -> Response {
+    let mut shaped = refusal(media, answer.status(), code, message);
     for name in [header::ALLOW, header::RETRY_AFTER] {
-        if let Some(value) = response.headers().get(&name) {
+        if let Some(value) = answer.headers().get(&name) {
             shaped.headers_mut().insert(name, value.clone());
         }
     }

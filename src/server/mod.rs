@@ -204,21 +204,13 @@ async fn graphql_errors(request: axum::extract::Request, next: middleware::Next)
     {
         return response;
     }
-    let allow = response.headers().get(header::ALLOW).cloned();
-    let serves = allow
-        .as_ref()
+    let serves = response
+        .headers()
+        .get(header::ALLOW)
         .and_then(|a| a.to_str().ok())
-        .unwrap_or("GET")
-        .to_owned();
-    let mut refusal = request_error(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "METHOD_NOT_ALLOWED",
-        format!("{path} serves {serves}"),
-    );
-    if let Some(allow) = allow {
-        refusal.headers_mut().insert(header::ALLOW, allow);
-    }
-    refusal
+        .unwrap_or("GET");
+    let message = format!("{path} serves {serves}");
+    graphql::refusal_for(&response, Media::Json, "METHOD_NOT_ALLOWED", &message)
 }
 
 /// The bounds on a query that a configuration sets.

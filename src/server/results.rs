@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use super::security::require_reader;
 use super::{AppState, error_response};
 use crate::domain::Table;
-use crate::error::Error;
 use crate::graph::refs;
 
 /// The query of `/results.csv`.
@@ -34,21 +33,12 @@ pub async fn results_csv(
         Err(rejection) => return super::query_refused(rejection),
     };
     let s = state.service.snapshot();
-    // A slug or a global ID, as every other area argument.
+    // A slug or a global ID, as every other area argument (resolved to an area that exists).
     let area = match query.area {
-        Some(given) => {
-            let known = refs::resolve(&s, &given, Table::Area, None, "area").and_then(|id| {
-                s.data
-                    .areas
-                    .get(&id)
-                    .map(|a| (id, a.slug.to_string()))
-                    .ok_or_else(|| Error::not_found("area", &given, Some("area")))
-            });
-            match known {
-                Ok(area) => Some(area),
-                Err(err) => return error_response(err),
-            }
-        }
+        Some(given) => match refs::resolve(&s, &given, Table::Area, None, "area") {
+            Ok(id) => Some((id, s.slug_of(id).to_owned())),
+            Err(err) => return error_response(err),
+        },
         None => None,
     };
     let csv = crate::dataset::export_csv(&s, area.as_ref().map(|(id, _)| *id));
